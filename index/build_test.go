@@ -1,0 +1,222 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"rankfile/record"
+)
+
+func TestBuild_swapsAtomically(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	corpus := mustCorpus(t)
+	oldRecs, newRecs := corpus[:4], corpus[4:]
+	if err := Build(dir, oldRecs); err != nil {
+		t.Fatal(err)
+	}
+	old, err := OpenReadOnly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer old.Close()
+
+	// searchers opening dir while Build runs must find one whole index
+	// or the other, never a part or an error
+	whole := map[uint64]bool{uint64(len(oldRecs)): true, uint64(len(newRecs)): true}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				x, err := OpenReadOnly(dir)
+				if err != nil {
+					errs <- err
+					return
+				}
+				res, err := x.Search(context.Background(), Query{KeepDuplicates: true})
+				x.Close()
+				if err != nil {
+					errs <- err
+					return
+				}
+				if !whole[res.Total] {
+					errs <- fmt.Errorf("saw %d documents, a partial index", res.Total)
+					return
+				}
+			}
+		}()
+	}
+	err = Build(dir, newRecs)
+	close(done)
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Errorf("concurrent searcher: %v", e)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	for _, tt := range []struct {
+		name string
+		x    func() *Index
+		text string
+		want []string
+	}{
+		{"old searcher keeps the old index", func() *Index { return old }, "picket", []string{"strike"}},
+		{"old searcher does not see new records", func() *Index { return old }, "alliance", nil},
+		{"new searcher finds new records", mustReopen(t, dir), "alliance", []string{"mirror-a"}},
+		{"new searcher lacks old records", mustReopen(t, dir), "picket", nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := recordIDs(mustSearch(t, tt.x(), Query{Text: tt.text}))
+			if !equal(got, tt.want) {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+
+	entries, err := os.ReadDir(filepath.Dir(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("build left %q beside the index", names)
+	}
+}
+
+// mustReopen returns a func opening dir read-only once, closed at the end
+// of the test.
+func mustReopen(t *testing.T, dir string) func() *Index {
+	var x *Index
+	return func() *Index {
+		if x == nil {
+			var err error
+			if x, err = OpenReadOnly(dir); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { x.Close() })
+		}
+		return x
+	}
+}
+
+func equal(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestBuild_refusesWhileWriterOpen(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	w, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if err := w.Add(mustCorpus(t)[:1]); err != nil {
+		t.Fatal(err)
+	}
+	err = Build(dir, mustCorpus(t))
+	if !errors.Is(err, ErrLocked) {
+		t.Fatalf("got %v, want ErrLocked", err)
+	}
+	if got := recordIDs(mustSearch(t, w, Query{})); !equal(got, []string{"democracy"}) {
+		t.Errorf("after refused build, got %q", got)
+	}
+}
+
+func TestOpen(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		prepare  func(t *testing.T, dir string)
+		readOnly bool
+		wantErr  error
+	}{
+		{"creates a missing index", func(*testing.T, string) {}, false, nil},
+		{"fills an empty directory", func(t *testing.T, dir string) { mkdir(t, dir) }, false, nil},
+		{"reopens an index", func(t *testing.T, dir string) { mustBuild(t, dir, mustCorpus(t)) }, false, nil},
+		{"read-only needs an index", func(*testing.T, string) {}, true, ErrNoIndex},
+		{"read-only opens an index", func(t *testing.T, dir string) { mustBuild(t, dir, mustCorpus(t)) }, true, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "data", "index")
+			tt.prepare(t, dir)
+			open := Open
+			if tt.readOnly {
+				open = OpenReadOnly
+			}
+			x, err := open(dir)
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("got error %v, want %v", err, tt.wantErr)
+			}
+			if err != nil {
+				return
+			}
+			defer x.Close()
+			if _, err := x.Search(context.Background(), Query{}); err != nil {
+				t.Error(err)
+			}
+			err = x.Add(nil)
+			if tt.readOnly && !errors.Is(err, ErrReadOnly) {
+				t.Errorf("Add on read-only index: got %v, want ErrReadOnly", err)
+			}
+			if !tt.readOnly && err != nil {
+				t.Errorf("Add: %v", err)
+			}
+		})
+	}
+}
+
+func mkdir(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustBuild(t *testing.T, dir string, recs []record.Record) {
+	t.Helper()
+	if err := Build(dir, recs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestIndex_Close(t *testing.T) {
+	x, err := Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	if err := x.Add(mustCorpus(t)); !errors.Is(err, ErrClosed) {
+		t.Errorf("Add after Close: got %v, want ErrClosed", err)
+	}
+}

@@ -1,0 +1,40 @@
+// Package index keeps rankfile's records in a bleve full-text index and
+// searches it, for researchers who search years of caucus writing and cite
+// what they find.
+//
+// # Documents
+//
+// Every version of a record is one document. Its ID is the record's ID, an
+// "@" and a version: the capture time as a 14-digit WARC timestamp
+// (20201029143000), or, for a record without a capture time, its payload
+// digest, or failing that a hash of its content (see DocID). The newest
+// version of each record (latest capture time, ties broken by the larger
+// document ID) carries latest=true; searches see only those unless
+// Query.AllVersions is set. Add, Sync and Build keep the marks right when a
+// newer version arrives or an old one goes.
+//
+// # Fields
+//
+// title and text are analysed in English (stemming, stop words) and stored
+// so that matches can be highlighted. site, site_kind, kind, authors,
+// organization, acronym, url, link, warc_file, digest, record_id and year
+// are keywords: exact, case-sensitive terms. published (from
+// Record.Published) and captured are datetime fields kept apart, so a search
+// can ask for writing published in 2019 and captured in 2024.
+//
+// # Query syntax
+//
+// Query.Text uses bleve's query-string syntax: words, "exact phrases",
+// +required and -excluded terms, field:value (site:"Boston Caucus"),
+// word^3 boosts, word~1 fuzziness, prefix* wildcards, /regexp/ and date
+// ranges such as published:>="2020-01-01". A term without a field searches
+// title and text, a title match weighing three times a text match, so a
+// record titled with the words ranks above one that only mentions them.
+//
+// # Snippets
+//
+// Hit.Snippet is HTML: the text is escaped and each matched term is wrapped
+// in <mark> and </mark>, ready for a web page and kept as is in JSON output.
+// Hit.PlainSnippet gives the same fragment as plain text with matches
+// between « and », which is what the terminal and CSV outputs show.
+package index

@@ -1,0 +1,168 @@
+package index
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// WriteText writes r for a terminal: a count line, then per hit its rank,
+// title and kind; site and publication date; URL; capture time and WARC
+// location; and the snippet with matches between « and ».
+func (r *Result) WriteText(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	switch {
+	case len(r.Hits) == 0:
+		fmt.Fprintf(bw, "No hits (%d matching).\n", r.Total)
+	case r.Folded > 0:
+		fmt.Fprintf(bw, "Hits %d-%d of %d matching, %d folded into others as duplicates.\n", r.From+1, r.From+len(r.Hits), r.Total, r.Folded)
+	default:
+		fmt.Fprintf(bw, "Hits %d-%d of %d matching.\n", r.From+1, r.From+len(r.Hits), r.Total)
+	}
+	for i, h := range r.Hits {
+		title := h.Title
+		if title == "" {
+			title = "(untitled)"
+		}
+		fmt.Fprintf(bw, "\n%d. %s [%s]\n", r.From+i+1, title, h.Kind)
+		var about []string
+		if h.Site != "" {
+			about = append(about, h.Site)
+		}
+		if len(h.Authors) > 0 {
+			about = append(about, "by "+strings.Join(h.Authors, ", "))
+		}
+		if !h.Published.IsZero() {
+			about = append(about, "published "+h.Published.Format(time.DateOnly))
+		}
+		if len(about) > 0 {
+			fmt.Fprintf(bw, "   %s\n", strings.Join(about, " · "))
+		}
+		fmt.Fprintf(bw, "   %s\n", h.URL)
+		if c := captureLine(h); c != "" {
+			fmt.Fprintf(bw, "   %s\n", c)
+		}
+		if s := h.PlainSnippet(); s != "" {
+			fmt.Fprintf(bw, "   %s\n", s)
+		}
+		for _, d := range h.Duplicates {
+			fmt.Fprintf(bw, "   also at %s\n", d)
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write results: %w", err)
+	}
+	return nil
+}
+
+func captureLine(h Hit) string {
+	var parts []string
+	if !h.Captured.IsZero() {
+		parts = append(parts, "captured "+h.Captured.UTC().Format(time.RFC3339))
+	}
+	if h.WARCFile != "" {
+		parts = append(parts, fmt.Sprintf("%s@%d", h.WARCFile, h.WARCOffset))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// jsonHit is a hit as WriteJSON writes it.
+type jsonHit struct {
+	Rank         int      `json:"rank"`
+	ID           string   `json:"id"`
+	RecordID     string   `json:"record_id"`
+	Score        float64  `json:"score"`
+	Kind         string   `json:"kind"`
+	Title        string   `json:"title,omitempty"`
+	Site         string   `json:"site,omitempty"`
+	SiteKind     string   `json:"site_kind,omitempty"`
+	URL          string   `json:"url"`
+	Link         string   `json:"link,omitempty"`
+	Organization string   `json:"organization,omitempty"`
+	Authors      []string `json:"authors,omitempty"`
+	Published    string   `json:"published,omitempty"` // YYYY-MM-DD
+	Captured     string   `json:"captured,omitempty"`  // RFC 3339, UTC
+	Snippet      string   `json:"snippet,omitempty"`   // HTML, matches in <mark>
+	WARCFile     string   `json:"warc_file,omitempty"`
+	WARCOffset   int64    `json:"warc_offset,omitempty"`
+	Digest       string   `json:"digest,omitempty"`
+	Latest       bool     `json:"latest"`
+	Duplicates   []string `json:"duplicates,omitempty"`
+}
+
+// WriteJSON writes r's hits as JSON Lines: one object per hit per line,
+// with snake_case names, dates as YYYY-MM-DD (published) and RFC 3339
+// (captured), and the snippet as HTML with matches in <mark>.
+func (r *Result) WriteJSON(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	for i, h := range r.Hits {
+		j := jsonHit{
+			Rank: r.From + i + 1, ID: h.ID, RecordID: h.RecordID, Score: h.Score, Kind: string(h.Kind),
+			Title: h.Title, Site: h.Site, SiteKind: h.SiteKind, URL: h.URL, Link: h.Link,
+			Organization: h.Organization, Authors: h.Authors, Snippet: h.Snippet,
+			WARCFile: h.WARCFile, WARCOffset: h.WARCOffset, Digest: h.Digest,
+			Latest: h.Latest, Duplicates: h.Duplicates,
+		}
+		if !h.Published.IsZero() {
+			j.Published = h.Published.Format(time.DateOnly)
+		}
+		if !h.Captured.IsZero() {
+			j.Captured = h.Captured.UTC().Format(time.RFC3339)
+		}
+		if err := enc.Encode(j); err != nil {
+			return fmt.Errorf("encode hit %s: %w", h.ID, err)
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write results: %w", err)
+	}
+	return nil
+}
+
+// csvHeader names WriteCSV's columns.
+var csvHeader = []string{
+	"rank", "id", "score", "kind", "title", "site", "authors", "published", "url",
+	"captured", "warc_file", "warc_offset", "snippet", "duplicates",
+}
+
+// WriteCSV writes r's hits as CSV (RFC 4180) with a header row, for
+// spreadsheets: authors and duplicates are joined with "; ", the snippet
+// is plain text with matches between « and ».
+func (r *Result) WriteCSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(csvHeader); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	for i, h := range r.Hits {
+		var pub, capt, off string
+		if !h.Published.IsZero() {
+			pub = h.Published.Format(time.DateOnly)
+		}
+		if !h.Captured.IsZero() {
+			capt = h.Captured.UTC().Format(time.RFC3339)
+		}
+		if h.WARCFile != "" {
+			off = strconv.FormatInt(h.WARCOffset, 10)
+		}
+		row := []string{
+			strconv.Itoa(r.From + i + 1), h.ID, strconv.FormatFloat(h.Score, 'f', 4, 64), string(h.Kind),
+			h.Title, h.Site, strings.Join(h.Authors, "; "), pub, h.URL,
+			capt, h.WARCFile, off, h.PlainSnippet(), strings.Join(h.Duplicates, "; "),
+		}
+		if err := cw.Write(row); err != nil {
+			return fmt.Errorf("write csv: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	return nil
+}

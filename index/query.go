@@ -1,0 +1,232 @@
+package index
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Sort orders.
+const (
+	SortRelevance = "relevance" // best match first (the default)
+	SortDate      = "date"      // oldest published first: chronological reading
+	SortDateDesc  = "-date"     // newest published first
+)
+
+// DefaultSize is the number of hits a Query with Size 0 returns.
+const DefaultSize = 10
+
+// ErrBadQuery is wrapped by Search's error when the query text does not
+// parse or the query asks for something meaningless.
+var ErrBadQuery = errors.New("index: bad query")
+
+// Query is a search: query-string Text (see the package doc) narrowed by
+// filters, all of which must hold. Empty filters are ignored. Since and
+// Until bounds are inclusive.
+type Query struct {
+	Text string // bleve query-string syntax; empty matches every record
+
+	Size int // hits per page; 0 means DefaultSize
+	From int // hits to skip: paging
+
+	Site   string // exact site name
+	Kind   string // exact kind: organization, mission, post, page
+	Author string // exact author as written
+	Org    string // exact organization (of a mission)
+
+	PublishedSince, PublishedUntil time.Time
+	CapturedSince, CapturedUntil   time.Time
+
+	// Sort is SortRelevance (or ""), SortDate or SortDateDesc. With an
+	// empty Text, relevance means nothing and SortDateDesc is used.
+	Sort string
+
+	AllVersions    bool // every version of each record, not only the latest
+	KeepDuplicates bool // do not collapse near-identical hits (see Search)
+}
+
+// facet names in Result.Facets.
+const (
+	FacetSite   = "site"
+	FacetKind   = "kind"
+	FacetYear   = "year"
+	FacetAuthor = "author"
+)
+
+var facetFields = []struct {
+	name, field string
+	size        int
+}{
+	{FacetSite, fieldSite, 50},
+	{FacetKind, fieldKind, 10},
+	{FacetYear, fieldYear, 100},
+	{FacetAuthor, fieldAuthors, 25},
+}
+
+// request turns q into a bleve search request.
+func (q Query) request() (*bleve.SearchRequest, error) {
+	if q.Size < 0 || q.From < 0 {
+		return nil, fmt.Errorf("%w: negative size or from", ErrBadQuery)
+	}
+	size := q.Size
+	if size == 0 {
+		size = DefaultSize
+	}
+	main, err := q.textQuery()
+	if err != nil {
+		return nil, err
+	}
+	bq := query.NewBooleanQuery([]query.Query{main}, nil, nil)
+	if f := q.filters(); len(f) > 0 {
+		bq.AddFilter(query.NewConjunctionQuery(f))
+	}
+
+	req := bleve.NewSearchRequestOptions(bq, size, q.From, false)
+	req.Fields = []string{"*"}
+	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
+	req.Highlight.AddField(fieldText)
+	for _, f := range facetFields {
+		req.AddFacet(f.name, bleve.NewFacetRequest(f.field, f.size))
+	}
+	order, err := q.sortOrder()
+	if err != nil {
+		return nil, err
+	}
+	req.SortByCustom(order)
+	return req, nil
+}
+
+// textQuery parses q.Text and points its field-less terms at title and
+// text.
+func (q Query) textQuery() (query.Query, error) {
+	text := strings.TrimSpace(q.Text)
+	if text == "" {
+		return query.NewMatchAllQuery(), nil
+	}
+	parsed, err := query.NewQueryStringQuery(text).Parse()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %q: %w", ErrBadQuery, text, err)
+	}
+	return rewriteDefaultField(parsed), nil
+}
+
+// rewriteDefaultField replaces every leaf query without a field by a
+// disjunction of that query on title (boosted) and on text, so a title
+// match outranks a mention in the text.
+func rewriteDefaultField(q query.Query) query.Query {
+	switch q := q.(type) {
+	case *query.BooleanQuery:
+		q.Must = rewriteDefaultField(q.Must)
+		q.Should = rewriteDefaultField(q.Should)
+		q.MustNot = rewriteDefaultField(q.MustNot)
+		return q
+	case *query.ConjunctionQuery:
+		for i, c := range q.Conjuncts {
+			q.Conjuncts[i] = rewriteDefaultField(c)
+		}
+		return q
+	case *query.DisjunctionQuery:
+		for i, d := range q.Disjuncts {
+			q.Disjuncts[i] = rewriteDefaultField(d)
+		}
+		return q
+	case nil:
+		return nil
+	case query.FieldableQuery:
+		if q.Field() != "" {
+			return q
+		}
+		if _, numeric := q.(*query.NumericRangeQuery); numeric {
+			return q // a bare number's range half; no numeric field is searched by default
+		}
+		title, text := cloneLeaf(q), cloneLeaf(q)
+		title.SetField(fieldTitle)
+		text.SetField(fieldText)
+		if b, ok := title.(query.BoostableQuery); ok {
+			b.SetBoost(b.Boost() * titleBoost)
+		}
+		return query.NewDisjunctionQuery([]query.Query{title, text})
+	}
+	return q
+}
+
+// cloneLeaf returns a shallow copy of a leaf query: its fields are values
+// and pointers that the rewrite replaces rather than mutates.
+func cloneLeaf(q query.FieldableQuery) query.FieldableQuery {
+	v := reflect.ValueOf(q)
+	if v.Kind() != reflect.Pointer || v.IsNil() {
+		return q
+	}
+	c := reflect.New(v.Elem().Type())
+	c.Elem().Set(v.Elem())
+	return c.Interface().(query.FieldableQuery)
+}
+
+// filters returns the non-scoring conditions every hit must meet.
+func (q Query) filters() []query.Query {
+	var f []query.Query
+	if !q.AllVersions {
+		latest := query.NewBoolFieldQuery(true)
+		latest.SetField(fieldLatest)
+		f = append(f, latest)
+	}
+	for _, t := range []struct{ field, value string }{
+		{fieldSite, q.Site}, {fieldKind, q.Kind}, {fieldAuthors, q.Author}, {fieldOrganization, q.Org},
+	} {
+		if t.value != "" {
+			f = append(f, termQuery(t.field, t.value))
+		}
+	}
+	if r := dateRange(fieldPublished, q.PublishedSince, q.PublishedUntil); r != nil {
+		f = append(f, r)
+	}
+	if r := dateRange(fieldCaptured, q.CapturedSince, q.CapturedUntil); r != nil {
+		f = append(f, r)
+	}
+	return f
+}
+
+func dateRange(field string, since, until time.Time) query.Query {
+	if since.IsZero() && until.IsZero() {
+		return nil
+	}
+	incl := true
+	r := query.NewDateRangeInclusiveQuery(since, until, &incl, &incl)
+	r.SetField(field)
+	return r
+}
+
+// sortOrder returns bleve's sort for q.Sort. Records without a published
+// date sort last either way; ties go to the newer capture, then the ID.
+func (q Query) sortOrder() (search.SortOrder, error) {
+	s := q.Sort
+	if s == "" {
+		s = SortRelevance
+	}
+	if s == SortRelevance && strings.TrimSpace(q.Text) == "" {
+		s = SortDateDesc
+	}
+	byDate := func(desc bool) search.SortOrder {
+		return search.SortOrder{
+			&search.SortField{Field: fieldPublished, Desc: desc, Type: search.SortFieldAsDate, Missing: search.SortFieldMissingLast},
+			&search.SortField{Field: fieldCaptured, Desc: true, Type: search.SortFieldAsDate, Missing: search.SortFieldMissingLast},
+			&search.SortDocID{},
+		}
+	}
+	switch s {
+	case SortRelevance:
+		return search.SortOrder{&search.SortScore{Desc: true}, &search.SortDocID{}}, nil
+	case SortDate:
+		return byDate(false), nil
+	case SortDateDesc:
+		return byDate(true), nil
+	}
+	return nil, fmt.Errorf("%w: unknown sort %q (want %s, %s or %s)", ErrBadQuery, q.Sort, SortRelevance, SortDate, SortDateDesc)
+}
