@@ -1,0 +1,281 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"rankfile/record"
+)
+
+// fileRef is a WARC file to read: its name, where it is now, and how many of
+// its bytes hold whole records (-1: all of it).
+type fileRef struct {
+	name  string
+	path  string
+	limit int64
+}
+
+// isWARCName reports whether name is a finished WARC file.
+func isWARCName(name string) bool {
+	return strings.HasSuffix(name, ".warc.gz") || strings.HasSuffix(name, ".warc")
+}
+
+// files lists the archive's WARC files in name order, including those this
+// Archive is writing, read up to their size now.
+func (a *Archive) files() ([]fileRef, error) {
+	ents, err := os.ReadDir(a.dir)
+	if err != nil {
+		return nil, fmt.Errorf("list archive directory: %w", err)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var refs []fileRef
+	for _, e := range ents {
+		name := e.Name()
+		if e.IsDir() || !isWARCName(name) {
+			continue
+		}
+		refs = append(refs, fileRef{name: name, path: filepath.Join(a.dir, name), limit: -1})
+	}
+	for name, wf := range a.open {
+		if !slices.ContainsFunc(refs, func(r fileRef) bool { return r.name == name }) {
+			refs = append(refs, fileRef{name: name, path: wf.path, limit: wf.size.Load()})
+		}
+	}
+	slices.SortFunc(refs, func(x, y fileRef) int { return strings.Compare(x.name, y.name) })
+	return refs, nil
+}
+
+// openFile opens a WARC file of the archive by name, wherever it is: still
+// being written under its .open name, or finished.
+func (a *Archive) openFile(name string) (*os.File, error) {
+	if strings.ContainsAny(name, `/\`) || name == ".." {
+		return nil, fmt.Errorf("warc file name %q: %w", name, os.ErrNotExist)
+	}
+	for range 2 { // the file may be renamed between the two tries
+		a.mu.Lock()
+		wf := a.open[name]
+		a.mu.Unlock()
+		if wf != nil {
+			if f, err := os.Open(wf.path); err == nil {
+				return f, nil
+			}
+		}
+		f, err := os.Open(filepath.Join(a.dir, name))
+		if err == nil || !os.IsNotExist(err) {
+			return f, err
+		}
+	}
+	return nil, fmt.Errorf("open warc file %s: %w", name, os.ErrNotExist)
+}
+
+// Captures calls fn with every response and revisit record in the archive's
+// WARC files, in file name order and record order within a file, as a
+// record.Capture whose Body is the payload with any chunked transfer coding
+// and gzip or deflate Content-Encoding removed (br is left encoded). A
+// revisit's body is that of the earlier capture with the same URL and
+// payload digest; see the package doc for what else a revisit capture holds.
+//
+// An error returned by fn, or the end of ctx, stops the walk and is returned.
+// A damaged record (a *RecordError) or a revisit whose original is not in
+// the archive is logged and skipped: the walk goes on with the next file (or
+// record) and every such error is returned at the end, joined.
+func (a *Archive) Captures(ctx context.Context, fn func(record.Capture) error) error {
+	if a.isClosed() {
+		return ErrClosed
+	}
+	refs, err := a.files()
+	if err != nil {
+		return err
+	}
+	var damaged []error
+	for _, ref := range refs {
+		errs, err := a.fileCaptures(ctx, ref, fn)
+		if err != nil {
+			return err
+		}
+		damaged = append(damaged, errs...)
+	}
+	return errors.Join(damaged...)
+}
+
+// fileCaptures walks one file; it returns the damage it found, and the
+// error that must stop the whole walk.
+func (a *Archive) fileCaptures(ctx context.Context, ref fileRef, fn func(record.Capture) error) (damaged []error, stop error) {
+	f, err := os.Open(ref.path)
+	if err != nil {
+		re := &RecordError{File: ref.name, Err: err}
+		a.log.Warn("skip warc file", "warc_file", ref.name, "error", err)
+		return []error{re}, nil
+	}
+	defer f.Close()
+	var src io.Reader = f
+	if ref.limit >= 0 {
+		src = io.NewSectionReader(f, 0, ref.limit)
+	}
+	rd := NewReader(src)
+	rd.File = ref.name
+	for {
+		if err := ctx.Err(); err != nil {
+			return damaged, err
+		}
+		rec, err := rd.Next()
+		if err == io.EOF {
+			return damaged, nil
+		}
+		if err != nil {
+			a.log.Warn("damaged warc record", "warc_file", ref.name, "error", err)
+			return append(damaged, err), nil
+		}
+		if t := rec.Type(); t != TypeResponse && t != TypeRevisit {
+			continue
+		}
+		c, err := a.capture(rec, ref.name)
+		if err != nil {
+			a.log.Warn("skip capture", "warc_file", ref.name, "warc_offset", rec.Offset, "error", err)
+			damaged = append(damaged, err)
+			if rd.err != nil {
+				return damaged, nil // the reader cannot go past a damaged record
+			}
+			continue
+		}
+		if err := fn(c); err != nil {
+			return damaged, err
+		}
+	}
+}
+
+// capture turns a response or revisit record into a Capture.
+func (a *Archive) capture(rec *Record, file string) (record.Capture, error) {
+	block, err := io.ReadAll(rec.Body)
+	if err != nil {
+		return record.Capture{}, err // a *RecordError from the reader
+	}
+	date, err := rec.Date()
+	if err != nil {
+		return record.Capture{}, &RecordError{File: file, Offset: rec.Offset, Err: err}
+	}
+	c := record.Capture{
+		URL: rec.TargetURI(), Time: date, File: file, Offset: rec.Offset,
+		Digest: rec.Header.Get("WARC-Payload-Digest"),
+	}
+	var msg *httpMessage
+	if len(block) > 0 {
+		if msg, err = parseHTTP(block); err != nil {
+			return record.Capture{}, &RecordError{File: file, Offset: rec.Offset, Err: err}
+		}
+	}
+	if rec.Type() == TypeResponse {
+		if msg == nil {
+			return record.Capture{}, &RecordError{File: file, Offset: rec.Offset, Err: fmt.Errorf("response record has an empty block")}
+		}
+		c.Status, c.Header = msg.Status, msg.Header
+		c.Body = a.payload(msg, c.URL)
+		return c, nil
+	}
+	return a.revisitCapture(rec, c, msg)
+}
+
+// payload returns msg's entity body with transfer and content codings
+// removed.
+func (a *Archive) payload(msg *httpMessage, url string) []byte {
+	p := msg.Payload
+	if isChunked(msg.Header) {
+		p = dechunk(p)
+	}
+	out, err := decodeContent(msg.Header, p)
+	if err != nil {
+		a.log.Warn("payload left encoded", "url", url, "error", err)
+	}
+	return out
+}
+
+// revisitCapture fills a revisit's capture from the original it refers to.
+// The Status and Header are the revisit's own response head when it has one
+// with a status other than 304; otherwise (a bodiless revisit, or a 304 Not
+// Modified) they are the original's.
+func (a *Archive) revisitCapture(rec *Record, c record.Capture, msg *httpMessage) (record.Capture, error) {
+	c.Revisit = true
+	orig, err := a.original(rec, c.URL)
+	if err != nil {
+		return record.Capture{}, &RecordError{File: c.File, Offset: c.Offset, Err: err}
+	}
+	if c.Digest == "" {
+		c.Digest = orig.Digest
+	}
+	c.Status, c.Header, c.Body = orig.Status, orig.Header, orig.Body
+	if msg != nil && msg.Status != 0 && msg.Status != 304 {
+		c.Status, c.Header = msg.Status, msg.Header
+	}
+	return c, nil
+}
+
+// original finds and reads the capture a revisit record stands for: the
+// oldest non-revisit capture of its WARC-Refers-To-Target-URI (or its own
+// URI) with the same payload digest, or failing a digest, the one at its
+// WARC-Refers-To-Date.
+func (a *Archive) original(rec *Record, uri string) (record.Capture, error) {
+	target := trimAngles(rec.Header.Get("WARC-Refers-To-Target-URI"))
+	if target == "" {
+		target = uri
+	}
+	digest := rec.Header.Get("WARC-Payload-Digest")
+	var refDate time.Time
+	if v := rec.Header.Get("WARC-Refers-To-Date"); v != "" {
+		refDate, _ = parseWARCDate(v)
+	}
+	for _, e := range a.idx.lookup(SURT(target)) {
+		if e.Revisit() {
+			continue
+		}
+		if (digest != "" && e.Digest == digest) || (digest == "" && !refDate.IsZero() && e.Time.Equal(refDate.Truncate(time.Second))) {
+			return a.readCapture(e)
+		}
+	}
+	return record.Capture{}, fmt.Errorf("revisit of %s: original with digest %q: %w", target, digest, ErrNotFound)
+}
+
+// readCapture reads the response record an index entry points at.
+func (a *Archive) readCapture(e Entry) (record.Capture, error) {
+	rec, f, err := a.recordAt(e.File, e.Offset)
+	if err != nil {
+		return record.Capture{}, err
+	}
+	defer f.Close()
+	if rec.Type() != TypeResponse {
+		return record.Capture{}, fmt.Errorf("%s offset %d: want a response record, found %q", e.File, e.Offset, rec.Type())
+	}
+	return a.capture(rec, e.File)
+}
+
+// recordAt opens file and reads the record starting at off; the caller
+// closes the returned file once done with the record's body.
+func (a *Archive) recordAt(file string, off int64) (*Record, *os.File, error) {
+	f, err := a.openFile(file)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := f.Seek(off, io.SeekStart); err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("seek %s: %w", file, err)
+	}
+	rd := NewReader(f)
+	rd.File = file
+	rd.cr.n = off // offsets stay those of the file
+	rec, err := rd.Next()
+	if err == io.EOF {
+		err = &RecordError{File: file, Offset: off, Err: fmt.Errorf("%w: no record at offset", ErrTruncated)}
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return rec, f, nil
+}

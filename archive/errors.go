@@ -1,0 +1,51 @@
+package archive
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors a caller may branch on with errors.Is.
+var (
+	// ErrHeader means a record's version line or named fields are malformed.
+	ErrHeader = errors.New("archive: invalid record header")
+	// ErrTruncated means the input ended in the middle of a record.
+	ErrTruncated = errors.New("archive: truncated record")
+	// ErrLength means a record's block is not followed by the CRLF CRLF that
+	// ends a record, so its Content-Length is wrong.
+	ErrLength = errors.New("archive: record length does not match its Content-Length")
+	// ErrDigest means a record's block or payload does not match its digest.
+	ErrDigest = errors.New("archive: digest mismatch")
+	// ErrClosed is returned by the methods of a closed Archive.
+	ErrClosed = errors.New("archive: closed")
+	// ErrLocked means another process has the archive directory open.
+	ErrLocked = errors.New("archive: directory in use by another process")
+	// ErrNotFound means the archive holds no capture of the URL asked for.
+	ErrNotFound = errors.New("archive: no capture")
+	// ErrExchange means an Exchange handed to Write is unusable.
+	ErrExchange = errors.New("archive: invalid exchange")
+)
+
+// RecordError reports a damaged record: the WARC file (base name, or "" when
+// the reader was given none), the byte offset where the record (or its gzip
+// member) starts, and what is wrong.
+type RecordError struct {
+	File   string
+	Offset int64
+	Err    error
+}
+
+// Error implements error.
+func (e *RecordError) Error() string {
+	return fmt.Sprintf("warc record at %s offset %d: %v", e.fileName(), e.Offset, e.Err)
+}
+
+func (e *RecordError) fileName() string {
+	if e.File == "" {
+		return "(input)"
+	}
+	return e.File
+}
+
+// Unwrap returns the cause, so errors.Is(err, ErrTruncated) works.
+func (e *RecordError) Unwrap() error { return e.Err }

@@ -1,0 +1,168 @@
+package archive
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha1"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// warcioRecord is one line of testdata/warcio-check.mjs output.
+type warcioRecord struct {
+	Offset        int64  `json:"offset"`
+	Type          string `json:"type"`
+	ID            string `json:"id"`
+	URI           string `json:"uri"`
+	BlockOK       *bool  `json:"block_ok"`
+	PayloadOK     *bool  `json:"payload_ok"`
+	PayloadDigest string `json:"payload_digest"`
+	Status        int    `json:"status"`
+	ContentSHA1   string `json:"content_sha1_hex"`
+}
+
+// warcioCheck runs webrecorder's warcio.js over a WARC file through
+// testdata/warcio-check.mjs. Without node or the warcio package it skips the
+// test, or fails it when the CI environment variable is set.
+func warcioCheck(t *testing.T, file string) []warcioRecord {
+	t.Helper()
+	recs, stderr, err := runWarcio(t, file)
+	if err != nil {
+		t.Fatalf("warcio-check %s: %v\n%s", filepath.Base(file), err, stderr)
+	}
+	return recs
+}
+
+// runWarcio runs the check, returning its records, its complaints and its
+// exit error.
+func runWarcio(t *testing.T, file string) ([]warcioRecord, []byte, error) {
+	t.Helper()
+	modules, err := filepath.Abs(filepath.Join("..", "tools", "warcio", "node_modules"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	node, err := exec.LookPath("node")
+	if err == nil {
+		_, err = os.Stat(filepath.Join(modules, "warcio", "package.json"))
+	}
+	if err != nil {
+		msg := "warcio.js check needs node and `npm ci --prefix tools/warcio`: " + err.Error()
+		if os.Getenv("CI") != "" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	cmd := exec.Command(node, filepath.Join("testdata", "warcio-check.mjs"), file)
+	cmd.Env = append(os.Environ(), "WARCIO_NODE_MODULES="+modules)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, stderr.Bytes(), err
+	}
+	var recs []warcioRecord
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		var r warcioRecord
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			t.Fatalf("warcio-check output %q: %v", sc.Text(), err)
+		}
+		recs = append(recs, r)
+	}
+	return recs, stderr.Bytes(), nil
+}
+
+// TestWarcioCheck_RejectsBroken makes sure the warcio.js check can fail: it
+// must reject each damaged input under testdata.
+func TestWarcioCheck_RejectsBroken(t *testing.T) {
+	for _, name := range []string{"truncated.warc.gz", "corrupt-member.warc.gz", "bad-content-length.warc"} {
+		t.Run(name, func(t *testing.T) {
+			if _, stderr, err := runWarcio(t, filepath.Join("testdata", name)); err == nil {
+				t.Errorf("warcio-check accepted %s", name)
+			} else if len(stderr) == 0 {
+				t.Errorf("warcio-check rejected %s without saying why", name)
+			}
+		})
+	}
+}
+
+func TestArchive_WarcioReadsOurFiles(t *testing.T) {
+	html := []byte("<html><body><h1>Beginnings</h1><p>A social justice caucus in formation.</p></body></html>")
+	latin1 := []byte("<p>\xa1Educaci\xf3n p\xfablica! \xa9 caf\xe9</p>")
+	pages := []struct {
+		ex   *Exchange
+		want []byte // decoded content warcio must find
+	}{
+		{page("http://albu-core.test/", 200, html, "Content-Type: text/html; charset=UTF-8"), html},
+		{page("http://albu-core.test/feed/", 200, gzipped(t, html), "Content-Type: application/rss+xml", "Content-Encoding: gzip"), html},
+		{page("http://turnweb.test/posts/latin", 200, latin1, "Content-Type: text/html; charset=iso-8859-1"), latin1},
+		{page("http://turnweb.test/posts/chunked", 200, html, "Content-Type: text/html", "Transfer-Encoding: chunked"), html},
+		{page("http://turnweb.test/missing", 404, []byte("not here"), "Content-Type: text/plain"), []byte("not here")},
+	}
+	dir := t.TempDir()
+	a := mustOpen(t, dir, Options{Software: "rankfile/test", Settings: map[string]string{"robots": "obey"}})
+	entries := map[string]Entry{}
+	for _, p := range pages {
+		res := mustWrite(t, a, p.ex)
+		entries[p.ex.URL] = res.Entry
+	}
+	mustClose(t, a)
+	finished, _ := warcFilesIn(t, dir)
+	if len(finished) != 1 {
+		t.Fatalf("want one WARC file, have %v", finished)
+	}
+	path := filepath.Join(dir, finished[0])
+	recs := warcioCheck(t, path)
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if got, want := len(recs), 1+2*len(pages); got != want {
+		t.Fatalf("warcio read %d records, want %d", got, want)
+	}
+	for i, r := range recs {
+		if r.BlockOK == nil || !*r.BlockOK {
+			t.Errorf("record %d (%s %s): block digest not verified by warcio", i, r.Type, r.URI)
+		}
+		if (r.Type == TypeResponse || r.Type == TypeRequest) && (r.PayloadOK == nil || !*r.PayloadOK) {
+			t.Errorf("record %d (%s %s): payload digest not verified by warcio", i, r.Type, r.URI)
+		}
+		if r.Type != TypeResponse {
+			continue
+		}
+		e, ok := entries[r.URI]
+		if !ok {
+			t.Errorf("warcio found a response for %s, which was not written", r.URI)
+			continue
+		}
+		end := st.Size()
+		if i+1 < len(recs) {
+			end = recs[i+1].Offset
+		}
+		if e.Offset != r.Offset || e.Length != end-r.Offset || e.Status != r.Status || e.Digest != r.PayloadDigest {
+			t.Errorf("%s: index entry %d+%d status %d %s; warcio %d+%d status %d %s",
+				r.URI, e.Offset, e.Length, e.Status, e.Digest, r.Offset, end-r.Offset, r.Status, r.PayloadDigest)
+		}
+	}
+	for _, p := range pages {
+		sum := sha1.Sum(p.want)
+		var found bool
+		for _, r := range recs {
+			if r.Type == TypeResponse && r.URI == p.ex.URL {
+				found = true
+				if r.ContentSHA1 != hex.EncodeToString(sum[:]) {
+					t.Errorf("%s: warcio decoded content sha1 %s, want %x", p.ex.URL, r.ContentSHA1, sum)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: warcio found no response record", p.ex.URL)
+		}
+	}
+}

@@ -1,0 +1,174 @@
+package archive
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+)
+
+// Exchange is one HTTP request and response as the crawler saw them.
+type Exchange struct {
+	URL  string    // the URL requested (WARC-Target-URI)
+	Date time.Time // when the request began; zero means now
+	IP   string    // address of the server contacted, "" when unknown
+
+	// Request is the raw request as sent: request line, headers, CRLF and
+	// body. Empty means no request record is written.
+	Request []byte
+	// ResponseHead is the raw status line and headers as received, ending
+	// with CRLF CRLF. If it declares Transfer-Encoding: chunked, the block
+	// stores Body re-chunked as a single chunk, so the block stays a valid
+	// HTTP message.
+	ResponseHead []byte
+	// Body is the payload as received: still Content-Encoded (gzip...),
+	// with any chunked transfer coding removed.
+	Body []byte
+	// Truncated is the WARC-Truncated reason ("length", "time",
+	// "disconnect"), "" when the body is complete.
+	Truncated string
+
+	// Optional crawl context, written in a metadata record when any is set.
+	Via       string        // the page whose link led here
+	Hops      string        // hop path from the seed, Heritrix style: "L" per link, "R" per redirect...
+	Outlinks  []string      // links found on the page
+	FetchTime time.Duration // time taken to fetch the response
+}
+
+// WriteResult says what Write stored.
+type WriteResult struct {
+	// Revisit is true when the payload was already in the archive and a
+	// revisit record was written in place of the body.
+	Revisit bool
+	// Entry is the capture index entry of the response or revisit record.
+	Entry Entry
+}
+
+// exchangeParts is an Exchange checked and prepared for writing.
+type exchangeParts struct {
+	date    time.Time
+	key     string
+	resp    *httpMessage
+	head    []byte   // response head, ending CRLF CRLF
+	block   [][]byte // response block: head, then the body as stored
+	payload string   // payload digest of Body
+}
+
+// prepare checks ex and works out what the response record will hold.
+func (a *Archive) prepare(ex *Exchange) (*exchangeParts, error) {
+	u, err := url.Parse(ex.URL)
+	if err != nil || !u.IsAbs() {
+		return nil, fmt.Errorf("%w: URL %q is not absolute", ErrExchange, ex.URL)
+	}
+	head := endHead(ex.ResponseHead)
+	resp, err := parseHTTP(head)
+	if err != nil || resp.Status == 0 {
+		return nil, fmt.Errorf("%w: response head of %s has no status line", ErrExchange, ex.URL)
+	}
+	p := &exchangeParts{date: ex.Date, key: SURT(ex.URL), resp: resp, head: head, payload: sha1Digest(ex.Body)}
+	if p.date.IsZero() {
+		p.date = a.opts.Now()
+	}
+	p.date = p.date.UTC()
+	p.block = [][]byte{head, ex.Body}
+	if isChunked(resp.Header) {
+		p.block = [][]byte{head, []byte(strconv.FormatInt(int64(len(ex.Body)), 16) + "\r\n"), ex.Body, []byte("\r\n0\r\n\r\n")}
+		if len(ex.Body) == 0 {
+			p.block = [][]byte{head, []byte("0\r\n\r\n")}
+		}
+	}
+	return p, nil
+}
+
+// endHead makes sure an HTTP head ends with exactly one blank line.
+func endHead(head []byte) []byte {
+	if bytes.HasSuffix(head, []byte("\r\n\r\n")) {
+		return head
+	}
+	h := bytes.TrimRight(head, "\r\n")
+	return append(h[:len(h):len(h)], "\r\n\r\n"...)
+}
+
+// Write appends the exchange to the archive as a response record (or a
+// revisit record, when the URL's payload is already archived with the same
+// digest, or the server answered 304 Not Modified), a request record and,
+// when ex carries crawl context, a metadata record, all in one WARC file,
+// and adds the capture to the index. It compresses in the caller's
+// goroutine, so concurrent callers compress in parallel; the finished
+// records are appended whole under a lock. Write does not keep ex.
+func (a *Archive) Write(ex *Exchange) (WriteResult, error) {
+	p, err := a.prepare(ex)
+	if err != nil {
+		return WriteResult{}, err
+	}
+	wf, err := a.acquire()
+	if err != nil {
+		return WriteResult{}, err
+	}
+	defer a.release(wf)
+
+	var buf bytes.Buffer
+	c := a.getCompressor()
+	respID := newRecordID()
+	date := formatWARCDate(p.date)
+	h := a.captureHeader(TypeResponse, respID, date, ex, wf)
+	h.Add("Content-Type", "application/http;msgtype=response")
+	h.Add("WARC-Block-Digest", sha1Digest(p.block...))
+	h.Add("WARC-Payload-Digest", p.payload)
+	if ex.Truncated != "" {
+		h.Add("WARC-Truncated", ex.Truncated)
+	}
+	respLen, err := c.record(&buf, h, p.block...)
+	if err == nil && len(ex.Request) > 0 {
+		req := endHeadOnly(ex.Request)
+		_, body := splitHTTP(req)
+		h := a.captureHeader(TypeRequest, newRecordID(), date, ex, wf)
+		h.Add("WARC-Concurrent-To", respID)
+		h.Add("Content-Type", "application/http;msgtype=request")
+		h.Add("WARC-Block-Digest", sha1Digest(req))
+		h.Add("WARC-Payload-Digest", sha1Digest(body))
+		_, err = c.record(&buf, h, req)
+	}
+	a.putCompressor(c)
+	if err != nil {
+		return WriteResult{}, fmt.Errorf("write %s: %w", ex.URL, err)
+	}
+	off, err := wf.append(buf.Bytes())
+	if err != nil {
+		return WriteResult{}, fmt.Errorf("write %s: %w", ex.URL, err)
+	}
+	e := Entry{
+		Key: p.key, URL: ex.URL, Time: p.date.Truncate(time.Second), Status: p.resp.Status,
+		Mime: mediaType(p.resp.Header), Digest: p.payload, Length: respLen, Offset: off, File: wf.name,
+	}
+	if err := a.idx.add(e); err != nil {
+		return WriteResult{}, fmt.Errorf("index %s: %w", ex.URL, err)
+	}
+	a.log.Info("url archived", "url", ex.URL, "status", e.Status, "warc_file", e.File, "warc_offset", e.Offset, "bytes", len(ex.Body))
+	return WriteResult{Entry: e}, nil
+}
+
+// captureHeader starts the named fields common to a capture's records.
+func (a *Archive) captureHeader(typ, id, date string, ex *Exchange, wf *warcFile) Header {
+	h := Header{
+		{"WARC-Type", typ},
+		{"WARC-Record-ID", id},
+		{"WARC-Date", date},
+		{"WARC-Target-URI", ex.URL},
+	}
+	if ex.IP != "" {
+		h.Add("WARC-IP-Address", ex.IP)
+	}
+	h.Add("WARC-Warcinfo-ID", wf.infoID)
+	return h
+}
+
+// endHeadOnly makes sure a message with no body ends its head with a blank
+// line; a message with a body is left as it is.
+func endHeadOnly(msg []byte) []byte {
+	if bytes.Contains(msg, []byte("\r\n\r\n")) || bytes.Contains(msg, []byte("\n\n")) {
+		return msg
+	}
+	return endHead(msg)
+}
