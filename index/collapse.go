@@ -25,7 +25,7 @@ next:
 				continue
 			}
 			switch {
-			case h.textHash != "" && h.textHash == k.textHash, contains(k.norm, h.norm):
+			case h.norm != "" && h.textHash == k.textHash, contains(k.norm, h.norm):
 				k.fold(h)
 				continue next
 			case contains(h.norm, k.norm):

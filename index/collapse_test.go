@@ -1,0 +1,38 @@
+package index
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestCollapse(t *testing.T) {
+	post := "Parents and teachers packed the board meeting to oppose two new charter schools that would drain money from neighborhood schools. The board delayed its vote."
+	teaser := "Parents and teachers packed the board meeting to oppose two new charter schools that would drain money …"
+	h := func(rec, url, text string) Hit {
+		return Hit{RecordID: rec, URL: url, textHash: textHash(text), norm: normalizeText(trimEllipsis(text))}
+	}
+	for _, tt := range []struct {
+		name string
+		in   []Hit
+		want string // kept hits as url[duplicates]
+	}{
+		{"same text, two URLs", []Hit{h("a", "u1", post), h("b", "u2", strings.ToUpper(post))}, "u1[u2]"},
+		{"teaser below its post", []Hit{h("p", "post", post), h("t", "home", teaser)}, "post[home]"},
+		{"teaser above its post", []Hit{h("t", "home", teaser), h("x", "other", "x"), h("p", "post", post)}, "post[home] other[]"},
+		{"versions of one record stay apart", []Hit{h("a", "u1", post), h("a", "u1", post)}, "u1[] u1[]"},
+		{"short texts stay apart", []Hit{h("a", "u1", "Read more about the strike vote"), h("b", "u2", "Read more")}, "u1[] u2[]"},
+		{"empty texts stay apart", []Hit{h("a", "u1", ""), h("b", "u2", "")}, "u1[] u2[]"},
+		{"chains fold into the first", []Hit{h("a", "u1", post), h("b", "u2", post), h("t", "u3", teaser)}, "u1[u2 u3]"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, k := range collapse(tt.in) {
+				got = append(got, fmt.Sprintf("%s%v", k.URL, k.Duplicates))
+			}
+			if g := strings.Join(got, " "); g != tt.want {
+				t.Errorf("got %s, want %s", g, tt.want)
+			}
+		})
+	}
+}

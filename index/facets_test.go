@@ -1,0 +1,33 @@
+package index
+
+import (
+	"fmt"
+	"testing"
+)
+
+func TestIndex_Search_facets(t *testing.T) {
+	x := mustOpen(t, mustCorpus(t))
+	for _, tt := range []struct {
+		name  string
+		q     Query
+		facet string
+		want  string // Terms, then missing
+	}{
+		{"sites", Query{}, FacetSite, "[{Turn Web 3} {AROS Louisville 2} {Baltimore Movement of Rank-and-File Educators 2} {Albuquerque CORE 1} {Urban Education Democracy Project 1}] missing 0"},
+		{"kinds", Query{}, FacetKind, "[{post 5} {page 2} {mission 1} {organization 1}] missing 0"},
+		{"years in order", Query{}, FacetYear, "[{2017 1} {2019 1} {2020 1} {2021 2}] missing 4"},
+		{"authors", Query{}, FacetAuthor, "[{Ben Cole 2} {Ana Ruiz 1} {Cara Diaz 1}] missing 6"},
+		{"over matches only", Query{Text: "schools"}, FacetSite, "[{Turn Web 3} {AROS Louisville 2} {Albuquerque CORE 1} {Baltimore Movement of Rank-and-File Educators 1}] missing 0"},
+		{"after filters", Query{Author: "Ben Cole"}, FacetYear, "[{2019 1} {2020 1}] missing 0"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f, ok := mustSearch(t, x, tt.q).Facets[tt.facet]
+			if !ok {
+				t.Fatalf("no facet %q", tt.facet)
+			}
+			if got := fmt.Sprintf("%v missing %d", f.Terms, f.Missing); got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+}
