@@ -40,8 +40,8 @@ func TestIndex_Add_versions(t *testing.T) {
 	for _, tt := range []struct {
 		name   string
 		adds   [][]record.Record // one Add call each
-		latest string           // document ID marked latest
-		all    int              // versions in the index
+		latest string            // document ID marked latest
+		all    int               // versions in the index
 	}{
 		{"one version", [][]record.Record{{v2024}}, "charter-vote@20240101000000", 1},
 		{"newer arrives later", [][]record.Record{{v2023}, {v2024}}, "charter-vote@20240101000000", 2},
