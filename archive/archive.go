@@ -52,6 +52,9 @@ type Archive struct {
 	idx  *index
 	comp sync.Pool // *compressor
 
+	infoMu sync.Mutex
+	infos  map[location]recordInfo // originals' record IDs and dates, for revisits
+
 	mu     sync.Mutex
 	cur    *warcFile
 	open   map[string]*warcFile // files being written, by final name
@@ -76,7 +79,7 @@ func Open(dir string, opts Options) (*Archive, error) {
 	if !ok {
 		return nil, fmt.Errorf("open archive %s: %w", dir, ErrLocked)
 	}
-	a := &Archive{dir: dir, opts: withDefaults(opts), lock: lock, open: map[string]*warcFile{}}
+	a := &Archive{dir: dir, opts: withDefaults(opts), lock: lock, open: map[string]*warcFile{}, infos: map[location]recordInfo{}}
 	a.log = a.opts.Logger.With("component", "archive")
 	a.idx = newIndex(dir)
 	a.comp.New = func() any { return newCompressor() }

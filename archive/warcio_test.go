@@ -9,7 +9,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"testing"
+	"time"
 )
 
 // warcioRecord is one line of testdata/warcio-check.mjs output.
@@ -108,8 +110,23 @@ func TestArchive_WarcioReadsOurFiles(t *testing.T) {
 	a := mustOpen(t, dir, Options{Software: "rankfile/test", Settings: map[string]string{"robots": "obey"}})
 	entries := map[string]Entry{}
 	for _, p := range pages {
+		p.ex.Via, p.ex.Hops, p.ex.Outlinks = "http://albu-core.test/", "L", []string{"http://albu-core.test/feed/"}
 		res := mustWrite(t, a, p.ex)
 		entries[p.ex.URL] = res.Entry
+	}
+	// A second visit of the first page finds the same payload, and a third
+	// gets 304 Not Modified: two revisit records.
+	again := page(pages[0].ex.URL, 200, html, "Content-Type: text/html; charset=UTF-8")
+	again.Date = testTime.Add(time.Hour)
+	notModified := page(pages[0].ex.URL, 304, nil)
+	notModified.Date = testTime.Add(2 * time.Hour)
+	var revisits []Entry
+	for _, ex := range []*Exchange{again, notModified} {
+		res := mustWrite(t, a, ex)
+		if !res.Revisit {
+			t.Fatalf("%s at %s not written as a revisit", ex.URL, ex.Date)
+		}
+		revisits = append(revisits, res.Entry)
 	}
 	mustClose(t, a)
 	finished, _ := warcFilesIn(t, dir)
@@ -123,7 +140,7 @@ func TestArchive_WarcioReadsOurFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if got, want := len(recs), 1+2*len(pages); got != want {
+	if got, want := len(recs), 1+3*len(pages)+2*len(revisits); got != want {
 		t.Fatalf("warcio read %d records, want %d", got, want)
 	}
 	for i, r := range recs {
@@ -132,6 +149,12 @@ func TestArchive_WarcioReadsOurFiles(t *testing.T) {
 		}
 		if (r.Type == TypeResponse || r.Type == TypeRequest) && (r.PayloadOK == nil || !*r.PayloadOK) {
 			t.Errorf("record %d (%s %s): payload digest not verified by warcio", i, r.Type, r.URI)
+		}
+		if r.Type == TypeRevisit {
+			if r.Offset != revisits[0].Offset && r.Offset != revisits[1].Offset {
+				t.Errorf("warcio found a revisit at %d; written at %d and %d", r.Offset, revisits[0].Offset, revisits[1].Offset)
+			}
+			revisits = slices.DeleteFunc(revisits, func(e Entry) bool { return e.Offset == r.Offset })
 		}
 		if r.Type != TypeResponse {
 			continue
@@ -149,6 +172,9 @@ func TestArchive_WarcioReadsOurFiles(t *testing.T) {
 			t.Errorf("%s: index entry %d+%d status %d %s; warcio %d+%d status %d %s",
 				r.URI, e.Offset, e.Length, e.Status, e.Digest, r.Offset, end-r.Offset, r.Status, r.PayloadDigest)
 		}
+	}
+	if len(revisits) != 0 {
+		t.Errorf("warcio did not find revisits at %v", revisits)
 	}
 	for _, p := range pages {
 		sum := sha1.Sum(p.want)

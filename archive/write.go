@@ -102,6 +102,7 @@ func (a *Archive) Write(ex *Exchange) (WriteResult, error) {
 	if err != nil {
 		return WriteResult{}, err
 	}
+	ref := a.referent(p, ex)
 	wf, err := a.acquire()
 	if err != nil {
 		return WriteResult{}, err
@@ -110,16 +111,11 @@ func (a *Archive) Write(ex *Exchange) (WriteResult, error) {
 
 	var buf bytes.Buffer
 	c := a.getCompressor()
+	defer a.putCompressor(c)
 	respID := newRecordID()
 	date := formatWARCDate(p.date)
-	h := a.captureHeader(TypeResponse, respID, date, ex, wf)
-	h.Add("Content-Type", "application/http;msgtype=response")
-	h.Add("WARC-Block-Digest", sha1Digest(p.block...))
-	h.Add("WARC-Payload-Digest", p.payload)
-	if ex.Truncated != "" {
-		h.Add("WARC-Truncated", ex.Truncated)
-	}
-	respLen, err := c.record(&buf, h, p.block...)
+	h, block := a.responseRecord(p, ex, ref, respID, date, wf)
+	respLen, err := c.record(&buf, h, block...)
 	if err == nil && len(ex.Request) > 0 {
 		req := endHeadOnly(ex.Request)
 		_, body := splitHTTP(req)
@@ -130,7 +126,13 @@ func (a *Archive) Write(ex *Exchange) (WriteResult, error) {
 		h.Add("WARC-Payload-Digest", sha1Digest(body))
 		_, err = c.record(&buf, h, req)
 	}
-	a.putCompressor(c)
+	if meta := metadataBlock(ex); err == nil && meta != nil {
+		h := a.captureHeader(TypeMetadata, newRecordID(), date, ex, wf)
+		h.Add("WARC-Concurrent-To", respID)
+		h.Add("Content-Type", "application/warc-fields")
+		h.Add("WARC-Block-Digest", sha1Digest(meta))
+		_, err = c.record(&buf, h, meta)
+	}
 	if err != nil {
 		return WriteResult{}, fmt.Errorf("write %s: %w", ex.URL, err)
 	}
@@ -142,11 +144,71 @@ func (a *Archive) Write(ex *Exchange) (WriteResult, error) {
 		Key: p.key, URL: ex.URL, Time: p.date.Truncate(time.Second), Status: p.resp.Status,
 		Mime: mediaType(p.resp.Header), Digest: p.payload, Length: respLen, Offset: off, File: wf.name,
 	}
+	if ref != nil {
+		e.Mime, e.Digest = revisitMime, ref.digest
+	} else {
+		a.remember(location{e.File, e.Offset}, recordInfo{id: respID, date: date})
+	}
 	if err := a.idx.add(e); err != nil {
 		return WriteResult{}, fmt.Errorf("index %s: %w", ex.URL, err)
 	}
-	a.log.Info("url archived", "url", ex.URL, "status", e.Status, "warc_file", e.File, "warc_offset", e.Offset, "bytes", len(ex.Body))
-	return WriteResult{Entry: e}, nil
+	a.log.Info("url archived", "url", ex.URL, "status", e.Status, "revisit", ref != nil,
+		"warc_file", e.File, "warc_offset", e.Offset, "bytes", len(ex.Body))
+	return WriteResult{Revisit: ref != nil, Entry: e}, nil
+}
+
+// responseRecord returns the named fields and block of the capture's main
+// record: a response, or a revisit of ref.
+func (a *Archive) responseRecord(p *exchangeParts, ex *Exchange, ref *referent, id, date string, wf *warcFile) (Header, [][]byte) {
+	if ref == nil {
+		h := a.captureHeader(TypeResponse, id, date, ex, wf)
+		h.Add("Content-Type", "application/http;msgtype=response")
+		h.Add("WARC-Block-Digest", sha1Digest(p.block...))
+		h.Add("WARC-Payload-Digest", p.payload)
+		if ex.Truncated != "" {
+			h.Add("WARC-Truncated", ex.Truncated)
+		}
+		return h, p.block
+	}
+	h := a.captureHeader(TypeRevisit, id, date, ex, wf)
+	h.Add("WARC-Profile", ref.profile)
+	if ref.info.id != "" {
+		h.Add("WARC-Refers-To", ref.info.id)
+	}
+	h.Add("WARC-Refers-To-Target-URI", ref.entry.URL)
+	h.Add("WARC-Refers-To-Date", ref.info.date)
+	h.Add("Content-Type", "application/http;msgtype=response")
+	h.Add("WARC-Block-Digest", sha1Digest(ref.block...))
+	if ref.digest != "" {
+		h.Add("WARC-Payload-Digest", ref.digest)
+	}
+	if ref.profile == ProfileIdenticalPayload {
+		h.Add("WARC-Truncated", "length") // the spec's mark of a block cut to its head
+	}
+	return h, ref.block
+}
+
+// metadataBlock returns the crawl context of ex as application/warc-fields
+// (the field names of the WARC 1.1 metadata record), or nil when ex has none.
+func metadataBlock(ex *Exchange) []byte {
+	var b bytes.Buffer
+	field := func(name, value string) {
+		if value = oneLine(value); value != "" {
+			b.WriteString(name + ": " + value + "\r\n")
+		}
+	}
+	field("via", ex.Via)
+	field("hopsFromSeed", ex.Hops)
+	if ex.FetchTime > 0 {
+		field("fetchTimeMs", strconv.FormatInt(ex.FetchTime.Milliseconds(), 10))
+	}
+	for _, l := range ex.Outlinks {
+		field("outlink", l)
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	return b.Bytes()
 }
 
 // captureHeader starts the named fields common to a capture's records.
