@@ -1,0 +1,248 @@
+package crawl
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gocolly/colly/v2"
+)
+
+// Version is rankfile's version, named in the User-Agent and the WARC files.
+const Version = "0.1.0"
+
+// Options configure a Crawler.
+type Options struct {
+	Sites   *Sites   // what to crawl (required)
+	Archive Archiver // where every exchange goes (required)
+	// Contact is a URL or address site owners can reach the operator at; it
+	// goes into the User-Agent.
+	Contact string
+	// UserAgent overrides the User-Agent built from Version and Contact.
+	UserAgent string
+	// Transport is the base HTTP transport; nil means a plain one with
+	// compression left to the crawler. Tests pass one whose dialer reaches the
+	// fixture web on loopback.
+	Transport http.RoundTripper
+	// MaxBodySize cuts longer bodies (recorded as truncated); default 50 MiB.
+	MaxBodySize int64
+	// Timeout bounds one request; default 60s.
+	Timeout time.Duration
+	// CrawlID names the crawl; default is random.
+	CrawlID string
+	Logger  *slog.Logger
+	now     func() time.Time
+}
+
+// Crawler crawls the sites of a sites file once.
+type Crawler struct {
+	opts   Options
+	log    *slog.Logger
+	ua     string
+	client *http.Client
+	robots *robots
+	report *Report
+	col    *colly.Collector
+
+	seen  sync.Map                 // normalized URL -> struct{}
+	pages map[string]*atomic.Int64 // site name -> URLs queued
+}
+
+// New returns a Crawler for opts.
+func New(opts Options) (*Crawler, error) {
+	if opts.Sites == nil || len(opts.Sites.Sites) == 0 {
+		return nil, errors.New("crawl: no sites to crawl")
+	}
+	if opts.Archive == nil {
+		return nil, errors.New("crawl: no archive to write to")
+	}
+	if opts.MaxBodySize <= 0 {
+		opts.MaxBodySize = 50 << 20
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = time.Minute
+	}
+	if opts.CrawlID == "" {
+		opts.CrawlID = NewCrawlID()
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.now == nil {
+		opts.now = time.Now
+	}
+	if opts.Transport == nil {
+		opts.Transport = DefaultTransport(nil)
+	}
+	c := &Crawler{opts: opts, log: opts.Logger.With("component", "crawl"), pages: map[string]*atomic.Int64{}}
+	c.ua = opts.UserAgent
+	if c.ua == "" {
+		c.ua = UserAgent(opts.Contact)
+	}
+	for _, s := range opts.Sites.Sites {
+		c.pages[s.Name] = &atomic.Int64{}
+	}
+	return c, nil
+}
+
+// NewCrawlID returns a short random crawl identifier.
+func NewCrawlID() string {
+	b := make([]byte, 4)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// UserAgent is the User-Agent rankfile sends: its name, version and the
+// operator's contact.
+func UserAgent(contact string) string {
+	if contact == "" {
+		return "rankfile/" + Version
+	}
+	return fmt.Sprintf("rankfile/%s (+%s)", Version, contact)
+}
+
+// DefaultTransport returns the base transport of a crawl: it leaves
+// decompression to the crawler, so the archive keeps bodies as sent; dial,
+// when not nil, replaces the network dialer.
+func DefaultTransport(dial func(ctx context.Context, network, addr string) (net.Conn, error)) *http.Transport {
+	if dial == nil {
+		dial = (&net.Dialer{Timeout: 30 * time.Second, KeepAlive: 30 * time.Second}).DialContext
+	}
+	return &http.Transport{
+		DialContext:           dial,
+		DisableCompression:    true,
+		MaxIdleConnsPerHost:   16,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   15 * time.Second,
+		ResponseHeaderTimeout: 60 * time.Second,
+	}
+}
+
+// Report returns the report of the crawl so far.
+func (c *Crawler) Report() *Report { return c.report }
+
+// Run crawls every site from its seeds until no URL in scope is left, the
+// limits are reached or ctx is done, and returns what it did.
+func (c *Crawler) Run(ctx context.Context) (*Report, error) {
+	started := c.opts.now()
+	c.report = newReport(c.opts.CrawlID, started, c.opts.Sites.Sites)
+	rec := &recorder{base: c.opts.Transport, archive: c.opts.Archive, maxBody: c.opts.MaxBodySize, now: c.opts.now, written: c.written}
+	c.client = &http.Client{Transport: rec, Timeout: c.opts.Timeout}
+	c.robots = &robots{client: c.client, agent: "rankfile", ua: c.ua, hosts: map[string]*robotsEntry{}}
+
+	col := colly.NewCollector(colly.Async(true), colly.UserAgent(c.ua), colly.IgnoreRobotsTxt(),
+		colly.AllowURLRevisit(), colly.StdlibContext(ctx), colly.MaxBodySize(int(c.opts.MaxBodySize)))
+	c.col = col
+	col.WithTransport(rec)
+	col.SetRequestTimeout(c.opts.Timeout)
+	col.SetRedirectHandler(c.redirect)
+	if err := c.limits(ctx, col); err != nil {
+		return c.report, err
+	}
+	col.OnResponse(func(r *colly.Response) { c.follow(ctx, r) })
+	col.OnError(func(r *colly.Response, err error) { c.failed(r, err) })
+
+	for _, s := range c.opts.Sites.Sites {
+		for _, seed := range s.Seeds {
+			u, err := Normalize(nil, seed)
+			if err != nil {
+				continue
+			}
+			c.enqueue(ctx, s, u, 0, "")
+		}
+		c.sitemaps(ctx, s)
+	}
+	col.Wait()
+	c.report.Duration = c.opts.now().Sub(started)
+	c.log.Info("crawl finished", "crawl_id", c.opts.CrawlID, "duration", c.report.Duration)
+	if err := ctx.Err(); err != nil {
+		return c.report, fmt.Errorf("crawl interrupted: %w", err)
+	}
+	return c.report, nil
+}
+
+// limits gives every seed host its politeness rule: the site's parallelism
+// and the larger of its delay and robots.txt's Crawl-delay.
+func (c *Crawler) limits(ctx context.Context, col *colly.Collector) error {
+	done := map[string]bool{}
+	for _, s := range c.opts.Sites.Sites {
+		for _, seed := range s.Seeds {
+			u, err := url.Parse(seed)
+			if err != nil || done[u.Host] {
+				continue
+			}
+			done[u.Host] = true
+			delay := max(s.Delay, c.robots.rules(ctx, u.Scheme, u.Host).crawlDelay())
+			if err := col.Limit(&colly.LimitRule{DomainGlob: u.Host, Parallelism: s.Parallelism, Delay: delay}); err != nil {
+				return fmt.Errorf("politeness rule for %s: %w", u.Host, err)
+			}
+		}
+	}
+	d := c.opts.Sites.Defaults
+	return col.Limit(&colly.LimitRule{DomainGlob: "*", Parallelism: max(d.Parallelism, 1), Delay: d.Delay})
+}
+
+// sitemaps queues the sitemaps robots.txt names for the site's seed hosts,
+// and /sitemap.xml where robots.txt names none.
+func (c *Crawler) sitemaps(ctx context.Context, s *Site) {
+	hosts := map[string]bool{}
+	for _, seed := range s.Seeds {
+		u, err := url.Parse(seed)
+		if err != nil || hosts[u.Host] {
+			continue
+		}
+		hosts[u.Host] = true
+		maps := c.robots.rules(ctx, u.Scheme, u.Host).sitemaps()
+		if len(maps) == 0 {
+			maps = []string{u.Scheme + "://" + u.Host + "/sitemap.xml"}
+		}
+		for _, m := range maps {
+			if mu, err := Normalize(nil, m); err == nil {
+				c.enqueue(ctx, s, mu, 0, "")
+			}
+		}
+	}
+}
+
+// follow queues the links of a fetched page or sitemap.
+func (c *Crawler) follow(ctx context.Context, r *colly.Response) {
+	site := c.opts.Sites.SiteFor(r.Request.URL.String())
+	if site == nil || r.StatusCode >= 300 {
+		return
+	}
+	depth, _ := strconv.Atoi(r.Ctx.Get("depth"))
+	base := r.Request.URL
+	var links []string
+	ct := r.Headers.Get("Content-Type")
+	switch {
+	case isXMLDocument(ct, r.Body):
+		links = xmlLinks(r.Body)
+	case ct == "" || strings.Contains(ct, "html"):
+		var b string
+		links, b = htmlLinks(r.Body)
+		if b != "" {
+			if bu, err := base.Parse(b); err == nil {
+				base = bu
+			}
+		}
+	}
+	for _, l := range links {
+		u, err := Normalize(base, l)
+		if err != nil {
+			c.report.update(site.Name, func(sr *SiteReport) { sr.Dropped[DropMalformed]++ })
+			continue
+		}
+		c.enqueue(ctx, site, u, depth+1, r.Request.URL.String())
+	}
+}

@@ -1,0 +1,132 @@
+package crawl
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/gocolly/colly/v2"
+
+	"rankfile/archive"
+)
+
+// enqueue decides whether to fetch u, found at depth on a page of site from
+// (via is that page's URL, empty for seeds), and queues it if so. Every URL
+// not fetched is counted under its reason.
+func (c *Crawler) enqueue(ctx context.Context, from *Site, u *url.URL, depth int, via string) {
+	drop := func(reason string) {
+		c.report.update(from.Name, func(sr *SiteReport) { sr.Dropped[reason]++ })
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		drop(DropScheme)
+		return
+	}
+	raw := u.String()
+	site := c.opts.Sites.SiteFor(raw)
+	if site == nil || !site.InScope(raw) {
+		drop(DropOutOfScope)
+		return
+	}
+	if isTrap(u) {
+		drop(DropTrap)
+		return
+	}
+	if site.MaxDepth > 0 && depth > site.MaxDepth {
+		drop(DropMaxDepth)
+		return
+	}
+	if _, dup := c.seen.LoadOrStore(raw, struct{}{}); dup {
+		drop(DropSeen)
+		return
+	}
+	if !c.robots.rules(ctx, u.Scheme, u.Host).allowed(u.RequestURI()) {
+		drop(DropRobots)
+		return
+	}
+	if n := c.pages[site.Name].Add(1); site.MaxPages > 0 && n > int64(site.MaxPages) {
+		drop(DropMaxPages)
+		return
+	}
+	cctx := colly.NewContext()
+	cctx.Put("depth", strconv.Itoa(depth))
+	cctx.Put("via", via)
+	if err := c.col.Request(http.MethodGet, raw, nil, cctx, nil); err != nil {
+		c.log.Warn("not queued", "url", raw, "error", err)
+		c.report.update(site.Name, func(sr *SiteReport) { sr.Failed["queue"]++ })
+	}
+}
+
+// redirect follows a redirect only within scope, to a URL not fetched yet,
+// and at most ten times; otherwise colly gets the redirect response itself.
+func (c *Crawler) redirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return http.ErrUseLastResponse
+	}
+	u, err := Normalize(nil, req.URL.String())
+	if err != nil {
+		return http.ErrUseLastResponse
+	}
+	from := c.opts.Sites.SiteFor(via[0].URL.String())
+	site := c.opts.Sites.SiteFor(u.String())
+	if site == nil || !site.InScope(u.String()) || isTrap(u) {
+		if from != nil {
+			c.report.update(from.Name, func(sr *SiteReport) { sr.Dropped[DropOutOfScope]++ })
+		}
+		return http.ErrUseLastResponse
+	}
+	if _, dup := c.seen.LoadOrStore(u.String(), struct{}{}); dup {
+		return http.ErrUseLastResponse
+	}
+	if !c.robots.rules(req.Context(), u.Scheme, u.Host).allowed(u.RequestURI()) {
+		c.report.update(site.Name, func(sr *SiteReport) { sr.Dropped[DropRobots]++ })
+		return http.ErrUseLastResponse
+	}
+	return nil
+}
+
+// written counts one archived exchange for the report and logs it: one line
+// per capture is the archivist's audit trail.
+func (c *Crawler) written(req *http.Request, resp *http.Response, ex *archive.Exchange, res archive.WriteResult, err error) {
+	site := c.opts.Sites.SiteFor(req.URL.String())
+	if site == nil {
+		return
+	}
+	if err != nil {
+		c.log.Error("archive write failed", "url", req.URL.String(), "error", err)
+		c.report.update(site.Name, func(sr *SiteReport) { sr.Failed["archive"]++ })
+		return
+	}
+	c.report.update(site.Name, func(sr *SiteReport) {
+		sr.Fetched++
+		sr.Status[strconv.Itoa(resp.StatusCode)]++
+		sr.Bytes += int64(len(ex.Body))
+		if res.Revisit {
+			sr.Unchanged++
+		} else {
+			sr.New++
+		}
+	})
+	c.log.Info("url archived", "url", req.URL.String(), "status", resp.StatusCode, "revisit", res.Revisit)
+}
+
+// failed counts a fetch that did not yield a page: an HTTP error status or a
+// network fault.
+func (c *Crawler) failed(r *colly.Response, err error) {
+	site := c.opts.Sites.SiteFor(r.Request.URL.String())
+	if site == nil {
+		return
+	}
+	reason := "network"
+	switch {
+	case r.StatusCode >= 400:
+		reason = "http_" + strconv.Itoa(r.StatusCode)
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		reason = "canceled"
+	case errors.Is(err, ErrBodyTooLarge):
+		reason = "too_large"
+	}
+	c.report.update(site.Name, func(sr *SiteReport) { sr.Failed[reason]++ })
+	c.log.Warn("fetch failed", "url", r.Request.URL.String(), "status", r.StatusCode, "error", err)
+}

@@ -1,0 +1,147 @@
+package crawl
+
+import (
+	"bytes"
+	"encoding/xml"
+	"io"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// htmlLinks returns the link targets of an HTML page, in document order:
+// anchors, frames, and <link> elements that name another document of the
+// site (canonical, next/prev pages, alternate feeds). It reads the raw bytes
+// with a tokenizer rather than building a DOM, since only attributes matter.
+func htmlLinks(body []byte) (links []string, base string) {
+	z := html.NewTokenizer(bytes.NewReader(body))
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return links, base
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			if !hasAttr {
+				continue
+			}
+			a := atom.Lookup(name)
+			var want string
+			switch a {
+			case atom.A, atom.Area, atom.Base:
+				want = "href"
+			case atom.Link:
+				want = "href"
+			case atom.Frame, atom.Iframe:
+				want = "src"
+			default:
+				continue
+			}
+			var val, rel, typ string
+			for {
+				k, v, more := z.TagAttr()
+				switch string(k) {
+				case want:
+					val = string(v)
+				case "rel":
+					rel = strings.ToLower(string(v))
+				case "type":
+					typ = strings.ToLower(string(v))
+				}
+				if !more {
+					break
+				}
+			}
+			switch {
+			case val == "":
+			case a == atom.Base:
+				if base == "" {
+					base = val
+				}
+			case a == atom.Link && !followLinkRel(rel, typ):
+			default:
+				links = append(links, val)
+			}
+		}
+	}
+}
+
+// followLinkRel reports whether a <link rel=...> points to a document worth
+// fetching, as opposed to a stylesheet, icon or preconnect hint.
+func followLinkRel(rel, typ string) bool {
+	for _, r := range strings.Fields(rel) {
+		switch r {
+		case "canonical", "next", "prev", "sitemap":
+			return true
+		case "alternate":
+			return strings.Contains(typ, "rss") || strings.Contains(typ, "atom") || typ == "" || strings.Contains(typ, "html")
+		}
+	}
+	return false
+}
+
+// xmlLinks returns the URLs named by a sitemap (<loc>), a sitemap index, an
+// RSS feed (<link>, <guid isPermaLink>) or an Atom feed (<link href>).
+func xmlLinks(body []byte) []string {
+	d := xml.NewDecoder(bytes.NewReader(body))
+	d.Strict = false
+	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	var links []string
+	var inItem bool
+	for {
+		tok, err := d.Token()
+		if err != nil {
+			return links
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok {
+			if ee, ok := tok.(xml.EndElement); ok && (ee.Name.Local == "item" || ee.Name.Local == "entry") {
+				inItem = false
+			}
+			continue
+		}
+		switch se.Name.Local {
+		case "item", "entry":
+			inItem = true
+		case "loc":
+			links = appendText(d, &se, links)
+		case "link":
+			if href := attr(se, "href"); href != "" {
+				links = append(links, href)
+			} else if inItem || se.Name.Space == "" {
+				links = appendText(d, &se, links)
+			}
+		}
+	}
+}
+
+func appendText(d *xml.Decoder, se *xml.StartElement, links []string) []string {
+	var s string
+	if err := d.DecodeElement(&s, se); err == nil {
+		if s = strings.TrimSpace(s); s != "" {
+			links = append(links, s)
+		}
+	}
+	return links
+}
+
+func attr(se xml.StartElement, name string) string {
+	for _, a := range se.Attr {
+		if a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// isXMLDocument reports whether a response is a sitemap or feed by its
+// Content-Type or, failing that, by its first bytes.
+func isXMLDocument(contentType string, body []byte) bool {
+	ct := strings.ToLower(contentType)
+	if strings.Contains(ct, "xml") || strings.Contains(ct, "rss") || strings.Contains(ct, "atom") {
+		return !strings.Contains(ct, "xhtml")
+	}
+	head := bytes.TrimSpace(body[:min(len(body), 256)])
+	return bytes.HasPrefix(head, []byte("<?xml")) && !bytes.Contains(head, []byte("<html"))
+}

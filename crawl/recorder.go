@@ -1,0 +1,136 @@
+package crawl
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptrace"
+	"strings"
+	"time"
+
+	"rankfile/archive"
+)
+
+// Archiver receives every HTTP exchange the crawler makes.
+type Archiver interface {
+	Write(ex *archive.Exchange) (archive.WriteResult, error)
+}
+
+var _ Archiver = (*archive.Archive)(nil)
+
+// ErrBodyTooLarge marks a response cut at the maximum body size.
+var ErrBodyTooLarge = errors.New("response body exceeds the maximum size")
+
+// recorder is an http.RoundTripper that reads each response whole, hands the
+// request as sent and the response as received to the archive, and only then
+// gives the response to colly. Asking for gzip itself (with the base
+// transport's own decompression off) keeps the payload as it came over the
+// wire, so the WARC payload digest is of what the server sent; colly
+// decompresses for the link finder.
+type recorder struct {
+	base    http.RoundTripper
+	archive Archiver
+	maxBody int64
+	now     func() time.Time
+	// written is called after each exchange is archived.
+	written func(req *http.Request, resp *http.Response, ex *archive.Exchange, res archive.WriteResult, err error)
+}
+
+func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Header.Get("Accept-Encoding") == "" {
+		req.Header.Set("Accept-Encoding", "gzip")
+	}
+	var ip string
+	trace := &httptrace.ClientTrace{GotConn: func(ci httptrace.GotConnInfo) {
+		if addr := ci.Conn.RemoteAddr(); addr != nil {
+			ip = hostOnly(addr.String())
+		}
+	}}
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
+	date := t.now().UTC()
+	resp, err := t.base.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	body, truncated, readErr := readBody(resp.Body, t.maxBody)
+	resp.Body.Close()
+	ex := &archive.Exchange{
+		URL:          req.URL.String(),
+		Date:         date,
+		IP:           ip,
+		Request:      dumpRequest(req),
+		ResponseHead: dumpResponseHead(resp),
+		Body:         body,
+		Truncated:    truncated,
+	}
+	res, werr := t.archive.Write(ex)
+	if t.written != nil {
+		t.written(req, resp, ex, res, werr)
+	}
+	if werr != nil {
+		return nil, fmt.Errorf("archive %s: %w", req.URL, werr)
+	}
+	if readErr != nil {
+		return nil, fmt.Errorf("read body of %s: %w", req.URL, readErr)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
+	return resp, nil
+}
+
+// readBody reads up to max bytes; a longer body is cut and marked "length",
+// a connection lost mid-body is kept as far as it came and marked "disconnect".
+func readBody(r io.Reader, max int64) (body []byte, truncated string, err error) {
+	body, err = io.ReadAll(io.LimitReader(r, max+1))
+	switch {
+	case err != nil:
+		return body, "disconnect", err
+	case int64(len(body)) > max:
+		return body[:max], "length", nil
+	}
+	return body, "", nil
+}
+
+// dumpRequest renders the request as the transport sends it: request line,
+// Host, the headers, and a blank line (the crawler only sends GET).
+func dumpRequest(req *http.Request) []byte {
+	var b bytes.Buffer
+	uri := req.URL.RequestURI()
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\n", req.Method, uri)
+	host := req.Host
+	if host == "" {
+		host = req.URL.Host
+	}
+	fmt.Fprintf(&b, "Host: %s\r\n", host)
+	req.Header.WriteSubset(&b, map[string]bool{"Host": true})
+	b.WriteString("\r\n")
+	return b.Bytes()
+}
+
+// dumpResponseHead renders the status line and headers as received. Go has
+// already removed chunked transfer coding from the body, so the
+// Transfer-Encoding header (which Go does not keep) is not written either.
+func dumpResponseHead(resp *http.Response) []byte {
+	var b bytes.Buffer
+	proto := resp.Proto
+	if proto == "" {
+		proto = "HTTP/1.1"
+	}
+	status := resp.Status
+	if status == "" {
+		status = fmt.Sprintf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
+	}
+	fmt.Fprintf(&b, "%s %s\r\n", proto, status)
+	resp.Header.Write(&b)
+	b.WriteString("\r\n")
+	return b.Bytes()
+}
+
+func hostOnly(addr string) string {
+	if i := strings.LastIndexByte(addr, ':'); i > 0 {
+		return strings.Trim(addr[:i], "[]")
+	}
+	return addr
+}

@@ -1,0 +1,134 @@
+package crawl
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"sync"
+	"time"
+)
+
+// SiteReport counts what a crawl did on one site.
+type SiteReport struct {
+	Site      string         `json:"site"`
+	Fetched   int            `json:"fetched"`   // exchanges archived, robots.txt and redirects included
+	New       int            `json:"new"`       // responses whose payload the archive had not seen
+	Unchanged int            `json:"unchanged"` // responses archived as revisits
+	Bytes     int64          `json:"bytes"`     // payload bytes received
+	Status    map[string]int `json:"status"`    // responses by HTTP status code
+	Failed    map[string]int `json:"failed"`    // fetches that failed, by reason
+	Dropped   map[string]int `json:"dropped"`   // discovered URLs not fetched, by reason
+}
+
+// Report is the outcome of a crawl: what was fetched, kept and dropped, per site.
+type Report struct {
+	CrawlID  string        `json:"crawl_id"`
+	Started  time.Time     `json:"started"`
+	Duration time.Duration `json:"duration_ns"`
+	Sites    []*SiteReport `json:"sites"`
+
+	mu     sync.Mutex
+	bySite map[string]*SiteReport
+}
+
+func newReport(id string, started time.Time, sites []*Site) *Report {
+	r := &Report{CrawlID: id, Started: started, bySite: map[string]*SiteReport{}}
+	for _, s := range sites {
+		sr := &SiteReport{Site: s.Name, Status: map[string]int{}, Failed: map[string]int{}, Dropped: map[string]int{}}
+		r.Sites = append(r.Sites, sr)
+		r.bySite[s.Name] = sr
+	}
+	return r
+}
+
+// update applies f to the named site's counts under the report's lock.
+func (r *Report) update(site string, f func(*SiteReport)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if sr := r.bySite[site]; sr != nil {
+		f(sr)
+	}
+}
+
+// Totals sums the per-site counts.
+func (r *Report) Totals() SiteReport {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	t := SiteReport{Site: "all", Status: map[string]int{}, Failed: map[string]int{}, Dropped: map[string]int{}}
+	for _, s := range r.Sites {
+		t.Fetched += s.Fetched
+		t.New += s.New
+		t.Unchanged += s.Unchanged
+		t.Bytes += s.Bytes
+		addAll(t.Status, s.Status)
+		addAll(t.Failed, s.Failed)
+		addAll(t.Dropped, s.Dropped)
+	}
+	return t
+}
+
+func addAll(dst, src map[string]int) {
+	for k, v := range src {
+		dst[k] += v
+	}
+}
+
+// WriteJSON writes the report as one indented JSON document.
+func (r *Report) WriteJSON(w io.Writer) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// WriteText writes the report as a short table an archivist reads in the morning.
+func (r *Report) WriteText(w io.Writer) {
+	t := r.Totals()
+	fmt.Fprintf(w, "crawl %s: %d fetched (%d new, %d unchanged), %s, %s\n",
+		r.CrawlID, t.Fetched, t.New, t.Unchanged, byteSize(t.Bytes), r.Duration.Round(time.Millisecond))
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range r.Sites {
+		fmt.Fprintf(w, "  %-50s %4d fetched %4d new %4d unchanged  status %s", s.Site, s.Fetched, s.New, s.Unchanged, counts(s.Status))
+		if len(s.Failed) > 0 {
+			fmt.Fprintf(w, "  failed %s", counts(s.Failed))
+		}
+		if len(s.Dropped) > 0 {
+			fmt.Fprintf(w, "  dropped %s", counts(s.Dropped))
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+func counts(m map[string]int) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	s := ""
+	for i, k := range keys {
+		if i > 0 {
+			s += " "
+		}
+		s += fmt.Sprintf("%s=%d", k, m[k])
+	}
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
