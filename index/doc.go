@@ -22,14 +22,32 @@
 // Record.Published) and captured are datetime fields kept apart, so a search
 // can ask for writing published in 2019 and captured in 2024.
 //
+// # Opening, building, syncing
+//
+// Open opens (or creates) an index for writing; one process at a time may
+// do so. OpenReadOnly opens it for searching, alongside other readers.
+// Build writes a whole new index beside the old and swaps it in in one
+// step, so searchers never see a half-built index. Sync brings an index in
+// line with a set of records, rewriting only what changed.
+//
 // # Query syntax
 //
 // Query.Text uses bleve's query-string syntax: words, "exact phrases",
 // +required and -excluded terms, field:value (site:"Boston Caucus"),
 // word^3 boosts, word~1 fuzziness, prefix* wildcards, /regexp/ and date
-// ranges such as published:>="2020-01-01". A term without a field searches
+// ranges such as published:>="2020-01-01". There are no AND, OR or NOT
+// operators: plain terms are optional (a hit needs at least one), + makes
+// a term required and - excludes it. A term without a field searches
 // title and text, a title match weighing three times a text match, so a
 // record titled with the words ranks above one that only mentions them.
+//
+// # Results
+//
+// Search returns one page of hits with facet counts (site, kind, year of
+// publication, author) over all matches. Hits on the page that are
+// near-identical (the same text under two URLs, or a teaser whose text is
+// contained in its post's) fold into one, listing the others' URLs as
+// Duplicates. Results print as text for a terminal, JSON Lines or CSV.
 //
 // # Snippets
 //

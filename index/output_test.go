@@ -55,7 +55,7 @@ func TestResult_WriteText(t *testing.T) {
 
 func TestResult_WriteJSON(t *testing.T) {
 	x := mustOpen(t, mustCorpus(t))
-	res := mustSearch(t, x, Query{Text: "union OR schools"})
+	res := mustSearch(t, x, Query{Text: "union schools"})
 	var buf bytes.Buffer
 	if err := res.WriteJSON(&buf); err != nil {
 		t.Fatal(err)
@@ -98,7 +98,7 @@ func TestResult_WriteJSON_fields(t *testing.T) {
 
 func TestResult_WriteCSV(t *testing.T) {
 	x := mustOpen(t, mustCorpus(t))
-	res := mustSearch(t, x, Query{Text: "alliance OR picket", Sort: SortDate})
+	res := mustSearch(t, x, Query{Text: "alliance picket", Sort: SortDate})
 	var buf bytes.Buffer
 	if err := res.WriteCSV(&buf); err != nil {
 		t.Fatal(err)

@@ -24,7 +24,7 @@ func TestIndex_Search_titleBoost(t *testing.T) {
 		want       []string
 	}{
 		{"title word first", "caucus", []string{"titled", "mention"}},
-		{"title phrase first", `"caucus elections" OR caucus`, []string{"titled", "mention"}},
+		{"title phrase first", `"caucus elections" caucus`, []string{"titled", "mention"}},
 		{"explicit text field ignores titles", "text:caucus", []string{"mention"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -47,6 +47,11 @@ var searchTests = []struct {
 	{"page 2", Query{Kind: "post", Sort: SortDate, Size: 2, From: 2, KeepDuplicates: true}, []string{"democracy", "charter"}, inOrder},
 	{"keep duplicates", Query{Text: "charter", KeepDuplicates: true}, []string{"charter", "teaser"}, anyOrder},
 	{"no match", Query{Text: "zeppelin"}, nil, anyOrder},
+	{"only an exclusion", Query{Text: "-schools"}, []string{"democracy", "ucore"}, anyOrder},
+	{"fuzzy term", Query{Text: "democrasy~1"}, []string{"contract", "democracy"}, anyOrder},
+	{"wildcard", Query{Text: "pick*"}, []string{"strike"}, anyOrder},
+	{"boosted term", Query{Text: "union^5 schools"}, []string{"democracy"}, first},
+	{"stop words alone", Query{Text: "the and of"}, nil, anyOrder},
 }
 
 type matchMode int

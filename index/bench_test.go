@@ -1,0 +1,205 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"rankfile/record"
+)
+
+// benchRecords is the corpus size for the benchmarks: RANKFILE_BENCH_RECORDS,
+// or 2,000 so that go test -bench stays quick.
+func benchRecords(b *testing.B) int {
+	n := 2000
+	if s := os.Getenv("RANKFILE_BENCH_RECORDS"); s != "" {
+		var err error
+		if n, err = strconv.Atoi(s); err != nil || n <= 0 {
+			b.Fatalf("RANKFILE_BENCH_RECORDS=%q: want a positive number", s)
+		}
+	}
+	return n
+}
+
+// topics are the words caucus writing is about; each generated record
+// leans on a few of them.
+var topics = strings.Fields(`union democracy caucus strike contract charter bargaining steward picket
+	testing pension layoffs segregation racial justice budget reform tenure walkout solidarity
+	organizing members election delegates convention rank file community parents students`)
+
+// genRecords returns n records of about 600 words each, drawn with a
+// Zipf-like law from a vocabulary of made-up words, with a few topical
+// words mixed in: the same n and seed give the same records.
+func genRecords(n int, seed uint64) []record.Record {
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	vocab := make([]string, 20000)
+	syll := []string{"ka", "to", "re", "mi", "sa", "lu", "ne", "po", "di", "va", "go", "he", "ri", "mo", "te", "ba"}
+	for i := range vocab {
+		var w strings.Builder
+		for j := 0; j < 2+i%3; j++ {
+			w.WriteString(syll[rng.IntN(len(syll))])
+		}
+		vocab[i] = w.String()
+	}
+	zipf := rand.NewZipf(rng, 1.1, 2, uint64(len(vocab)-1))
+	sites := []string{"Baltimore Movement", "Albuquerque CORE", "Urban Education Democracy Project", "Turn Web", "AROS Louisville"}
+	kinds := []record.Kind{record.KindPost, record.KindPost, record.KindPost, record.KindPage, record.KindMission}
+	words := func(k int, topical []string) string {
+		var b strings.Builder
+		for i := range k {
+			if i > 0 {
+				b.WriteByte(' ')
+				if i%15 == 0 {
+					b.WriteString("\n\n")
+				}
+			}
+			if rng.IntN(20) == 0 {
+				b.WriteString(topical[rng.IntN(len(topical))])
+			} else {
+				b.WriteString(vocab[zipf.Uint64()])
+			}
+		}
+		return b.String()
+	}
+	recs := make([]record.Record, n)
+	start := time.Date(2012, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range recs {
+		topical := []string{topics[rng.IntN(len(topics))], topics[rng.IntN(len(topics))], topics[rng.IntN(len(topics))]}
+		kind := kinds[rng.IntN(len(kinds))]
+		title := words(4+rng.IntN(5), topical)
+		url := fmt.Sprintf("http://site%d.test/posts/%d", i%len(sites), i)
+		recs[i] = record.Record{
+			ID: record.MakeID(kind, url, title), Kind: kind, URL: url,
+			Site: sites[i%len(sites)], SiteKind: "caucus", Title: title,
+			Authors:   []string{fmt.Sprintf("Author %d", rng.IntN(50))},
+			Published: start.AddDate(0, 0, rng.IntN(13*365)).Format(time.DateOnly),
+			Text:      words(550+rng.IntN(100), topical),
+			Captured:  time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Second),
+			WARCFile:  "rankfile-bench.warc.gz", WARCOffset: int64(i) * 4096,
+			Digest: fmt.Sprintf("sha1:%032d", i),
+		}
+	}
+	return recs
+}
+
+// plainIndex is bleve with its default mapping and settings, fed the same
+// records, to measure what the explicit mapping, versions and highlights
+// cost or save.
+func plainIndex(dir string, recs []record.Record) (bleve.Index, error) {
+	bi, err := bleve.New(dir, bleve.NewIndexMapping())
+	if err != nil {
+		return nil, err
+	}
+	b := bi.NewBatch()
+	for _, r := range recs {
+		if err := b.Index(r.ID, r); err != nil {
+			return nil, err
+		}
+		if b.Size() >= batchSize {
+			if err := bi.Batch(b); err != nil {
+				return nil, err
+			}
+			b.Reset()
+		}
+	}
+	return bi, bi.Batch(b)
+}
+
+func dirSize(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if fi, err := d.Info(); err == nil {
+				n += fi.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+func BenchmarkIndex(b *testing.B) {
+	recs := genRecords(benchRecords(b), 1)
+	b.Run("rankfile", func(b *testing.B) {
+		var size int64
+		for i := 0; b.Loop(); i++ {
+			dir := filepath.Join(b.TempDir(), "index")
+			if err := Build(dir, recs); err != nil {
+				b.Fatal(err)
+			}
+			size = dirSize(dir)
+		}
+		b.ReportMetric(float64(len(recs)*b.N)/b.Elapsed().Seconds(), "records/s")
+		b.ReportMetric(float64(size)/(1<<20), "MiB")
+	})
+	b.Run("bleve-default", func(b *testing.B) {
+		var size int64
+		for i := 0; b.Loop(); i++ {
+			dir := filepath.Join(b.TempDir(), "index")
+			bi, err := plainIndex(dir, recs)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := bi.Close(); err != nil {
+				b.Fatal(err)
+			}
+			size = dirSize(dir)
+		}
+		b.ReportMetric(float64(len(recs)*b.N)/b.Elapsed().Seconds(), "records/s")
+		b.ReportMetric(float64(size)/(1<<20), "MiB")
+	})
+}
+
+// benchQueries mix single topical words, pairs, a phrase and exclusions.
+var benchQueries = []string{
+	"union", "strike", "union democracy", "+charter +budget", `"rank file"`,
+	"caucus -election", "picket solidarity walkout", "segregation",
+}
+
+func BenchmarkQuery(b *testing.B) {
+	recs := genRecords(benchRecords(b), 1)
+	ctx := context.Background()
+	b.Run("rankfile", func(b *testing.B) {
+		x := mustOpen(b, recs)
+		b.ResetTimer()
+		for i := 0; b.Loop(); i++ {
+			if _, err := x.Search(ctx, Query{Text: benchQueries[i%len(benchQueries)]}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("rankfile-filtered", func(b *testing.B) {
+		x := mustOpen(b, recs)
+		since := time.Date(2018, 1, 1, 0, 0, 0, 0, time.UTC)
+		b.ResetTimer()
+		for i := 0; b.Loop(); i++ {
+			q := Query{Text: benchQueries[i%len(benchQueries)], Site: "Turn Web", PublishedSince: since, Sort: SortDateDesc}
+			if _, err := x.Search(ctx, q); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("bleve-default", func(b *testing.B) {
+		bi, err := plainIndex(filepath.Join(b.TempDir(), "index"), recs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer bi.Close()
+		b.ResetTimer()
+		for i := 0; b.Loop(); i++ {
+			req := bleve.NewSearchRequest(bleve.NewQueryStringQuery(benchQueries[i%len(benchQueries)]))
+			if _, err := bi.SearchInContext(ctx, req); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
