@@ -39,6 +39,15 @@ type Options struct {
 	MaxBodySize int64
 	// Timeout bounds one request; default 60s.
 	Timeout time.Duration
+	// Retries is how many times a fetch that failed with a 5xx, a 429 or a
+	// network fault is tried again; default 3, negative means never.
+	Retries int
+	// RetryBase is the first backoff between tries; it doubles with each
+	// try. Default 2s.
+	RetryBase time.Duration
+	// MaxRetryWait caps one wait between tries, whatever Retry-After asks;
+	// default 5m.
+	MaxRetryWait time.Duration
 	// CrawlID names the crawl; default is random.
 	CrawlID string
 	Logger  *slog.Logger
@@ -72,6 +81,18 @@ func New(opts Options) (*Crawler, error) {
 	}
 	if opts.Timeout <= 0 {
 		opts.Timeout = time.Minute
+	}
+	switch {
+	case opts.Retries == 0:
+		opts.Retries = 3
+	case opts.Retries < 0:
+		opts.Retries = 0
+	}
+	if opts.RetryBase <= 0 {
+		opts.RetryBase = 2 * time.Second
+	}
+	if opts.MaxRetryWait <= 0 {
+		opts.MaxRetryWait = 5 * time.Minute
 	}
 	if opts.CrawlID == "" {
 		opts.CrawlID = NewCrawlID()
@@ -151,7 +172,11 @@ func (c *Crawler) Run(ctx context.Context) (*Report, error) {
 		return c.report, err
 	}
 	col.OnResponse(func(r *colly.Response) { c.follow(ctx, r) })
-	col.OnError(func(r *colly.Response, err error) { c.failed(r, err) })
+	col.OnError(func(r *colly.Response, err error) {
+		if !c.retry(ctx, r, err) {
+			c.failed(r, err)
+		}
+	})
 
 	for _, s := range c.opts.Sites.Sites {
 		for _, seed := range s.Seeds {

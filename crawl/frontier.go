@@ -120,7 +120,9 @@ func (c *Crawler) failed(r *colly.Response, err error) {
 	}
 	reason := "network"
 	switch {
-	case r.StatusCode >= 400:
+	case r.StatusCode >= 400 && r.StatusCode < 500:
+		return // archived, and counted under its status: a broken link, not a failed fetch
+	case r.StatusCode >= 500:
 		reason = "http_" + strconv.Itoa(r.StatusCode)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		reason = "canceled"

@@ -1,8 +1,8 @@
 package crawl
 
 import (
-	"strings"
 	"net/url"
+	"strings"
 	"testing"
 )
 
