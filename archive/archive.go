@@ -52,6 +52,8 @@ type Archive struct {
 	idx  *index
 	comp sync.Pool // *compressor
 
+	writeMu sync.RWMutex // held shared by Write, exclusively by Reindex and Import
+
 	infoMu sync.Mutex
 	infos  map[location]recordInfo // originals' record IDs and dates, for revisits
 
@@ -84,6 +86,10 @@ func Open(dir string, opts Options) (*Archive, error) {
 	a.idx = newIndex(dir)
 	a.comp.New = func() any { return newCompressor() }
 	if err := a.idx.load(); err != nil {
+		lock.Unlock()
+		return nil, err
+	}
+	if err := a.recover(); err != nil {
 		lock.Unlock()
 		return nil, err
 	}

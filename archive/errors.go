@@ -22,6 +22,10 @@ var (
 	ErrLocked = errors.New("archive: directory in use by another process")
 	// ErrNotFound means the archive holds no capture of the URL asked for.
 	ErrNotFound = errors.New("archive: no capture")
+	// ErrIndex means a capture index entry does not match the WARC files.
+	ErrIndex = errors.New("archive: index entry does not match the files")
+	// ErrExists means Import found a file of the same name in the archive.
+	ErrExists = errors.New("archive: file already in the archive")
 	// ErrExchange means an Exchange handed to Write is unusable.
 	ErrExchange = errors.New("archive: invalid exchange")
 )

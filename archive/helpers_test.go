@@ -110,12 +110,13 @@ func readAll(tb testing.TB, r io.Reader, name string) ([]readRecord, error) {
 		if err != nil {
 			return recs, err
 		}
-		recs = append(recs, readRecord{Record: rec, Block: block, End: end})
+		recs = append(recs, readRecord{Record: rec, File: name, Block: block, End: end})
 	}
 }
 
 type readRecord struct {
 	*Record
+	File  string // the name given to readAll
 	Block []byte
 	End   int64 // offset just past the record
 }

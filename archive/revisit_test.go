@@ -33,7 +33,7 @@ func readFileRecords(t *testing.T, dir string) []readRecord {
 func recordAtEntry(t *testing.T, recs []readRecord, e Entry) readRecord {
 	t.Helper()
 	for _, r := range recs {
-		if r.Offset == e.Offset && r.Type() != TypeWarcinfo {
+		if r.File == e.File && r.Offset == e.Offset {
 			return r
 		}
 	}

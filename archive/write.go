@@ -102,6 +102,8 @@ func (a *Archive) Write(ex *Exchange) (WriteResult, error) {
 	if err != nil {
 		return WriteResult{}, err
 	}
+	a.writeMu.RLock()
+	defer a.writeMu.RUnlock()
 	ref := a.referent(p, ex)
 	wf, err := a.acquire()
 	if err != nil {

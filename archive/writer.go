@@ -51,12 +51,17 @@ func newCompressor() *compressor {
 // dst: h's fields, then Content-Length, then the block (the concatenation of
 // block) and the CRLF CRLF that ends a record. It returns the member's size.
 func (c *compressor) record(dst *bytes.Buffer, h Header, block ...[]byte) (int64, error) {
+	return c.versioned(dst, Version11, h, block...)
+}
+
+// versioned is record with another version line, for imported records.
+func (c *compressor) versioned(dst *bytes.Buffer, version string, h Header, block ...[]byte) (int64, error) {
 	var n int
 	for _, b := range block {
 		n += len(b)
 	}
 	c.hdr.Reset()
-	h.writeTo(&c.hdr, Version11)
+	h.writeTo(&c.hdr, version)
 	c.hdr.WriteString("Content-Length: " + strconv.Itoa(n) + "\r\n\r\n")
 	start := dst.Len()
 	c.zw.Reset(dst)

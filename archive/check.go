@@ -1,0 +1,198 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Report is what Check found.
+type Report struct {
+	Files    int       // WARC files read
+	Records  int       // whole records read
+	Entries  int       // capture index entries checked
+	Problems []Problem // everything found wrong, in file and offset order
+}
+
+// OK reports whether Check found nothing wrong.
+func (r *Report) OK() bool { return len(r.Problems) == 0 }
+
+// Problem is one thing Check found wrong, located in a WARC file. Err wraps
+// ErrDigest (a block or payload digest mismatch), ErrIndex (an index entry
+// or record the other lacks), or the *RecordError of a damaged record.
+type Problem struct {
+	File   string
+	Offset int64
+	Err    error
+}
+
+// String describes the problem with its location.
+func (p Problem) String() string { return fmt.Sprintf("%s offset %d: %v", p.File, p.Offset, p.Err) }
+
+// Check reads every record of every WARC file in the archive and verifies
+// its WARC-Block-Digest and WARC-Payload-Digest (sha1 or sha256; records
+// without them, or with other algorithms, are not checked), then checks every
+// capture index entry against the record it points at, and every response or
+// revisit record against the index. What is wrong goes in the Report; the
+// error is for failing to check at all (an unreadable directory, the end of
+// ctx).
+func (a *Archive) Check(ctx context.Context) (*Report, error) {
+	if a.isClosed() {
+		return nil, ErrClosed
+	}
+	refs, err := a.files()
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{}
+	found := map[location]Entry{}
+	for _, ref := range refs {
+		if err := a.checkFile(ctx, ref, rep, found); err != nil {
+			return nil, err
+		}
+	}
+	a.checkIndex(rep, found)
+	slices.SortFunc(rep.Problems, func(x, y Problem) int {
+		if c := strings.Compare(x.File, y.File); c != 0 {
+			return c
+		}
+		return int(x.Offset - y.Offset)
+	})
+	return rep, nil
+}
+
+// checkFile verifies one file's records, noting the index entries they
+// call for in found.
+func (a *Archive) checkFile(ctx context.Context, ref fileRef, rep *Report, found map[location]Entry) error {
+	rep.Files++
+	problem := func(off int64, err error) {
+		rep.Problems = append(rep.Problems, Problem{File: ref.name, Offset: off, Err: err})
+	}
+	_, damage, err := scanFile(ref.path, ref.name, ref.limit, func(s scanned) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rep.Records++
+		if d := s.rec.Header.Get("WARC-Block-Digest"); d != "" {
+			if err := verifyDigest(d, s.block); errors.Is(err, ErrDigest) {
+				problem(s.rec.Offset, fmt.Errorf("%s record: %w: WARC-Block-Digest %s", s.rec.Type(), err, d))
+			}
+		}
+		if d := s.rec.Header.Get("WARC-Payload-Digest"); d != "" {
+			if p, ok := payloadOf(s); ok {
+				if err := verifyDigest(d, p); errors.Is(err, ErrDigest) {
+					problem(s.rec.Offset, fmt.Errorf("%s record: %w: WARC-Payload-Digest %s", s.rec.Type(), err, d))
+				}
+			}
+		}
+		if e, ok := entryOf(s, ref.name); ok {
+			found[location{e.File, e.Offset}] = e
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("check %s: %w", ref.name, err)
+	}
+	if damage != nil {
+		var re *RecordError
+		off := int64(-1)
+		if errors.As(damage, &re) {
+			off = re.Offset
+		}
+		problem(off, damage)
+	}
+	return nil
+}
+
+// checkIndex compares the index with the records found in the files.
+func (a *Archive) checkIndex(rep *Report, found map[location]Entry) {
+	inIndex := map[location]bool{}
+	for _, e := range a.idx.entries() {
+		rep.Entries++
+		loc := location{e.File, e.Offset}
+		inIndex[loc] = true
+		got, ok := found[loc]
+		if !ok {
+			rep.Problems = append(rep.Problems, Problem{File: e.File, Offset: e.Offset,
+				Err: fmt.Errorf("%w: entry for %s points at no response or revisit record", ErrIndex, e.URL)})
+			continue
+		}
+		if diff := entryDiff(e, got); diff != "" {
+			rep.Problems = append(rep.Problems, Problem{File: e.File, Offset: e.Offset,
+				Err: fmt.Errorf("%w: entry for %s: %s", ErrIndex, e.URL, diff)})
+		}
+	}
+	for loc, e := range found {
+		if !inIndex[loc] {
+			rep.Problems = append(rep.Problems, Problem{File: loc.file, Offset: loc.offset,
+				Err: fmt.Errorf("%w: %s record of %s is not in the index", ErrIndex, map[bool]string{true: "revisit", false: "response"}[e.Revisit()], e.URL)})
+		}
+	}
+}
+
+// entryDiff says how an index entry differs from the one its record calls
+// for, or "" when they agree.
+func entryDiff(idx, rec Entry) string {
+	var diffs []string
+	add := func(field string, got, want any) {
+		diffs = append(diffs, fmt.Sprintf("%s %v, record says %v", field, got, want))
+	}
+	if idx.Key != rec.Key || idx.URL != rec.URL {
+		add("url", idx.URL, rec.URL)
+	}
+	if !idx.Time.Equal(rec.Time) {
+		add("time", idx.Time, rec.Time)
+	}
+	if idx.Length != rec.Length {
+		add("length", idx.Length, rec.Length)
+	}
+	if idx.Digest != rec.Digest {
+		add("digest", idx.Digest, rec.Digest)
+	}
+	if idx.Status != rec.Status {
+		add("status", idx.Status, rec.Status)
+	}
+	if idx.Mime != rec.Mime {
+		add("mime", idx.Mime, rec.Mime)
+	}
+	return strings.Join(diffs, "; ")
+}
+
+// Reindex rebuilds the capture index from the WARC files alone and writes
+// index.cdxj. Writes wait while it runs. Damaged records end the indexing of
+// their file and are returned, joined, after the index is written.
+func (a *Archive) Reindex(ctx context.Context) error {
+	if a.isClosed() {
+		return ErrClosed
+	}
+	a.writeMu.Lock()
+	defer a.writeMu.Unlock()
+	refs, err := a.files()
+	if err != nil {
+		return err
+	}
+	var es []Entry
+	var damaged []error
+	for _, ref := range refs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		got, damage, err := indexFile(ref.path, ref.name, ref.limit)
+		if err != nil {
+			return fmt.Errorf("reindex %s: %w", filepath.Base(ref.name), err)
+		}
+		if damage != nil {
+			a.log.Warn("damaged warc record", "warc_file", ref.name, "error", damage)
+			damaged = append(damaged, damage)
+		}
+		es = append(es, got...)
+	}
+	a.idx.replace(es)
+	if err := a.idx.flush(); err != nil {
+		return err
+	}
+	return errors.Join(damaged...)
+}

@@ -1,0 +1,144 @@
+package archive
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// recover runs at Open. It finishes the WARC files a killed process left
+// open: a partial last gzip member is cut off at the end of the last whole
+// record, and the file is synced and renamed to its final name. Then it
+// brings the capture index in line with the files: entries whose file is
+// gone or which point past its end are dropped, and the records of
+// recovered files, and of files the index does not mention at all, are
+// indexed. A changed index is written out at once.
+func (a *Archive) recover() error {
+	ents, err := os.ReadDir(a.dir)
+	if err != nil {
+		return fmt.Errorf("list archive directory: %w", err)
+	}
+	var recovered []string
+	for _, e := range ents {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), openSuffix) || !isWARCName(strings.TrimSuffix(e.Name(), openSuffix)) {
+			continue
+		}
+		name, err := a.recoverFile(e.Name())
+		if err != nil {
+			return err
+		}
+		if name != "" {
+			recovered = append(recovered, name)
+		}
+	}
+	return a.reconcile(recovered)
+}
+
+// recoverFile cuts an open file back to its whole records and renames it;
+// it returns the final name, or "" when nothing whole was left to keep.
+func (a *Archive) recoverFile(openName string) (string, error) {
+	name := strings.TrimSuffix(openName, openSuffix)
+	path := filepath.Join(a.dir, openName)
+	good, damage, err := scanFile(path, name, -1, func(scanned) error { return nil })
+	if err != nil {
+		return "", fmt.Errorf("recover %s: %w", openName, err)
+	}
+	if _, err := os.Stat(filepath.Join(a.dir, name)); err == nil {
+		return "", fmt.Errorf("recover %s: %w: %s", openName, ErrExists, name)
+	}
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return "", fmt.Errorf("recover %s: %w", openName, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return "", fmt.Errorf("recover %s: %w", openName, err)
+	}
+	if good < st.Size() {
+		a.log.Warn("cut partial record from interrupted warc file", "warc_file", name,
+			"warc_offset", good, "bytes_cut", st.Size()-good, "damage", fmt.Sprint(damage))
+		if err := f.Truncate(good); err != nil {
+			return "", fmt.Errorf("recover %s: cut partial record: %w", openName, err)
+		}
+	}
+	if good == 0 {
+		f.Close()
+		if err := os.Remove(path); err != nil {
+			return "", fmt.Errorf("recover %s: remove empty file: %w", openName, err)
+		}
+		return "", nil
+	}
+	if err := f.Sync(); err != nil {
+		return "", fmt.Errorf("recover %s: %w", openName, err)
+	}
+	if err := os.Rename(path, filepath.Join(a.dir, name)); err != nil {
+		return "", fmt.Errorf("recover %s: %w", openName, err)
+	}
+	a.log.Warn("recovered interrupted warc file", "warc_file", name, "bytes", good)
+	return name, syncDir(a.dir)
+}
+
+// reconcile makes the index agree with the WARC files in the directory;
+// reindex names files whose records must be indexed again.
+func (a *Archive) reconcile(reindex []string) error {
+	sizes := map[string]int64{}
+	ents, err := os.ReadDir(a.dir)
+	if err != nil {
+		return fmt.Errorf("list archive directory: %w", err)
+	}
+	for _, e := range ents {
+		if info, err := e.Info(); err == nil && !e.IsDir() && isWARCName(e.Name()) {
+			sizes[e.Name()] = info.Size()
+		}
+	}
+	old := a.idx.entries()
+	keep := make([]Entry, 0, len(old))
+	indexed := map[string]bool{}
+	for _, e := range old {
+		size, ok := sizes[e.File]
+		if !ok || e.Offset < 0 || e.Offset+e.Length > size {
+			a.log.Warn("drop index entry past the end of its file", "url", e.URL, "warc_file", e.File, "warc_offset", e.Offset)
+			continue
+		}
+		keep = append(keep, e)
+		indexed[e.File] = true
+	}
+	changed := len(keep) != len(old)
+	for name := range sizes {
+		if indexed[name] && !slices.Contains(reindex, name) {
+			continue
+		}
+		es, damage, err := indexFile(filepath.Join(a.dir, name), name, -1)
+		if err != nil {
+			return fmt.Errorf("index %s: %w", name, err)
+		}
+		if damage != nil {
+			a.log.Warn("damaged warc record", "warc_file", name, "error", damage)
+		}
+		if len(es) > 0 {
+			keep = append(keep, es...)
+			changed = true
+		}
+	}
+	if !changed {
+		return nil
+	}
+	a.idx.replace(keep)
+	return a.idx.flush()
+}
+
+// indexFile returns the index entries of a WARC file's records, and the
+// damage that cut the scan short, if any.
+func indexFile(path, name string, limit int64) ([]Entry, error, error) {
+	var es []Entry
+	_, damage, err := scanFile(path, name, limit, func(s scanned) error {
+		if e, ok := entryOf(s, name); ok {
+			es = append(es, e)
+		}
+		return nil
+	})
+	return es, damage, err
+}

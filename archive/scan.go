@@ -1,0 +1,141 @@
+package archive
+
+import (
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/hex"
+	"errors"
+	"hash"
+	"io"
+	"os"
+	"strings"
+	"time"
+)
+
+// scanned is one whole record met by scanFile.
+type scanned struct {
+	rec   *Record
+	block []byte
+	end   int64 // offset just past the record
+}
+
+// scanFile reads every record of the WARC file at path (its first limit
+// bytes; -1 for all), calling fn for each whole record. It returns the
+// offset just past the last whole record, and the damage (a *RecordError)
+// that stopped it early, if any; an error from fn or from opening the file
+// is returned as err.
+func scanFile(path, name string, limit int64, fn func(s scanned) error) (good int64, damage, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer f.Close()
+	var src io.Reader = f
+	if limit >= 0 {
+		src = io.NewSectionReader(f, 0, limit)
+	}
+	rd := NewReader(src)
+	rd.File = name
+	for {
+		rec, err := rd.Next()
+		if err == io.EOF {
+			return good, nil, nil
+		}
+		if err != nil {
+			return good, err, nil
+		}
+		block, err := io.ReadAll(rec.Body)
+		if err != nil {
+			return good, err, nil
+		}
+		end, err := rd.Finish()
+		if err != nil {
+			return good, err, nil
+		}
+		good = end
+		if err := fn(scanned{rec: rec, block: block, end: end}); err != nil {
+			return good, nil, err
+		}
+	}
+}
+
+// entryOf returns the index entry of a response or revisit record; ok is
+// false for records of other types, which the index does not hold.
+func entryOf(s scanned, file string) (e Entry, ok bool) {
+	t := s.rec.Type()
+	if t != TypeResponse && t != TypeRevisit {
+		return Entry{}, false
+	}
+	date, err := s.rec.Date()
+	if err != nil {
+		date = time.Time{}
+	}
+	e = Entry{
+		URL: s.rec.TargetURI(), Time: date.Truncate(time.Second), Digest: s.rec.Header.Get("WARC-Payload-Digest"),
+		Offset: s.rec.Offset, Length: s.end - s.rec.Offset, File: file,
+	}
+	e.Key = SURT(e.URL)
+	if msg, err := parseHTTP(s.block); err == nil && len(s.block) > 0 {
+		e.Status = msg.Status
+		e.Mime = mediaType(msg.Header)
+	}
+	if t == TypeRevisit {
+		e.Mime = revisitMime
+	}
+	return e, true
+}
+
+// errUnknownDigest marks a digest whose algorithm Check cannot compute.
+var errUnknownDigest = errors.New("unknown digest algorithm")
+
+// verifyDigest checks a labelled digest ("sha1:BASE32", hex accepted too;
+// sha256 as well) against the concatenated parts. It returns nil when they
+// match, an error wrapping ErrDigest when they do not, and one wrapping
+// errUnknownDigest when the algorithm is not known.
+func verifyDigest(label string, parts ...[]byte) error {
+	alg, value, ok := strings.Cut(label, ":")
+	if !ok {
+		return errUnknownDigest
+	}
+	var h hash.Hash
+	switch strings.ToLower(alg) {
+	case "sha1", "sha-1":
+		h = sha1.New()
+	case "sha256", "sha-256":
+		h = sha256.New()
+	default:
+		return errUnknownDigest
+	}
+	for _, p := range parts {
+		h.Write(p)
+	}
+	sum := h.Sum(nil)
+	if strings.EqualFold(value, base32.StdEncoding.EncodeToString(sum)) ||
+		strings.EqualFold(strings.TrimRight(value, "="), base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum)) ||
+		strings.EqualFold(value, hex.EncodeToString(sum)) {
+		return nil
+	}
+	return ErrDigest
+}
+
+// payloadOf returns the payload a record's WARC-Payload-Digest covers: the
+// HTTP entity body with any chunked coding removed for request and response
+// records, the block for resource records. ok is false for records whose
+// payload is elsewhere (revisit) or undefined.
+func payloadOf(s scanned) (p []byte, ok bool) {
+	switch s.rec.Type() {
+	case TypeResponse, TypeRequest:
+		msg, err := parseHTTP(s.block)
+		if err != nil {
+			return nil, false
+		}
+		if isChunked(msg.Header) {
+			return dechunk(msg.Payload), true
+		}
+		return msg.Payload, true
+	case TypeResource:
+		return s.block, true
+	}
+	return nil, false
+}
