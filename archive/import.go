@@ -1,0 +1,134 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Import copies third-party WARC files (wget --warc-file output, Heritrix,
+// any WARC/1.0 or 1.1, gzip-per-record or not) into the archive and indexes
+// them. Each record keeps its version line, named fields (Content-Length is
+// rewritten last, with the same value) and block byte for byte, and is
+// compressed as its own gzip member, so the copy can be read at any record
+// offset. The copy of NAME.warc or NAME.warc.gz is NAME.warc.gz in the
+// archive directory; an existing file of that name is an error wrapping
+// ErrExists. A file with a damaged record is not imported at all. Each file
+// is imported or not on its own; the errors are returned joined. It returns
+// the names of the files it added.
+func (a *Archive) Import(ctx context.Context, paths ...string) ([]string, error) {
+	if a.isClosed() {
+		return nil, ErrClosed
+	}
+	var names []string
+	var errs []error
+	for _, path := range paths {
+		if err := ctx.Err(); err != nil {
+			return names, errors.Join(append(errs, err)...)
+		}
+		name, err := a.importFile(ctx, path)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("import %s: %w", path, err))
+			continue
+		}
+		names = append(names, name)
+	}
+	return names, errors.Join(errs...)
+}
+
+// importName is the name a file gets in the archive.
+func importName(path string) string {
+	stem := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".gz"), ".warc")
+	return stem + ".warc.gz"
+}
+
+func (a *Archive) importFile(ctx context.Context, path string) (string, error) {
+	a.writeMu.Lock() // the index gains a whole file at once
+	defer a.writeMu.Unlock()
+	name := importName(path)
+	final := filepath.Join(a.dir, name)
+	if _, err := os.Stat(final); err == nil {
+		return "", fmt.Errorf("%w: %s", ErrExists, name)
+	}
+	tmp := final + openSuffix
+	out, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return "", fmt.Errorf("create %s: %w", name, err)
+	}
+	done := false
+	defer func() {
+		if !done {
+			out.Close()
+			os.Remove(tmp)
+		}
+	}()
+	c := a.getCompressor()
+	defer a.putCompressor(c)
+	var (
+		es   []Entry
+		off  int64
+		buf  bytes.Buffer
+		srcN int
+	)
+	_, damage, err := scanFile(path, filepath.Base(path), -1, func(s scanned) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		srcN++
+		h := make(Header, 0, len(s.rec.Header))
+		for _, f := range s.rec.Header {
+			if !strings.EqualFold(f.Name, "Content-Length") {
+				h = append(h, f)
+			}
+		}
+		buf.Reset()
+		n, err := c.versioned(&buf, s.rec.Version, h, s.block)
+		if err != nil {
+			return err
+		}
+		if _, err := out.Write(buf.Bytes()); err != nil {
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+		copied := *s.rec
+		copied.Offset = off
+		if e, ok := entryOf(scanned{rec: &copied, block: s.block, end: off + n}, name); ok {
+			es = append(es, e)
+		}
+		off += n
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	if damage != nil {
+		return "", damage
+	}
+	if srcN == 0 {
+		return "", fmt.Errorf("%w: no WARC records", ErrHeader)
+	}
+	if err := out.Sync(); err != nil {
+		return "", fmt.Errorf("sync %s: %w", name, err)
+	}
+	if err := out.Close(); err != nil {
+		return "", fmt.Errorf("close %s: %w", name, err)
+	}
+	done = true
+	if err := os.Rename(tmp, final); err != nil {
+		os.Remove(tmp)
+		return "", fmt.Errorf("rename %s: %w", name, err)
+	}
+	if err := syncDir(a.dir); err != nil {
+		return "", err
+	}
+	if len(es) > 0 {
+		if err := a.idx.add(es...); err != nil {
+			return "", err
+		}
+	}
+	a.log.Info("warc file imported", "warc_file", name, "source", path, "records", srcN, "captures", len(es))
+	return name, nil
+}

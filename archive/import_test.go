@@ -1,0 +1,104 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The wget-sample files were written by GNU Wget 1.21.3 (--warc-file)
+// fetching a two-page site from a loopback server: one uncompressed, one
+// gzip-per-record.
+const wgetIndex = `<html><head><meta charset="iso-8859-1"><title>Caucus</title></head><body><p>Rank and file caf` + "\xe9" + `</p><a href="/second.html">second</a></body></html>`
+
+func TestArchive_Import(t *testing.T) {
+	dir := t.TempDir()
+	a := mustOpen(t, dir, Options{})
+	defer mustClose(t, a)
+	srcs := []string{filepath.Join("testdata", "wget-sample.warc"), filepath.Join("testdata", "wget-sample-gz.warc.gz")}
+	names, err := a.Import(context.Background(), srcs...)
+	if err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	if want := []string{"wget-sample.warc.gz", "wget-sample-gz.warc.gz"}; !equalStrings(names, want) {
+		t.Fatalf("Import added %v, want %v", names, want)
+	}
+	for i, src := range srcs {
+		t.Run(names[i], func(t *testing.T) {
+			orig := readPath(t, src)
+			got := readPath(t, filepath.Join(dir, names[i]))
+			if len(got) != len(orig) {
+				t.Fatalf("%d records imported, source has %d", len(got), len(orig))
+			}
+			for j := range orig {
+				if got[j].Version != orig[j].Version || !bytes.Equal(got[j].Block, orig[j].Block) {
+					t.Errorf("record %d: %s %d bytes, source %s %d bytes", j, got[j].Version, len(got[j].Block), orig[j].Version, len(orig[j].Block))
+				}
+				for _, f := range orig[j].Header {
+					if got[j].Header.Get(f.Name) != f.Value {
+						t.Errorf("record %d: %s %q, source %q", j, f.Name, got[j].Header.Get(f.Name), f.Value)
+					}
+				}
+				if j > 0 && got[j].Offset != got[j-1].End {
+					t.Errorf("record %d at %d, previous ends at %d: not one gzip member per record", j, got[j].Offset, got[j-1].End)
+				}
+			}
+			if first := got[0]; first.Offset != 0 || first.End >= got[len(got)-1].End {
+				t.Errorf("records share a gzip member: first ends at %d", first.End)
+			}
+			warcioCheck(t, filepath.Join(dir, names[i]))
+		})
+	}
+
+	home, err := a.Lookup("http://127.0.0.1:18731/")
+	if err != nil || len(home) != 1 || home[0].Status != 200 || home[0].Mime != "text/html" || home[0].File != "wget-sample.warc.gz" {
+		t.Errorf("Lookup of the imported home page = %+v, %v", home, err)
+	}
+	if second, _ := a.Lookup("http://127.0.0.1:18731/second.html"); len(second) != 2 {
+		t.Errorf("second.html has %d captures, want one from each file", len(second))
+	}
+	var body []byte
+	for _, c := range allCaptures(t, a) {
+		if c.URL == "http://127.0.0.1:18731/" {
+			body = c.Body
+		}
+	}
+	if string(body) != wgetIndex {
+		t.Errorf("captured home page %q, want %q", body, wgetIndex)
+	}
+	mustCheck(t, a)
+
+	if _, err := a.Import(context.Background(), srcs[0]); !errors.Is(err, ErrExists) {
+		t.Errorf("importing a file twice: %v, want ErrExists", err)
+	}
+	_, err = a.Import(context.Background(), filepath.Join("testdata", "truncated.warc.gz"))
+	var re *RecordError
+	if !errors.As(err, &re) || re.Offset != 955 {
+		t.Errorf("importing a damaged file: %v, want its *RecordError at 955", err)
+	}
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), "truncated") {
+			t.Errorf("damaged import left %s", e.Name())
+		}
+	}
+}
+
+// readPath reads every record of the WARC file at path.
+func readPath(t *testing.T, path string) []readRecord {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := readAll(t, f, filepath.Base(path))
+	if err != nil {
+		t.Fatalf("read %s: %v", path, err)
+	}
+	return recs
+}
