@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -50,8 +49,12 @@ type Options struct {
 	MaxRetryWait time.Duration
 	// CrawlID names the crawl; default is random.
 	CrawlID string
-	Logger  *slog.Logger
-	now     func() time.Time
+	// Resume, when set, hands over the captures an interrupted run of the
+	// same crawl archived: they are not fetched again, but their links are
+	// followed.
+	Resume ResumeFunc
+	Logger *slog.Logger
+	now    func() time.Time
 }
 
 // Crawler crawls the sites of a sites file once.
@@ -64,6 +67,7 @@ type Crawler struct {
 	report *Report
 	col    *colly.Collector
 
+	done  map[string]*archived     // what an interrupted run archived; read-only during Run
 	seen  sync.Map                 // normalized URL -> struct{}
 	pages map[string]*atomic.Int64 // site name -> URLs queued
 }
@@ -160,7 +164,10 @@ func (c *Crawler) Run(ctx context.Context) (*Report, error) {
 	c.report = newReport(c.opts.CrawlID, started, c.opts.Sites.Sites)
 	rec := &recorder{base: c.opts.Transport, archive: c.opts.Archive, maxBody: c.opts.MaxBodySize, now: c.opts.now, written: c.written}
 	c.client = &http.Client{Transport: rec, Timeout: c.opts.Timeout}
-	c.robots = &robots{client: c.client, agent: "rankfile", ua: c.ua, hosts: map[string]*robotsEntry{}}
+	c.robots = &robots{client: c.client, agent: "rankfile", ua: c.ua, hosts: map[string]*robotsEntry{}, archived: c.archivedRobots}
+	if err := c.loadResume(ctx); err != nil {
+		return c.report, fmt.Errorf("read the interrupted crawl: %w", err)
+	}
 
 	col := colly.NewCollector(colly.Async(true), colly.UserAgent(c.ua), colly.IgnoreRobotsTxt(),
 		colly.AllowURLRevisit(), colly.StdlibContext(ctx), colly.MaxBodySize(int(c.opts.MaxBodySize)))
@@ -247,23 +254,10 @@ func (c *Crawler) follow(ctx context.Context, r *colly.Response) {
 		return
 	}
 	depth, _ := strconv.Atoi(r.Ctx.Get("depth"))
-	base := r.Request.URL
-	var links []string
-	ct := r.Headers.Get("Content-Type")
-	switch {
-	case isXMLDocument(ct, r.Body):
-		links = xmlLinks(r.Body)
-	case ct == "" || strings.Contains(ct, "html"):
-		var b string
-		links, b = htmlLinks(r.Body)
-		if b != "" {
-			if bu, err := base.Parse(b); err == nil {
-				base = bu
-			}
-		}
-	}
+	base := *r.Request.URL
+	links := pageLinks(r.Headers.Get("Content-Type"), r.Body, &base)
 	for _, l := range links {
-		u, err := Normalize(base, l)
+		u, err := Normalize(&base, l)
 		if err != nil {
 			c.report.update(site.Name, func(sr *SiteReport) { sr.Dropped[DropMalformed]++ })
 			continue

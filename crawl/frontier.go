@@ -49,6 +49,10 @@ func (c *Crawler) enqueue(ctx context.Context, from *Site, u *url.URL, depth int
 		drop(DropMaxPages)
 		return
 	}
+	if a, ok := c.done[raw]; ok {
+		c.walkArchived(ctx, site, a, depth, raw)
+		return
+	}
 	cctx := colly.NewContext()
 	cctx.Put("depth", strconv.Itoa(depth))
 	cctx.Put("via", via)

@@ -15,6 +15,7 @@ type SiteReport struct {
 	Fetched   int            `json:"fetched"`   // exchanges archived, robots.txt and redirects included
 	New       int            `json:"new"`       // responses whose payload the archive had not seen
 	Unchanged int            `json:"unchanged"` // responses archived as revisits
+	Resumed   int            `json:"resumed"`   // pages an interrupted run archived, not fetched again
 	Bytes     int64          `json:"bytes"`     // payload bytes received
 	Status    map[string]int `json:"status"`    // responses by HTTP status code
 	Failed    map[string]int `json:"failed"`    // fetches that failed, by reason
@@ -60,6 +61,7 @@ func (r *Report) Totals() SiteReport {
 		t.Fetched += s.Fetched
 		t.New += s.New
 		t.Unchanged += s.Unchanged
+		t.Resumed += s.Resumed
 		t.Bytes += s.Bytes
 		addAll(t.Status, s.Status)
 		addAll(t.Failed, s.Failed)

@@ -18,6 +18,9 @@ type robots struct {
 	ua     string // full User-Agent header
 	mu     sync.Mutex
 	hosts  map[string]*robotsEntry
+	// archived returns robots.txt as an interrupted run of the crawl
+	// archived it, so a resumed run does not fetch it again.
+	archived func(scheme, host string) (*robotstxt.RobotsData, bool)
 }
 
 type robotsEntry struct {
@@ -39,7 +42,10 @@ func (r *robots) rules(ctx context.Context, scheme, host string) *robotsEntry {
 	}
 	r.mu.Unlock()
 	e.once.Do(func() {
-		data := r.fetch(ctx, scheme+"://"+host+"/robots.txt")
+		data, ok := r.archived(scheme, host)
+		if !ok {
+			data = r.fetch(ctx, scheme+"://"+host+"/robots.txt")
+		}
 		e.data = data
 		e.group = data.FindGroup(r.agent)
 	})

@@ -1,0 +1,102 @@
+package crawl
+
+import (
+	"context"
+	"net/url"
+	"strings"
+
+	"github.com/temoto/robotstxt"
+
+	"rankfile/record"
+)
+
+// ResumeFunc hands the crawler, one by one, the captures an interrupted run
+// of the same crawl already archived.
+type ResumeFunc func(ctx context.Context, fn func(record.Capture) error) error
+
+// archived is what an interrupted run fetched: for each URL, its status
+// and the links found in it, so the resumed run can walk past it without
+// fetching it again.
+type archived struct {
+	status int
+	links  []string // absolute, normalized
+	body   []byte   // kept for robots.txt only
+}
+
+// loadResume reads the interrupted run's captures. A capture counts as
+// done unless it was a server error or a 429: those are tried again.
+func (c *Crawler) loadResume(ctx context.Context) error {
+	c.done = map[string]*archived{}
+	if c.opts.Resume == nil {
+		return nil
+	}
+	return c.opts.Resume(ctx, func(cp record.Capture) error {
+		if cp.Status >= 500 || cp.Status == 429 {
+			return nil
+		}
+		u, err := Normalize(nil, cp.URL)
+		if err != nil {
+			return nil
+		}
+		a := &archived{status: cp.Status}
+		if strings.HasSuffix(u.Path, "/robots.txt") {
+			a.body = cp.Body
+		}
+		var links []string
+		if loc := cp.Header.Get("Location"); cp.Status >= 300 && cp.Status < 400 && loc != "" {
+			links = []string{loc}
+		} else if cp.Status < 300 {
+			links = pageLinks(cp.Header.Get("Content-Type"), cp.Body, u)
+		}
+		base := u
+		for _, l := range links {
+			if lu, err := Normalize(base, l); err == nil {
+				a.links = append(a.links, lu.String())
+			}
+		}
+		c.done[u.String()] = a
+		return nil
+	})
+}
+
+// pageLinks returns the raw link targets of a page or sitemap body; a
+// <base href> in an HTML page replaces *base.
+func pageLinks(contentType string, body []byte, base *url.URL) []string {
+	switch {
+	case isXMLDocument(contentType, body):
+		return xmlLinks(body)
+	case contentType == "" || strings.Contains(contentType, "html"):
+		links, b := htmlLinks(body)
+		if b != "" {
+			if bu, err := base.Parse(b); err == nil {
+				*base = *bu
+			}
+		}
+		return links
+	}
+	return nil
+}
+
+// archivedRobots returns the robots.txt rules an interrupted run archived
+// for scheme://host, if it did.
+func (c *Crawler) archivedRobots(scheme, host string) (*robotstxt.RobotsData, bool) {
+	a, ok := c.done[scheme+"://"+host+"/robots.txt"]
+	if !ok {
+		return nil, false
+	}
+	data, err := robotstxt.FromStatusAndBytes(a.status, a.body)
+	return data, err == nil
+}
+
+// walkArchived follows the links of a page the interrupted run archived,
+// as if it had just been fetched, without fetching it again.
+func (c *Crawler) walkArchived(ctx context.Context, site *Site, a *archived, depth int, via string) {
+	c.report.update(site.Name, func(sr *SiteReport) { sr.Resumed++ })
+	for _, l := range a.links {
+		u, err := url.Parse(l)
+		if err != nil {
+			continue
+		}
+		c.enqueue(ctx, site, u, depth+1, via)
+	}
+}
