@@ -1,0 +1,283 @@
+package extract
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// blockKind says how a block of text is laid out.
+type blockKind int
+
+const (
+	blockPara    blockKind = iota // a paragraph or any other run of text
+	blockHeading                  // h1-h6
+	blockItem                     // a list item, written with a "- " prefix
+	blockTable                    // a data table, one row a line, cells separated by " | "
+	blockPre                      // preformatted text, line breaks kept
+)
+
+// block is one block of a page's text: a paragraph, heading, list item,
+// table or preformatted run.
+type block struct {
+	kind      blockKind
+	level     int        // heading level, 1-6
+	text      string     // the text, whitespace collapsed (line breaks kept for <br>, tables and pre)
+	linkChars int        // characters of text inside links
+	elem      *html.Node // the block-level element holding the text
+	href      string     // the first link's target, as written
+	more      string     // target of a "READ MORE" link that ended the block
+	bold      bool       // all of the block's text is bold
+}
+
+// words counts the space-separated words of the block.
+func (b block) words() int { return len(strings.Fields(b.text)) }
+
+// linkDensity is the share of the block's characters inside links.
+func (b block) linkDensity() float64 {
+	n := utf8.RuneCountInString(b.text)
+	if n == 0 {
+		return 0
+	}
+	return float64(b.linkChars) / float64(n)
+}
+
+// renderer walks a DOM subtree and cuts its text into blocks.
+type renderer struct {
+	blocks []block
+	buf    strings.Builder
+	links  int // characters inside links in buf
+	inLink int
+	bolds  int // characters inside bold elements in buf
+	inBold int
+	href   string
+	more   string     // a "READ MORE" target for the block in buf
+	prefix string     // "- " pending for the next block of a list item
+	elem   *html.Node // block-level element the buffered text belongs to
+	pre    int
+}
+
+// render returns the blocks of text under the given roots, in order.
+func render(roots ...*html.Node) []block {
+	r := &renderer{}
+	for _, n := range roots {
+		r.elem = n
+		r.node(n)
+		r.flush(blockPara, 0)
+	}
+	return r.blocks
+}
+
+func (r *renderer) node(n *html.Node) {
+	switch n.Type {
+	case html.TextNode:
+		r.text(n.Data)
+		return
+	case html.ElementNode:
+	case html.DocumentNode:
+		r.children(n)
+		return
+	default:
+		return
+	}
+	if skipTag(n.DataAtom) {
+		return
+	}
+	switch n.DataAtom {
+	case atom.Br:
+		r.buf.WriteByte('\n')
+		return
+	case atom.Hr:
+		r.flush(blockPara, 0)
+		return
+	case atom.Img:
+		return
+	case atom.A:
+		r.link(n)
+		return
+	case atom.Table:
+		r.table(n)
+		return
+	case atom.Pre:
+		r.flush(blockPara, 0)
+		r.pre++
+		r.within(n, func() { r.children(n); r.flush(blockPre, 0) })
+		r.pre--
+		return
+	case atom.Li:
+		r.flush(blockPara, 0)
+		r.prefix = "- "
+		r.within(n, func() { r.children(n); r.flush(blockItem, 0) })
+		r.prefix = ""
+		return
+	case atom.B, atom.Strong:
+		r.inBold++
+		r.children(n)
+		r.inBold--
+		return
+	}
+	if boldStyle(n) {
+		r.inBold++
+		defer func() { r.inBold-- }()
+	}
+	if lvl := headingLevel(n); lvl > 0 {
+		r.flush(blockPara, 0)
+		r.within(n, func() { r.children(n); r.flush(blockHeading, lvl) })
+		return
+	}
+	if blockTags[n.DataAtom] {
+		r.flush(blockPara, 0)
+		r.within(n, func() { r.children(n); r.flush(blockPara, 0) })
+		return
+	}
+	r.children(n)
+}
+
+// boldStyle reports an element styled bold inline, as site builders write
+// their headings.
+func boldStyle(n *html.Node) bool {
+	st := attr(n, "style")
+	if st == "" {
+		return false
+	}
+	st = strings.ReplaceAll(strings.ToLower(st), " ", "")
+	return strings.Contains(st, "font-weight:bold") || strings.Contains(st, "font-weight:700") ||
+		strings.Contains(st, "font-weight:800") || strings.Contains(st, "font-weight:900")
+}
+
+// within renders under n as the current block element.
+func (r *renderer) within(n *html.Node, f func()) {
+	saved := r.elem
+	r.elem = n
+	f()
+	r.elem = saved
+}
+
+func (r *renderer) children(n *html.Node) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		r.node(c)
+	}
+}
+
+func (r *renderer) link(n *html.Node) {
+	if t := textOf(n); t != "" && len(t) < 80 && isMoreLink(t) {
+		r.moreLink(strings.TrimSpace(attr(n, "href")))
+		return
+	}
+	if r.inLink == 0 && r.href == "" {
+		r.href = strings.TrimSpace(attr(n, "href"))
+	}
+	r.inLink++
+	r.children(n)
+	r.inLink--
+}
+
+// moreLink keeps the target of a "READ MORE" link, whose text is chrome,
+// with the block it ends: the one being written, or else the last one.
+func (r *renderer) moreLink(href string) {
+	if href == "" {
+		return
+	}
+	if collapse(r.buf.String()) != "" || len(r.blocks) == 0 {
+		r.more = href
+		return
+	}
+	if r.blocks[len(r.blocks)-1].more == "" {
+		r.blocks[len(r.blocks)-1].more = href
+	}
+}
+
+func (r *renderer) text(s string) {
+	if r.pre > 0 {
+		r.buf.WriteString(strings.ReplaceAll(s, "\r", ""))
+		return
+	}
+	if r.inLink > 0 || r.inBold > 0 {
+		n := utf8.RuneCountInString(collapse(s))
+		if r.inLink > 0 {
+			r.links += n
+		}
+		if r.inBold > 0 {
+			r.bolds += n
+		}
+	}
+	for _, c := range s {
+		switch c {
+		case '\n', '\r', '\t', '\f', '\v', '\u00a0':
+			c = ' '
+		}
+		r.buf.WriteRune(c)
+	}
+}
+
+// flush ends the buffered block, if it holds any text, as a block of kind k.
+func (r *renderer) flush(k blockKind, level int) {
+	raw := r.buf.String()
+	r.buf.Reset()
+	links, href, more, bolds := r.links, r.href, r.more, r.bolds
+	r.links, r.href, r.more, r.bolds = 0, "", "", 0
+	var text string
+	if k == blockPre {
+		text = tidyPre(raw)
+	} else {
+		text = tidyLines(raw)
+	}
+	if text == "" {
+		if more != "" && len(r.blocks) > 0 && r.blocks[len(r.blocks)-1].more == "" {
+			r.blocks[len(r.blocks)-1].more = more
+		}
+		return
+	}
+	plain := utf8.RuneCountInString(text)
+	if r.prefix != "" {
+		text = r.prefix + text
+		r.prefix = ""
+		if k == blockPara {
+			k = blockItem
+		}
+	}
+	if links > utf8.RuneCountInString(text) {
+		links = utf8.RuneCountInString(text)
+	}
+	r.blocks = append(r.blocks, block{kind: k, level: level, text: text, linkChars: links, elem: r.elem, href: href, more: more,
+		bold: bolds > 0 && bolds >= plain-1})
+}
+
+// tidyLines collapses the white space of each line (lines come from <br>)
+// and drops empty lines.
+func tidyLines(s string) string {
+	if !strings.Contains(s, "\n") {
+		return collapse(s)
+	}
+	var lines []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = collapse(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// tidyPre keeps preformatted text's lines, trimming trailing blanks and
+// blank lines at either end.
+func tidyPre(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " \t\u00a0")
+	}
+	return strings.Trim(strings.Join(lines, "\n"), "\n")
+}
+
+// skipTag reports elements whose content is never text of the page.
+func skipTag(a atom.Atom) bool {
+	switch a {
+	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Math,
+		atom.Iframe, atom.Object, atom.Embed, atom.Canvas, atom.Video, atom.Audio,
+		atom.Button, atom.Input, atom.Select, atom.Textarea, atom.Option, atom.Head,
+		atom.Title, atom.Meta, atom.Link, atom.Map, atom.Picture, atom.Source, atom.Dialog:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,175 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// strongChrome are words of class and id names that mark an element as
+// chrome wherever they occur: comment sections and forms, share and like
+// widgets, navigation, sidebars, footers, cookie banners, related posts.
+var strongChrome = wordSet(`comment comments commentlist commentform respond reply replies disqus
+	share sharing shares sharedaddy sharethis addtoany addthis shareaholic social socials follow likes like
+	nav navbar navigation subnav topnav menu menus megamenu submenu dropdown offcanvas hamburger drawer
+	breadcrumb breadcrumbs crumbs sidebar sidebars widget widgets widgetarea
+	footer colophon copyright cookie cookies consent gdpr cookiebar
+	related relatedposts recommended trending popular newsletter subscribe subscription signup mailchimp
+	login signin register adminbar wpadminbar toolbar skip skiplink masthead
+	pagination pager paging paginate tags tagcloud tagged categories
+	ad ads advert adverts advertisement advertising adsbygoogle sponsor sponsored promo
+	popup modal lightbox cookiebanner cmplz onetrust optanon
+	meta postmeta byline author authors avatar print rss search searchform
+	jp wpcnt wpl actionbar`)
+
+// chromeNames are whole class or id names of chrome that the word rules miss.
+var chromeNames = wordSet(`sr-only screen-reader-text screen-reader-only visually-hidden visuallyhidden
+	a2a_kit addthis_toolbox sd-like sd-sharing ssba cc-window cc-banner sfsi_plus`)
+
+// weakChrome words mark chrome unless a content word is in the same name:
+// "site-header" is chrome, "entry-header" holds the post's title.
+var weakChrome = wordSet(`header head top topbar bar links icons badge`)
+
+// contentWords keep a name with a weak chrome word in the content.
+var contentWords = wordSet(`entry post article content story page archive hero title main body section card block text`)
+
+// builderWords are the words page builders put on every element (Elementor's
+// "elementor-widget-text-editor", Divi's "et_pb_module"): on a name that
+// starts with a builder prefix they are ignored.
+var builderWords = wordSet(`elementor widget element et pb module wp block vc fl sqs wixui column section row container wrap inner`)
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// nameWords splits a class or id name into lowercase words at dashes,
+// underscores, digits and lower-to-upper case changes.
+func nameWords(name string) []string {
+	var words []string
+	var cur []rune
+	prevLower := false
+	flush := func() {
+		if len(cur) > 0 {
+			words = append(words, strings.ToLower(string(cur)))
+			cur = cur[:0]
+		}
+	}
+	for _, r := range name {
+		switch {
+		case unicode.IsLetter(r):
+			if unicode.IsUpper(r) && prevLower {
+				flush()
+			}
+			cur = append(cur, r)
+			prevLower = unicode.IsLower(r)
+		default:
+			flush()
+			prevLower = false
+		}
+	}
+	flush()
+	return words
+}
+
+// chromeName reports whether an element's class or id names mark it as
+// chrome.
+func chromeName(n *html.Node) bool {
+	for _, key := range [...]string{"class", "id"} {
+		for _, name := range strings.Fields(attr(n, key)) {
+			if chromeToken(name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func chromeToken(name string) bool {
+	lower := strings.ToLower(name)
+	if chromeNames[lower] {
+		return true
+	}
+	if stateName(lower) || lower == "header-footer-group" { // Twenty Twenty's colour scheme class
+		return false
+	}
+	words := nameWords(name)
+	if len(words) == 0 {
+		return false
+	}
+	joined := strings.Join(words, "")
+	if strongChrome[joined] {
+		return true
+	}
+	builder := builderWords[words[0]] && len(words) > 1
+	weak, content := false, false
+	for _, w := range words {
+		if builder && builderWords[w] {
+			continue
+		}
+		if contentWords[w] {
+			content = true
+		}
+		if strongChrome[w] {
+			return !(content && (w == "meta" || w == "author"))
+		}
+		if weakChrome[w] {
+			weak = true
+		}
+	}
+	return weak && !content
+}
+
+// stateName reports class names that state something of the element
+// ("has-sidebar", "no-comments", "is-menu-open") rather than name it.
+func stateName(name string) bool {
+	for _, p := range []string{"has-", "no-", "is-", "show-", "hide-", "with-", "without-", "not-", "enable-", "disable-"} {
+		if strings.HasPrefix(name, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// chromeTag reports elements that are chrome by their tag or role.
+func chromeTag(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Nav, atom.Aside, atom.Footer, atom.Menu, atom.Dialog:
+		return true
+	case atom.Header:
+		return !insideContent(n)
+	}
+	switch attr(n, "role") {
+	case "navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "dialog", "alertdialog", "toolbar":
+		return true
+	}
+	return false
+}
+
+// insideContent reports whether n is inside an article or main element,
+// where a <header> holds the article's title.
+func insideContent(n *html.Node) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if isElem(p, atom.Article, atom.Main) || attr(p, "role") == "main" {
+			return true
+		}
+	}
+	return false
+}
+
+// hidden reports elements a reader never sees.
+func hidden(n *html.Node) bool {
+	if hasAttr(n, "hidden") || attr(n, "aria-hidden") == "true" {
+		return true
+	}
+	if st := attr(n, "style"); st != "" {
+		st = strings.ToLower(strings.ReplaceAll(st, " ", ""))
+		return strings.Contains(st, "display:none") || strings.Contains(st, "visibility:hidden")
+	}
+	return false
+}

@@ -1,0 +1,144 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+)
+
+// rootShare is the share of the page's prose an element must hold for the
+// detector to descend into it: the main-content root is the deepest element
+// holding at least this much.
+const rootShare = 0.85
+
+// proseWeight is how much a block counts as writing: its characters outside
+// links, for blocks of several words that are not mostly links. Headings,
+// menus and button labels weigh nothing.
+func proseWeight(b block) float64 {
+	if b.kind == blockHeading {
+		return 0
+	}
+	ld := b.linkDensity()
+	if ld > 0.5 || b.words() < 5 {
+		return 0
+	}
+	return float64(utf8.RuneCountInString(b.text)) * (1 - ld)
+}
+
+// mainRoot returns the deepest element under body holding at least
+// rootShare of the prose of the blocks rendered from body.
+func mainRoot(body *html.Node, blocks []block) *html.Node {
+	weight := map[*html.Node]float64{}
+	total := 0.0
+	for _, b := range blocks {
+		w := proseWeight(b)
+		if w == 0 {
+			continue
+		}
+		total += w
+		for n := b.elem; n != nil; n = n.Parent {
+			weight[n] += w
+			if n == body {
+				break
+			}
+		}
+	}
+	root := body
+	if total == 0 {
+		return root
+	}
+	for {
+		var next *html.Node
+		for c := root.FirstChild; c != nil; c = c.NextSibling {
+			if weight[c] >= rootShare*total {
+				next = c
+				break
+			}
+		}
+		if next == nil {
+			return root
+		}
+		root = next
+	}
+}
+
+// under keeps the blocks whose element lies under one of the roots.
+func under(blocks []block, roots []*html.Node) []block {
+	var out []block
+	for _, b := range blocks {
+		for _, r := range roots {
+			if ancestorOf(r, b.elem) {
+				out = append(out, b)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// linkyWords is the most words a link-dense block may have and still be
+// taken for navigation when it stands among other link-dense blocks.
+const linkyWords = 5
+
+// clean drops chrome blocks from the blocks of the main content: chrome
+// phrases, and runs of short link-dense blocks (menus, tag lists, pagers)
+// that the markup did not mark.
+func clean(blocks []block) []block {
+	linky := func(i int) bool {
+		if i < 0 || i >= len(blocks) {
+			return false
+		}
+		b := blocks[i]
+		return b.linkDensity() >= 0.6 && b.words() <= linkyWords && b.kind != blockHeading
+	}
+	var out []block
+	for i, b := range blocks {
+		if isChromeText(b.text) {
+			continue
+		}
+		if linky(i) && (linky(i-1) || linky(i+1)) && !introduced(blocks, i) {
+			continue
+		}
+		if n := len(out); n > 0 && continuedHeading(out[n-1], b) {
+			out[n-1].text += " " + b.text
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+// continuedHeading reports whether heading b continues heading prev: site
+// builders write a heading broken over two lines as two headings, the first
+// ending mid-phrase ("Community Partnerships &" / "National Network of
+// Caucuses").
+func continuedHeading(prev, b block) bool {
+	if prev.kind != blockHeading || b.kind != blockHeading || prev.level != b.level {
+		return false
+	}
+	t := strings.ToLower(prev.text)
+	for _, end := range []string{"&", ",", "-", "–", "—", ":", " and", " of", " the", " for", " to", " in", " a"} {
+		if strings.HasSuffix(t, end) {
+			return true
+		}
+	}
+	r, _ := utf8.DecodeRuneInString(b.text)
+	return unicode.IsLower(r)
+}
+
+// introduced reports whether block i belongs to a run of blocks right
+// after a heading: a list of links a heading introduces ("Coalition Member
+// Organizations") is writing, not navigation.
+func introduced(blocks []block, i int) bool {
+	for j := i - 1; j >= 0; j-- {
+		if blocks[j].kind == blockHeading {
+			return true
+		}
+		if blocks[j].linkDensity() < 0.6 || blocks[j].kind != blocks[i].kind {
+			return false
+		}
+	}
+	return false
+}

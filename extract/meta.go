@@ -1,0 +1,316 @@
+package extract
+
+import (
+	"encoding/json"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// meta is what a page says about itself in its head, its JSON-LD and its
+// byline markup, read before any chrome is removed.
+type meta struct {
+	title       string   // <title>
+	ogTitle     string   // og:title or twitter:title
+	ogType      string   // og:type
+	siteName    string   // og:site_name, application-name or JSON-LD WebSite/Organization name
+	generator   string   // <meta name="generator">
+	headline    string   // JSON-LD headline of the page's article
+	article     bool     // JSON-LD says the page is an article
+	authors     []string // from JSON-LD, meta author, rel=author and byline markup
+	published   string   // YYYY-MM-DD from JSON-LD, meta tags or <time>
+	bodyClass   string   // the body's class attribute
+	description string
+	h1s         []string // texts of the page's <h1> elements
+	entryTitle  string   // text of the page's one .entry-title or .post-title, if exactly one
+	entryTitles int
+}
+
+// readMeta gathers the page's metadata from the whole document.
+func readMeta(doc *html.Node) *meta {
+	m := &meta{}
+	var ldAuthors, metaAuthors, markupAuthors []string
+	var ldDate, metaDate, timeDate string
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch n.DataAtom {
+			case atom.Title:
+				if m.title == "" && !insideSVG(n) {
+					m.title = textOf(n)
+				}
+			case atom.Meta:
+				m.metaTag(n, &metaAuthors, &metaDate)
+			case atom.Script:
+				if strings.Contains(strings.ToLower(attr(n, "type")), "ld+json") && n.FirstChild != nil {
+					a, d := m.jsonLD(n.FirstChild.Data)
+					ldAuthors = append(ldAuthors, a...)
+					if ldDate == "" {
+						ldDate = d
+					}
+				}
+				return
+			case atom.Body:
+				m.bodyClass = attr(n, "class")
+			case atom.Time:
+				if timeDate == "" || hasClass(n, "published") || attr(n, "itemprop") == "datePublished" {
+					if d := parseDate(attr(n, "datetime")); d != "" {
+						timeDate = d
+					} else if d := parseDate(textOf(n)); d != "" && timeDate == "" {
+						timeDate = d
+					}
+				}
+			case atom.Style, atom.Noscript, atom.Template:
+				return
+			case atom.H1:
+				if t := textOf(n); t != "" && len(m.h1s) < 8 {
+					m.h1s = append(m.h1s, t)
+				}
+			}
+			if hasClass(n, "entry-title") || hasClass(n, "post-title") {
+				m.entryTitles++
+				m.entryTitle = textOf(n)
+			}
+			if a := markupAuthor(n); a != "" {
+				markupAuthors = append(markupAuthors, a)
+				return
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	if m.entryTitles != 1 {
+		m.entryTitle = ""
+	}
+	m.authors = firstNonEmpty(ldAuthors, metaAuthors, markupAuthors)
+	m.published = firstString(ldDate, metaDate, timeDate)
+	return m
+}
+
+func insideSVG(n *html.Node) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.DataAtom == atom.Svg {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *meta) metaTag(n *html.Node, authors *[]string, date *string) {
+	key := strings.ToLower(firstString(attr(n, "property"), attr(n, "name"), attr(n, "itemprop")))
+	val := collapse(attr(n, "content"))
+	if val == "" {
+		return
+	}
+	switch key {
+	case "og:title", "twitter:title":
+		if m.ogTitle == "" {
+			m.ogTitle = val
+		}
+	case "og:type":
+		m.ogType = strings.ToLower(val)
+	case "og:site_name", "application-name":
+		if m.siteName == "" {
+			m.siteName = val
+		}
+	case "generator":
+		if m.generator == "" {
+			m.generator = val
+		}
+	case "description", "og:description":
+		if m.description == "" {
+			m.description = val
+		}
+	case "author", "article:author", "dc.creator", "parsely-author", "sailthru.author":
+		if names := splitAuthors(val); len(names) > 0 {
+			*authors = append(*authors, names...)
+		}
+	case "article:published_time", "datepublished", "date", "pubdate", "publishdate", "publish-date",
+		"dc.date", "dc.date.issued", "dcterms.created", "dcterms.date", "sailthru.date", "parsely-pub-date":
+		if *date == "" {
+			*date = parseDate(val)
+		}
+	}
+}
+
+// markupAuthor returns the name in an author element of a byline: rel=author
+// links, WordPress's .byline .author and .author.vcard, and itemprop=author.
+func markupAuthor(n *html.Node) string {
+	switch {
+	case n.DataAtom == atom.A && strings.Contains(" "+attr(n, "rel")+" ", " author "):
+	case attr(n, "itemprop") == "author":
+		if nm := findFirst(n, func(e *html.Node) bool { return attr(e, "itemprop") == "name" }); nm != nil {
+			if v := attr(nm, "content"); v != "" {
+				return v
+			}
+			n = nm
+		}
+	case hasClass(n, "author") && (hasClass(n, "vcard") || insideClass(n, "byline")):
+		if fn := findFirst(n, func(e *html.Node) bool { return hasClass(e, "fn") || e.DataAtom == atom.A }); fn != nil {
+			n = fn
+		}
+	default:
+		return ""
+	}
+	t := textOf(n)
+	if names := parseByline(t); len(names) > 0 {
+		return names[0]
+	}
+	if plausibleName(t) {
+		return t
+	}
+	return ""
+}
+
+// jsonLD reads one JSON-LD script: the article's headline, authors and
+// publication date, and the site's name.
+func (m *meta) jsonLD(src string) (authors []string, date string) {
+	var v any
+	if err := json.Unmarshal([]byte(strings.TrimSpace(src)), &v); err != nil {
+		return nil, ""
+	}
+	var visit func(v any, depth int)
+	visit = func(v any, depth int) {
+		if depth > 8 {
+			return
+		}
+		switch x := v.(type) {
+		case []any:
+			for _, e := range x {
+				visit(e, depth+1)
+			}
+		case map[string]any:
+			if g, ok := x["@graph"]; ok {
+				visit(g, depth+1)
+			}
+			types := ldTypes(x["@type"])
+			switch {
+			case anyArticleType(types):
+				m.article = true
+				if m.headline == "" {
+					m.headline = collapse(ldString(x["headline"]))
+				}
+				if len(authors) == 0 {
+					authors = ldNames(x["author"])
+				}
+				if date == "" {
+					date = parseDate(ldString(x["datePublished"]))
+				}
+			case contains(types, "WebSite") || contains(types, "Organization"):
+				if m.siteName == "" && contains(types, "WebSite") {
+					m.siteName = collapse(ldString(x["name"]))
+				}
+			}
+		}
+	}
+	visit(v, 0)
+	return authors, date
+}
+
+func anyArticleType(types []string) bool {
+	for _, t := range types {
+		switch t {
+		case "Article", "BlogPosting", "NewsArticle", "Report", "ScholarlyArticle", "OpinionNewsArticle",
+			"AnalysisNewsArticle", "ReportageNewsArticle", "TechArticle", "SocialMediaPosting", "LiveBlogPosting":
+			return true
+		}
+	}
+	return false
+}
+
+func ldTypes(v any) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []any:
+		var out []string
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func ldString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case []any:
+		if len(x) > 0 {
+			return ldString(x[0])
+		}
+	case map[string]any:
+		return ldString(x["name"])
+	}
+	return ""
+}
+
+func ldNames(v any) []string {
+	var out []string
+	switch x := v.(type) {
+	case string:
+		out = splitAuthors(x)
+	case []any:
+		for _, e := range x {
+			out = append(out, ldNames(e)...)
+		}
+	case map[string]any:
+		if n := collapse(ldString(x["name"])); plausibleName(n) {
+			out = append(out, n)
+		}
+	}
+	return dedupe(out)
+}
+
+func contains(list []string, s string) bool {
+	for _, e := range list {
+		if e == s {
+			return true
+		}
+	}
+	return false
+}
+
+func firstString(s ...string) string {
+	for _, e := range s {
+		if e != "" {
+			return e
+		}
+	}
+	return ""
+}
+
+func firstNonEmpty(lists ...[]string) []string {
+	for _, l := range lists {
+		if len(l) > 0 {
+			return dedupe(l)
+		}
+	}
+	return nil
+}
+
+// hasClass reports whether n's class attribute holds the class c.
+func hasClass(n *html.Node, c string) bool {
+	for _, f := range strings.Fields(attr(n, "class")) {
+		if f == c {
+			return true
+		}
+	}
+	return false
+}
+
+// insideClass reports whether an ancestor of n has the class c.
+func insideClass(n *html.Node, c string) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if hasClass(p, c) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,177 @@
+package extract
+
+import (
+	"strings"
+
+	"github.com/andybalholm/cascadia"
+	"golang.org/x/net/html"
+)
+
+// platform holds what rankfile knows of a site builder's markup: how to
+// recognise it, where it puts the writing and which of its elements are
+// chrome.
+type platform struct {
+	name    string
+	detect  func(page string, m *meta, doc *html.Node) bool
+	content []cascadia.Matcher // where the writing is, most specific first
+	list    []cascadia.Matcher // where the writing is on a page listing posts, if not content
+	drop    []cascadia.Matcher // chrome
+}
+
+func sels(list ...string) []cascadia.Matcher {
+	out := make([]cascadia.Matcher, len(list))
+	for i, s := range list {
+		out[i] = cascadia.MustCompile(s)
+	}
+	return out
+}
+
+// isContent reports whether n matches one of the platform's content selectors.
+func (p *platform) isContent(n *html.Node) bool {
+	for _, s := range p.content {
+		if s.Match(n) {
+			return true
+		}
+	}
+	return false
+}
+
+// isChrome reports whether n matches one of the platform's chrome selectors.
+func (p *platform) isChrome(n *html.Node) bool {
+	for _, s := range p.drop {
+		if s.Match(n) {
+			return true
+		}
+	}
+	return false
+}
+
+// contentRoots returns the elements holding the writing on a page of this
+// platform: the matches of its most specific content selector that matches
+// at all, or nil. Several matches (the excerpts of a blog index) are
+// replaced by the closest element holding them all, so the post titles and
+// dates between them stay with their excerpts.
+func (p *platform) contentRoots(body *html.Node, listing bool) []*html.Node {
+	selectors := p.content
+	if listing && len(p.list) > 0 {
+		selectors = p.list
+	}
+	for _, s := range selectors {
+		found := cascadia.QueryAll(body, s)
+		found = outermost(found)
+		switch len(found) {
+		case 0:
+			continue
+		case 1:
+			return found
+		default:
+			return []*html.Node{commonAncestor(found)}
+		}
+	}
+	return nil
+}
+
+// outermost drops the nodes that are inside other nodes of the list.
+func outermost(nodes []*html.Node) []*html.Node {
+	var out []*html.Node
+	for _, n := range nodes {
+		inside := false
+		for _, o := range nodes {
+			if o != n && ancestorOf(o, n) {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// commonAncestor returns the deepest element holding every node of the list.
+func commonAncestor(nodes []*html.Node) *html.Node {
+	anc := nodes[0]
+	for _, n := range nodes[1:] {
+		for !ancestorOf(anc, n) {
+			anc = anc.Parent
+		}
+	}
+	return anc
+}
+
+// generatorHas reports whether the generator meta or the markup names the
+// platform.
+func generatorHas(m *meta, s string) bool {
+	return strings.Contains(strings.ToLower(m.generator), s)
+}
+
+// platforms lists the known site builders, tried in order.
+var platforms = []*platform{
+	{
+		name: "wix",
+		detect: func(page string, m *meta, _ *html.Node) bool {
+			return generatorHas(m, "wix.com") || strings.Contains(page, "static.wixstatic.com") ||
+				strings.Contains(page, "static.parastorage.com") || strings.Contains(page, `id="SITE_CONTAINER"`)
+		},
+		content: sels(`[data-hook="post-description"]`, `#PAGES_CONTAINER`, `#SITE_PAGES`, `main`),
+		drop: sels(`#SITE_HEADER`, `#SITE_FOOTER`, `#WIX_ADS`, `#SCROLL_TO_TOP`, `#SCROLL_TO_BOTTOM`,
+			`[data-hook="post-footer"]`, `[data-hook="recent-posts"]`, `[data-hook="comments"]`,
+			`[data-hook="post-title"]`, `[data-testid="linkElement"][aria-label]`),
+	},
+	{
+		name: "wordpress.com",
+		detect: func(page string, m *meta, _ *html.Node) bool {
+			return generatorHas(m, "wordpress.com") || strings.Contains(page, "s0.wp.com/") ||
+				strings.Contains(page, "s1.wp.com/") || strings.Contains(page, "s2.wp.com/") ||
+				strings.Contains(page, "wordpress.com/xmlrpc.php")
+		},
+		content: sels(`.entry-content`, `.post-content`, `article`, `#content`, `main`),
+		list:    wordpressList,
+		drop:    wordpressChrome,
+	},
+	{
+		name: "wordpress",
+		detect: func(page string, m *meta, _ *html.Node) bool {
+			return generatorHas(m, "wordpress") || (strings.Contains(page, "/wp-content/") &&
+				(strings.Contains(page, "/wp-includes/") || strings.Contains(page, "/wp-json")))
+		},
+		content: sels(`.entry-content`, `.post-content`, `.td-post-content`, `.elementor-widget-theme-post-content`,
+			`.post-entry`, `.entry`, `article .content`, `main`, `#content`),
+		list: wordpressList,
+		drop: wordpressChrome,
+	},
+	{
+		name: "google-sites",
+		detect: func(page string, m *meta, _ *html.Node) bool {
+			return generatorHas(m, "google sites") || strings.Contains(page, "ssl.gstatic.com/atari/") ||
+				strings.Contains(page, "sites.google.com/") && strings.Contains(page, `role="main"`)
+		},
+		content: sels(`[role="main"]`, `#sites-canvas-main-content`, `main`),
+		drop: sels(`[role="navigation"]`, `[role="banner"]`, `header`, `#sites-chrome-header`,
+			`#sites-chrome-sidebar-left`, `#sites-canvas-bottom-panel`, `.sites-adminfooter`),
+	},
+}
+
+// wordpressList is where WordPress themes put the excerpts of an index or
+// archive page, with the archive's title above them.
+var wordpressList = sels(`main`, `#main`, `.site-main`, `#primary`, `#content`, `.content-area`)
+
+// wordpressChrome are the chrome elements of WordPress themes and plugins
+// (Jetpack sharing and likes, related posts, comment areas, admin bar).
+var wordpressChrome = sels(`#wpadminbar`, `.skip-link`, `.screen-reader-text`, `#masthead`, `.site-header`,
+	`#colophon`, `.site-footer`, `#secondary`, `.widget-area`, `.widget`, `.sharedaddy`, `#jp-post-flair`,
+	`.jp-relatedposts`, `.wpcnt`, `#actionbar`, `.comments-area`, `#comments`, `#respond`, `.comment-respond`,
+	`.post-navigation`, `.posts-navigation`, `.navigation`, `.nav-links`, `.entry-footer`, `.entry-meta`,
+	`.byline`, `.cat-links`, `.tags-links`, `.edit-link`, `.author-info`, `.author-bio`, `#cancel-comment-reply-link`,
+	`.wp-block-post-comments-form`, `.wp-block-comments`, `.addtoany_share_save_container`, `.jetpack-likes-widget-wrapper`)
+
+// detectPlatform returns the platform the page was built with, or nil.
+func detectPlatform(page string, m *meta, doc *html.Node) *platform {
+	for _, p := range platforms {
+		if p.detect(page, m, doc) {
+			return p
+		}
+	}
+	return nil
+}

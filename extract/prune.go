@@ -1,0 +1,168 @@
+package extract
+
+import (
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// guardShare is the share of the page's text above which an element marked
+// as chrome by a weak sign is kept: a wrapper named "has-sidebar" that holds
+// most of the page is not a sidebar.
+const guardShare = 0.5
+
+// pruner removes chrome from a page body before its text is cut into blocks.
+type pruner struct {
+	plat     *platform
+	textLen  map[*html.Node]int  // characters of text under each element
+	holdMain map[*html.Node]bool // elements holding a main-content marker
+	total    int
+}
+
+// prune removes from body everything that is never writing (scripts,
+// styles, form controls, hidden elements) and the chrome: the platform's
+// chrome selectors, chrome tags and roles, and elements whose class or id
+// names chrome, unless they hold the page's main content.
+func prune(body *html.Node, plat *platform) {
+	stripNonText(body)
+	p := &pruner{plat: plat, textLen: map[*html.Node]int{}, holdMain: map[*html.Node]bool{}}
+	p.total = p.measure(body)
+	p.markMain(body)
+	p.walk(body)
+}
+
+// stripNonText removes comments and elements whose content is never text.
+func stripNonText(n *html.Node) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		switch {
+		case c.Type == html.CommentNode:
+			remove(c)
+		case c.Type == html.ElementNode && neverText(c.DataAtom):
+			remove(c)
+		case c.Type == html.ElementNode:
+			stripNonText(c)
+		}
+		c = next
+	}
+}
+
+func (p *pruner) measure(n *html.Node) int {
+	if n.Type == html.TextNode {
+		return len(n.Data)
+	}
+	sum := 0
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		sum += p.measure(c)
+	}
+	if n.Type == html.ElementNode {
+		p.textLen[n] = sum
+	}
+	return sum
+}
+
+// markMain marks the elements holding the page's main content markers:
+// <main>, role=main, itemprop=articleBody, the platform's content selectors,
+// or, failing all these, the page's <h1>.
+func (p *pruner) markMain(body *html.Node) {
+	markers := findAll(body, func(n *html.Node) bool {
+		return n.DataAtom == atom.Main || attr(n, "role") == "main" || attr(n, "itemprop") == "articleBody" ||
+			(p.plat != nil && p.plat.isContent(n))
+	})
+	if len(markers) == 0 {
+		markers = findAll(body, func(n *html.Node) bool { return n.DataAtom == atom.H1 })
+	}
+	for _, m := range markers {
+		for n := m; n != nil; n = n.Parent {
+			p.holdMain[n] = true
+		}
+	}
+}
+
+func (p *pruner) walk(n *html.Node) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		if c.Type == html.ElementNode {
+			if p.chrome(c) {
+				remove(c)
+			} else {
+				p.walk(c)
+			}
+		}
+		c = next
+	}
+}
+
+// chrome reports whether the element n is to be removed.
+func (p *pruner) chrome(n *html.Node) bool {
+	if p.plat != nil && p.plat.isChrome(n) && !p.holdMain[n] {
+		return true
+	}
+	big := float64(p.textLen[n]) > guardShare*float64(p.total)
+	if hidden(n) {
+		return !p.holdMain[n] && !big
+	}
+	if n.DataAtom == atom.Form {
+		return chromeForm(n) && !p.holdMain[n] && !big
+	}
+	if chromeTag(n) || chromeName(n) {
+		if p.holdMain[n] {
+			return false
+		}
+		return !big || commentName(n)
+	}
+	if p.textLen[n] < 200 {
+		if t := textOf(n); t != "" && isChromeText(t) && !(n.DataAtom == atom.A && isMoreLink(t)) {
+			return true
+		}
+	}
+	return false
+}
+
+// neverText reports elements whose content is never writing; form
+// controls stay until the walk, which tells comment forms by them.
+func neverText(a atom.Atom) bool {
+	switch a {
+	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Math,
+		atom.Iframe, atom.Object, atom.Embed, atom.Canvas, atom.Video, atom.Audio,
+		atom.Head, atom.Title, atom.Meta, atom.Link, atom.Map, atom.Picture, atom.Source:
+		return true
+	}
+	return false
+}
+
+// chromeForm reports forms that are comment, search, log-in or sign-up
+// forms rather than a page-wide ASP.NET wrapper: they hold a text area, a
+// password or e-mail field, or a search field.
+func chromeForm(n *html.Node) bool {
+	if attr(n, "role") == "search" || chromeName(n) {
+		return true
+	}
+	return findFirst(n, func(e *html.Node) bool {
+		switch e.DataAtom {
+		case atom.Textarea:
+			return true
+		case atom.Input:
+			switch attr(e, "type") {
+			case "password", "email", "search":
+				return true
+			}
+		}
+		return false
+	}) != nil
+}
+
+// commentName reports elements named as reader comments, which are never
+// the body text even when they outweigh it.
+func commentName(n *html.Node) bool {
+	for _, key := range [...]string{"class", "id"} {
+		for _, name := range splitFields(attr(n, key)) {
+			for _, w := range nameWords(name) {
+				switch w {
+				case "comment", "comments", "commentlist", "respond", "disqus", "replies":
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,386 @@
+package extract
+
+import (
+	"net/url"
+	"sort"
+	"strings"
+
+	"rankfile/record"
+)
+
+// analysis is a page's main-content blocks and what is known of the page,
+// from which its records are cut.
+type analysis struct {
+	url     string
+	m       *meta
+	blocks  []block
+	entries []entry // the page's <article> and .hentry elements
+	title  string // the page's own title
+	site   string // the site's name
+}
+
+// part is a record with the index of its first block, for page order.
+type part struct {
+	at  int
+	rec record.Record
+}
+
+// records cuts the page's blocks into records: one post for an article,
+// a page and dated teaser posts for a listing, else organizations, a
+// mission and a page for the rest of the writing.
+func (a *analysis) records() []record.Record {
+	if len(a.blocks) == 0 {
+		return nil
+	}
+	strong, weak := a.articleSigns()
+	if strong {
+		return []record.Record{a.post()}
+	}
+	if es := listedEntries(a.entries, a.blocks, a.m.bodyClass); es != nil {
+		return a.entryListing(es)
+	}
+	if ts := findTeasers(a.blocks); ts != nil {
+		return a.listing(ts)
+	}
+	if weak && a.published() != "" {
+		return []record.Record{a.post()}
+	}
+	return a.sections()
+}
+
+// articleSigns returns whether the page says it is one article (JSON-LD
+// article types, WordPress's single-post body class) and whether it
+// hints so (og:type article, a dated URL, a visible date under the title
+// of a long text), which counts when no teasers say otherwise.
+func (a *analysis) articleSigns() (strong, weak bool) {
+	classes := " " + a.m.bodyClass + " "
+	strong = a.m.article || strings.Contains(classes, " single-post ") ||
+		(strings.Contains(classes, " single ") && strings.Contains(classes, " postid-"))
+	weak = a.m.ogType == "article" || urlDate(a.url) != "" ||
+		(a.visibleDate() != "" && a.words() >= 80)
+	return strong, weak
+}
+
+func (a *analysis) words() int {
+	n := 0
+	for _, b := range a.blocks {
+		n += b.words()
+	}
+	return n
+}
+
+// topBlocks is how many blocks from the top a byline or date may stand.
+const topBlocks = 8
+
+// visibleDate returns a date written near the top of the writing, alone or
+// leading a block, or "".
+func (a *analysis) visibleDate() string {
+	for i, b := range a.blocks {
+		if i >= topBlocks {
+			break
+		}
+		if d, _ := leadingDate(b.text); d != "" {
+			return d
+		}
+		if b.words() <= 12 {
+			if d := parseDate(b.text); d != "" {
+				return d
+			}
+		}
+	}
+	return ""
+}
+
+// published returns the page's publication date from its metadata, its
+// URL or its visible text.
+func (a *analysis) published() string {
+	return firstString(a.m.published, urlDate(a.url), a.visibleDate())
+}
+
+// authors returns the page's authors from its metadata or a byline near
+// the top of the writing.
+func (a *analysis) authors() []string {
+	if len(a.m.authors) > 0 {
+		return a.m.authors
+	}
+	for i, b := range a.blocks {
+		if i >= topBlocks {
+			break
+		}
+		if names := parseByline(b.text); len(names) > 0 {
+			return names
+		}
+	}
+	return nil
+}
+
+// post returns the page as one post record; the title heading, kept in
+// Title, is left out of Text.
+func (a *analysis) post() record.Record {
+	blocks := a.blocks
+	for i, b := range blocks {
+		if i >= 3 {
+			break
+		}
+		if b.kind == blockHeading && strings.EqualFold(b.text, a.title) {
+			blocks = append(append([]block{}, blocks[:i]...), blocks[i+1:]...)
+			break
+		}
+	}
+	return record.Record{
+		ID:        record.MakeID(record.KindPost, a.url, a.title),
+		Kind:      record.KindPost,
+		URL:       a.url,
+		Title:     a.title,
+		Authors:   a.authors(),
+		Published: a.published(),
+		Text:      joinBlocks(blocks),
+	}
+}
+
+// listing returns a listing's records: a page record for its own writing
+// and a post record for each teaser, with the teaser's title, date, link
+// and summary.
+func (a *analysis) listing(ts []teaser) []record.Record {
+	used := make([]bool, len(a.blocks))
+	var parts []part
+	for _, t := range ts {
+		var body []block
+		for j := t.first; j <= t.last; j++ {
+			used[j] = true
+			if j != t.titleAt {
+				body = append(body, a.blocks[j])
+			}
+		}
+		parts = append(parts, part{at: t.first, rec: record.Record{
+			Kind:      record.KindPost,
+			URL:       a.url,
+			Link:      a.resolve(t.link),
+			Title:     t.title,
+			Published: t.date,
+			Text:      joinBlocks(body),
+		}})
+	}
+	parts = append(parts, a.rest(used)...)
+	return a.finish(parts)
+}
+
+// entryListing returns a blog index's or archive's records: a post record
+// for each entry, with its title, link, date, authors and the text shown
+// (an excerpt or the whole post), and a page record for the rest.
+func (a *analysis) entryListing(es []entry) []record.Record {
+	used := make([]bool, len(a.blocks))
+	var parts []part
+	for _, e := range es {
+		var body []block
+		at := -1
+		titled := false
+		for i, b := range a.blocks {
+			if used[i] || !ancestorOf(e.node, b.elem) {
+				continue
+			}
+			used[i] = true
+			if at < 0 {
+				at = i
+			}
+			if !titled && b.kind == blockHeading && b.text == e.title {
+				titled = true
+				continue
+			}
+			body = append(body, b)
+		}
+		parts = append(parts, part{at: at, rec: record.Record{
+			Kind: record.KindPost, URL: a.url, Link: a.resolve(e.link), Title: e.title,
+			Authors: e.authors, Published: e.published, Text: joinBlocks(body),
+		}})
+	}
+	parts = append(parts, a.rest(used)...)
+	return a.finish(parts)
+}
+
+// sections returns the records of a page that is neither an article nor a
+// listing: organizations (from a listing of them or a member list), a
+// mission, and a page record for the rest of the writing.
+func (a *analysis) sections() []record.Record {
+	used := make([]bool, len(a.blocks))
+	var parts []part
+	for _, s := range findOrgSections(a.blocks, a.orgTopic()) {
+		body := a.blocks[s.first+1 : s.last+1]
+		for j := s.first; j <= s.last; j++ {
+			used[j] = true
+		}
+		parts = append(parts, part{at: s.first, rec: record.Record{
+			Kind: record.KindOrganization, URL: a.url, Title: s.name, Acronym: s.acronym,
+			Link: a.resolve(s.link), Text: joinBlocks(body),
+		}})
+	}
+	lists := findMemberLists(a.blocks)
+	for _, l := range lists {
+		for j := l.first; j <= l.last; j++ {
+			if used[j] {
+				continue
+			}
+			used[j] = true
+			name, desc := memberName(a.blocks[j].text)
+			name, acr := splitAcronym(name)
+			parts = append(parts, part{at: j, rec: record.Record{
+				Kind: record.KindOrganization, URL: a.url, Title: name, Acronym: acr,
+				Link: a.resolve(a.blocks[j].href), Text: desc,
+			}})
+		}
+	}
+	if p, ok := a.mission(used, lists); ok {
+		parts = append(parts, p)
+	}
+	parts = append(parts, a.rest(used)...)
+	return a.finish(parts)
+}
+
+// orgTopic reports whether the page is about partners, members or a
+// network of organizations, by its title or its first heading.
+func (a *analysis) orgTopic() bool {
+	if orgTopicRE.MatchString(a.title) {
+		return true
+	}
+	for _, b := range a.blocks {
+		if b.kind == blockHeading {
+			return orgTopicRE.MatchString(b.text)
+		}
+	}
+	return false
+}
+
+// mission returns the page's mission record: on a page titled as a mission
+// or about page, its writing up to the first member list; elsewhere the
+// section under a heading such as "Our Mission".
+func (a *analysis) mission(used []bool, lists []memberList) (part, bool) {
+	head := -1
+	for i, b := range a.blocks {
+		if headingLike(b) && isMissionTitle(b.text) && !used[i] {
+			head = i
+			break
+		}
+	}
+	pageWide := isMissionTitle(a.title) || isMissionTitle(lastPathSegment(a.url))
+	if head < 0 && !pageWide {
+		return part{}, false
+	}
+	start, end := 0, len(a.blocks)
+	title := a.title
+	if head >= 0 {
+		start, title = head+1, a.blocks[head].text
+		if !pageWide {
+			for j := start; j < len(a.blocks); j++ {
+				if headingLike(a.blocks[j]) && a.blocks[j].kind == blockHeading && a.blocks[j].level <= a.blocks[head].level {
+					end = j
+					break
+				}
+			}
+		}
+	}
+	for _, l := range lists {
+		if l.heading >= start && l.heading < end {
+			end = l.heading
+		}
+	}
+	var body []block
+	for j := start; j < end; j++ {
+		if !used[j] {
+			used[j] = true
+			body = append(body, a.blocks[j])
+		}
+	}
+	if head >= 0 {
+		used[head] = true
+	}
+	if len(body) == 0 {
+		return part{}, false
+	}
+	at := start
+	if head >= 0 {
+		at = head
+	}
+	return part{at: at, rec: record.Record{
+		Kind: record.KindMission, URL: a.url, Title: title, Organization: a.site, Text: joinBlocks(body),
+	}}, true
+}
+
+// rest returns a page record for the blocks no other record took, if any.
+func (a *analysis) rest(used []bool) []part {
+	var body []block
+	at := -1
+	for i, b := range a.blocks {
+		if !used[i] {
+			if at < 0 {
+				at = i
+			}
+			body = append(body, b)
+		}
+	}
+	if len(body) == 0 {
+		return nil
+	}
+	return []part{{at: at, rec: record.Record{Kind: record.KindPage, URL: a.url, Title: a.title, Text: joinBlocks(body)}}}
+}
+
+// finish orders the records as their writing stands on the page and gives
+// each its ID; a page record's ID does not depend on its title, which may
+// change between captures.
+func (a *analysis) finish(parts []part) []record.Record {
+	sort.SliceStable(parts, func(i, j int) bool { return parts[i].at < parts[j].at })
+	seen := map[string]int{}
+	out := make([]record.Record, 0, len(parts))
+	for _, p := range parts {
+		key := p.rec.Title
+		if p.rec.Kind == record.KindPage {
+			key = ""
+		}
+		id := record.MakeID(p.rec.Kind, a.url, key)
+		if n := seen[id]; n > 0 {
+			seen[id]++
+			id = record.MakeID(p.rec.Kind, a.url, key+"\x00"+string(rune('0'+n)))
+		} else {
+			seen[id] = 1
+		}
+		p.rec.ID = id
+		out = append(out, p.rec)
+	}
+	return out
+}
+
+// resolve makes a link absolute against the page's URL.
+func (a *analysis) resolve(href string) string {
+	if href == "" || strings.HasPrefix(href, "#") || strings.HasPrefix(strings.ToLower(href), "javascript:") {
+		return ""
+	}
+	base, err := url.Parse(a.url)
+	if err != nil {
+		return href
+	}
+	ref, err := url.Parse(href)
+	if err != nil {
+		return href
+	}
+	return base.ResolveReference(ref).String()
+}
+
+func lastPathSegment(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return ""
+	}
+	segs := strings.Split(strings.Trim(p.Path, "/"), "/")
+	return strings.NewReplacer("-", " ", "_", " ").Replace(segs[len(segs)-1])
+}
+
+// joinBlocks lays blocks out as text, a blank line between blocks.
+func joinBlocks(bs []block) string {
+	var b strings.Builder
+	for i, bl := range bs {
+		if i > 0 {
+			b.WriteString("\n\n")
+		}
+		b.WriteString(bl.text)
+	}
+	return b.String()
+}

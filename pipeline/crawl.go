@@ -1,0 +1,162 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"rankfile/archive"
+	"rankfile/crawl"
+)
+
+// CrawlOptions configure one crawl.
+type CrawlOptions struct {
+	SitesFile string // path of the sites file; or
+	SitesData []byte // the sites file itself (the demo's)
+	// Transport is the base HTTP transport; nil uses the network. The demo and
+	// tests pass one that reaches the fixture web on loopback.
+	Transport http.RoundTripper
+	Contact   string // URL or address for site owners, sent in the User-Agent
+	Operator  string // who runs the crawl, written to the warcinfo record
+	NoIndex   bool   // archive only: skip extraction and indexing
+	// MaxFileSize rotates WARC files past this size; 0 means the archive's default.
+	MaxFileSize int64
+}
+
+// Crawl crawls the sites, archives every exchange, keeps the sites file
+// and the crawl report in the data directory, and then (unless NoIndex)
+// extracts and indexes the archive.
+func (p *Pipeline) Crawl(ctx context.Context, o CrawlOptions) (*crawl.Report, error) {
+	data := o.SitesData
+	if data == nil {
+		var err error
+		if data, err = os.ReadFile(o.SitesFile); err != nil {
+			return nil, fmt.Errorf("read sites file: %w", err)
+		}
+	}
+	sites, err := crawl.ParseSites(data)
+	if err != nil {
+		return nil, fmt.Errorf("sites file %s: %w", o.SitesFile, err)
+	}
+	if err := os.MkdirAll(p.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	st, resumed, err := p.chooseCrawl(data, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	// The archive's lock is the data directory's: nothing is written before it is held.
+	arc, err := archive.Open(p.path(archiveDir), archive.Options{
+		CrawlID:     st.CrawlID,
+		Software:    "rankfile/" + crawl.Version,
+		Operator:    o.Operator,
+		MaxFileSize: o.MaxFileSize,
+		Logger:      p.logger(),
+		Settings: map[string]string{
+			"user-agent": crawl.UserAgent(o.Contact),
+			"robots":     "obey",
+			"sites":      strconv.Itoa(len(sites.Sites)),
+			"max-depth":  strconv.Itoa(sites.Defaults.MaxDepth),
+			"delay":      sites.Defaults.Delay.String(),
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open archive: %w", err)
+	}
+	report, runErr := p.runCrawl(ctx, arc, sites, data, st, resumed, o)
+	if err := arc.Close(); err != nil && runErr == nil {
+		runErr = fmt.Errorf("close archive: %w", err)
+	}
+	if report != nil {
+		if err := p.keepReport(report); err != nil && runErr == nil {
+			runErr = err
+		}
+		report.WriteText(p.out())
+	}
+	if runErr != nil {
+		return report, runErr
+	}
+	if !o.NoIndex {
+		if _, err := p.Extract(ctx); err != nil {
+			return report, err
+		}
+		if err := p.Index(ctx); err != nil {
+			return report, err
+		}
+	}
+	if failed := report.Totals().Failed; len(failed) > 0 {
+		return report, fmt.Errorf("crawl %s: %w: %v", report.CrawlID, ErrPartial, failed)
+	}
+	return report, nil
+}
+
+// keepReport writes the crawl report to reports/<time>-<crawl id>.json.
+func (p *Pipeline) keepReport(r *crawl.Report) error {
+	var b bytes.Buffer
+	if err := r.WriteJSON(&b); err != nil {
+		return fmt.Errorf("encode crawl report: %w", err)
+	}
+	name := fmt.Sprintf("%s-%s.json", r.Started.UTC().Format("20060102T150405Z"), r.CrawlID)
+	return writeFileAtomic(filepath.Join(p.path(reportsDir), name), b.Bytes())
+}
+
+// writeFileAtomic replaces path with data through a synced temporary file.
+func writeFileAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", filepath.Dir(path), err)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("sync %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("replace %s: %w", path, err)
+	}
+	return nil
+}
+
+// runCrawl runs the crawl the state file calls for (a new one, or the
+// interrupted one resumed) and marks it finished when it ends whole.
+func (p *Pipeline) runCrawl(ctx context.Context, arc *archive.Archive, sites *crawl.Sites, data []byte, st crawlState, resumed bool, o CrawlOptions) (*crawl.Report, error) {
+	if err := writeFileAtomic(p.path(sitesFile), data); err != nil {
+		return nil, err
+	}
+	if err := p.saveState(st); err != nil {
+		return nil, err
+	}
+	copts := crawl.Options{
+		Sites: sites, Archive: arc, Contact: o.Contact, Transport: o.Transport,
+		CrawlID: st.CrawlID, Logger: p.logger(),
+	}
+	if resumed {
+		p.logger().Warn("resuming an interrupted crawl", "crawl_id", st.CrawlID, "started", st.Started)
+		copts.Resume = resumeFrom(arc, st.CrawlID)
+	}
+	c, err := crawl.New(copts)
+	if err != nil {
+		return nil, err
+	}
+	report, err := c.Run(ctx)
+	if err != nil {
+		return report, err
+	}
+	st.Finished = true
+	return report, p.saveState(st)
+}

@@ -1,0 +1,105 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"rankfile/archive"
+	"rankfile/extract"
+	"rankfile/record"
+)
+
+// Extract re-extracts every capture in the archive with the current
+// extractor and replaces the records file; it returns how many records it
+// wrote. A capture the extractor cannot read is logged and skipped: it stays
+// in the archive for a better extractor.
+func (p *Pipeline) Extract(ctx context.Context) (int, error) {
+	if _, err := os.Stat(p.path(archiveDir)); errors.Is(err, os.ErrNotExist) {
+		return 0, ErrNoArchive
+	}
+	sites, err := p.sites()
+	if err != nil {
+		return 0, err
+	}
+	arc, err := archive.Open(p.path(archiveDir), archive.Options{Logger: p.logger()})
+	if err != nil {
+		return 0, fmt.Errorf("open archive: %w", err)
+	}
+	defer arc.Close()
+	ex := extract.New(extract.Options{Logger: p.logger()})
+	var recs []record.Record
+	captures := 0
+	err = arc.Captures(ctx, func(c record.Capture) error {
+		if c.Status != 200 {
+			return nil
+		}
+		rs, err := ex.Extract(c)
+		if errors.Is(err, extract.ErrNotHTML) {
+			return nil // robots.txt, feeds, sitemaps, images: archived, not extracted
+		}
+		if err != nil {
+			p.logger().Warn("capture not extracted", "url", c.URL, "warc_file", c.File, "warc_offset", c.Offset, "error", err)
+			return nil
+		}
+		captures++
+		for i := range rs {
+			if s := sites.SiteFor(rs[i].URL); s != nil {
+				rs[i].Site, rs[i].SiteKind = s.Name, s.Kind
+			}
+		}
+		recs = append(recs, rs...)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("read archive: %w", err)
+	}
+	if err := record.WriteFile(p.path(recordsFile), recs); err != nil {
+		return 0, err
+	}
+	p.logger().Info("extracted", "captures", captures, "records", len(recs))
+	return len(recs), nil
+}
+
+// maxPageSize bounds what ExtractPage reads from its input.
+const maxPageSize = 256 << 20
+
+// ExtractPage extracts one page given as HTML (not from the archive), as
+// if captured from pageURL, and writes its main writing in format: "text"
+// (plain text, chrome stripped) or "json" (its records, one JSON object per
+// line).
+func (p *Pipeline) ExtractPage(r io.Reader, pageURL, format string) error {
+	html, err := io.ReadAll(io.LimitReader(r, maxPageSize+1))
+	if err != nil {
+		return fmt.Errorf("read page: %w", err)
+	}
+	if len(html) > maxPageSize {
+		return fmt.Errorf("page is larger than %d MiB", maxPageSize>>20)
+	}
+	recs, err := extract.New(extract.Options{Logger: p.logger()}).ExtractHTML(pageURL, html, nil)
+	if err != nil {
+		return err
+	}
+	switch format {
+	case "json":
+		enc := json.NewEncoder(p.out())
+		enc.SetEscapeHTML(false)
+		for _, r := range recs {
+			if err := enc.Encode(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	case "text", "":
+		text := extract.Text(recs)
+		if text == "" {
+			return nil
+		}
+		_, err := fmt.Fprintln(p.out(), text)
+		return err
+	}
+	return fmt.Errorf("unknown format %q (text or json)", format)
+}

@@ -1,0 +1,55 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"rankfile/index"
+	"rankfile/record"
+)
+
+// Index rebuilds the search index from the records file, swapping the new
+// index in whole so that a search running meanwhile never sees half of it.
+func (p *Pipeline) Index(ctx context.Context) error {
+	recs, err := record.ReadFile(p.path(recordsFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("no records to index (run rankfile extract first): %w", err)
+	}
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := index.Build(p.path(indexDir), recs); err != nil {
+		return err
+	}
+	p.logger().Info("indexed", "records", len(recs))
+	return nil
+}
+
+// Search runs q over the index and writes the hits in format: "text" (a
+// readable layout) or "json" (one JSON object per hit per line).
+func (p *Pipeline) Search(ctx context.Context, q index.Query, format string) (*index.Result, error) {
+	if _, err := os.Stat(p.path(indexDir)); errors.Is(err, os.ErrNotExist) {
+		return nil, ErrNoIndex
+	}
+	ix, err := index.Open(p.path(indexDir))
+	if err != nil {
+		return nil, err
+	}
+	defer ix.Close()
+	res, err := ix.Search(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	switch format {
+	case "json":
+		err = res.WriteJSON(p.out())
+	default:
+		err = res.WriteText(p.out())
+	}
+	return res, err
+}

@@ -1,0 +1,69 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha1"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"rankfile/archive"
+	"rankfile/crawl"
+	"rankfile/record"
+)
+
+// stateFile records the crawl under way, so that a run killed part way is
+// resumed by the next one.
+const stateFile = "crawl-state.json"
+
+// crawlState is the content of stateFile.
+type crawlState struct {
+	CrawlID  string    `json:"crawl_id"`
+	Started  time.Time `json:"started"`
+	Sites    string    `json:"sites_sha1"` // the sites file the crawl follows
+	Finished bool      `json:"finished"`
+}
+
+// chooseCrawl returns the crawl to run: the unfinished one the state file
+// names when it follows the same sites file, else a new one. The caller
+// records the choice, under the archive's lock, before any fetch.
+func (p *Pipeline) chooseCrawl(sites []byte, now time.Time) (crawlState, bool, error) {
+	sum := sha1.Sum(sites)
+	digest := hex.EncodeToString(sum[:])
+	var st crawlState
+	data, err := os.ReadFile(p.path(stateFile))
+	switch {
+	case err == nil:
+		if json.Unmarshal(data, &st) == nil && !st.Finished && st.Sites == digest && st.CrawlID != "" {
+			return st, true, nil
+		}
+	case !errors.Is(err, os.ErrNotExist):
+		return st, false, fmt.Errorf("read crawl state: %w", err)
+	}
+	return crawlState{CrawlID: crawl.NewCrawlID(), Started: now.UTC(), Sites: digest}, false, nil
+}
+
+func (p *Pipeline) saveState(st crawlState) error {
+	data, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(p.path(stateFile), append(data, '\n'))
+}
+
+// resumeFrom hands the crawler the captures the crawl id already archived.
+func resumeFrom(arc *archive.Archive, id string) crawl.ResumeFunc {
+	prefix := "rankfile-" + id + "-"
+	return func(ctx context.Context, fn func(record.Capture) error) error {
+		return arc.Captures(ctx, func(c record.Capture) error {
+			if !strings.HasPrefix(c.File, prefix) {
+				return nil
+			}
+			return fn(c)
+		})
+	}
+}
