@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp/syntax"
 	"strings"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
+	vregexp "github.com/blevesearch/vellum/regexp"
 )
 
 // Sort orders.
@@ -70,6 +72,9 @@ var facetFields = []struct {
 	{FacetAuthor, fieldAuthors, 25},
 }
 
+// maxFuzziness is the largest edit distance bleve's fuzzy terms allow.
+const maxFuzziness = 2
+
 // request turns q into a bleve search request.
 func (q Query) request() (*bleve.SearchRequest, error) {
 	if q.Size < 0 || q.From < 0 {
@@ -114,7 +119,46 @@ func (q Query) textQuery() (query.Query, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %q: %w", ErrBadQuery, text, err)
 	}
+	if err := checkTerms(parsed); err != nil {
+		return nil, fmt.Errorf("%w: %q: %w", ErrBadQuery, text, err)
+	}
 	return rewriteDefaultField(parsed), nil
+}
+
+// checkTerms compiles the /regexp/ terms of q and checks its fuzziness:
+// bleve only does when it searches, and its error would not say the query
+// was at fault.
+func checkTerms(q query.Query) error {
+	switch q := q.(type) {
+	case *query.BooleanQuery:
+		return errors.Join(checkTerms(q.Must), checkTerms(q.Should), checkTerms(q.MustNot))
+	case *query.ConjunctionQuery:
+		var errs []error
+		for _, c := range q.Conjuncts {
+			errs = append(errs, checkTerms(c))
+		}
+		return errors.Join(errs...)
+	case *query.DisjunctionQuery:
+		var errs []error
+		for _, d := range q.Disjuncts {
+			errs = append(errs, checkTerms(d))
+		}
+		return errors.Join(errs...)
+	case *query.MatchQuery:
+		if q.Fuzziness > maxFuzziness {
+			return fmt.Errorf("fuzziness %d above %d", q.Fuzziness, maxFuzziness)
+		}
+	case *query.RegexpQuery:
+		// the way scorch compiles it (index/scorch/regexp.go)
+		parsed, err := syntax.Parse(q.Regexp, syntax.Perl)
+		if err != nil {
+			return err
+		}
+		if _, err := vregexp.NewParsedWithLimit(q.Regexp, parsed, vregexp.DefaultLimit); err != nil {
+			return fmt.Errorf("regexp /%s/: %w", q.Regexp, err)
+		}
+	}
+	return nil
 }
 
 // rewriteDefaultField replaces every leaf query without a field by a

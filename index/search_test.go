@@ -50,6 +50,7 @@ var searchTests = []struct {
 	{"only an exclusion", Query{Text: "-schools"}, []string{"democracy", "ucore"}, anyOrder},
 	{"fuzzy term", Query{Text: "democrasy~1"}, []string{"contract", "democracy"}, anyOrder},
 	{"wildcard", Query{Text: "pick*"}, []string{"strike"}, anyOrder},
+	{"regexp", Query{Text: "/pick.t/"}, []string{"strike"}, anyOrder},
 	{"boosted term", Query{Text: "union^5 schools"}, []string{"democracy"}, first},
 	{"stop words alone", Query{Text: "the and of"}, nil, anyOrder},
 }
@@ -90,6 +91,10 @@ func TestIndex_Search_badQuery(t *testing.T) {
 		{"unterminated quote", Query{Text: `"union democracy`}},
 		{"field without value", Query{Text: "title:"}},
 		{"bad date", Query{Text: `published:>"last year"`}},
+		{"bad regexp", Query{Text: `/[/`}},
+		{"regexp bleve refuses", Query{Text: `/$0/`}},
+		{"fuzziness too high", Query{Text: "democracy~3"}},
+		{"bad regexp in a field", Query{Text: `+title:/(union/ strike`}},
 		{"unknown sort", Query{Text: "union", Sort: "newest"}},
 		{"negative size", Query{Size: -1}},
 	} {
