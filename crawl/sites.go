@@ -243,8 +243,12 @@ func (s *Site) hasHost(host string) bool {
 	return false
 }
 
-// SiteFor returns the site whose domains hold rawURL's host, or nil.
+// SiteFor returns the site whose domains hold rawURL's host, or nil (also
+// when ss is nil).
 func (ss *Sites) SiteFor(rawURL string) *Site {
+	if ss == nil {
+		return nil
+	}
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil

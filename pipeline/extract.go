@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 
 	"rankfile/archive"
@@ -49,6 +50,8 @@ func (p *Pipeline) Extract(ctx context.Context) (int, error) {
 		for i := range rs {
 			if s := sites.SiteFor(rs[i].URL); s != nil {
 				rs[i].Site, rs[i].SiteKind = s.Name, s.Kind
+			} else if u, err := url.Parse(rs[i].URL); err == nil {
+				rs[i].Site = u.Host // an imported capture of a site not in the sites file
 			}
 		}
 		recs = append(recs, rs...)

@@ -1,0 +1,87 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"rankfile/archive"
+)
+
+// ErrArchiveDamaged means archive check found problems; it printed them.
+var ErrArchiveDamaged = errors.New("the archive has problems")
+
+// openArchive opens the data directory's archive for maintenance. Opening
+// also recovers what a killed crawl left: a partial last record is cut
+// and the capture index brought in line with the files.
+func (p *Pipeline) openArchive() (*archive.Archive, error) {
+	arc, err := archive.Open(p.path(archiveDir), archive.Options{Logger: p.logger()})
+	if err != nil {
+		return nil, fmt.Errorf("open archive: %w", err)
+	}
+	return arc, nil
+}
+
+// CheckArchive verifies every record's digests and the capture index
+// against the WARC files, prints what it found, and returns an error
+// wrapping ErrArchiveDamaged when anything is wrong.
+func (p *Pipeline) CheckArchive(ctx context.Context) (*archive.Report, error) {
+	arc, err := p.openArchive()
+	if err != nil {
+		return nil, err
+	}
+	defer arc.Close()
+	rep, err := arc.Check(ctx)
+	if err != nil {
+		return rep, err
+	}
+	for _, pr := range rep.Problems {
+		fmt.Fprintln(p.out(), pr.String())
+	}
+	fmt.Fprintf(p.out(), "%d files, %d records, %d index entries checked: %d problems\n",
+		rep.Files, rep.Records, rep.Entries, len(rep.Problems))
+	if !rep.OK() {
+		return rep, fmt.Errorf("%w: %d found", ErrArchiveDamaged, len(rep.Problems))
+	}
+	return rep, nil
+}
+
+// Reindex rebuilds the capture index from the WARC files alone.
+func (p *Pipeline) Reindex(ctx context.Context) error {
+	arc, err := p.openArchive()
+	if err != nil {
+		return err
+	}
+	defer arc.Close()
+	if err := arc.Reindex(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintln(p.out(), "capture index rebuilt from the WARC files")
+	return nil
+}
+
+// Import brings third-party WARC files into the archive, then extracts and
+// indexes the whole archive so their pages become searchable with their
+// original capture dates.
+func (p *Pipeline) Import(ctx context.Context, paths []string) error {
+	arc, err := p.openArchive()
+	if err != nil {
+		return err
+	}
+	added, importErr := arc.Import(ctx, paths...)
+	if err := arc.Close(); err != nil && importErr == nil {
+		importErr = err
+	}
+	for _, name := range added {
+		fmt.Fprintf(p.out(), "imported %s\n", name)
+	}
+	if len(added) > 0 {
+		if _, err := p.Extract(ctx); err != nil {
+			return errors.Join(importErr, err)
+		}
+		if err := p.Index(ctx); err != nil {
+			return errors.Join(importErr, err)
+		}
+	}
+	return importErr
+}
