@@ -15,8 +15,8 @@ type analysis struct {
 	m       *meta
 	blocks  []block
 	entries []entry // the page's <article> and .hentry elements
-	title  string // the page's own title
-	site   string // the site's name
+	title   string  // the page's own title
+	site    string  // the site's name
 }
 
 // part is a record with the index of its first block, for page order.
