@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"regexp"
 	"regexp/syntax"
 	"strings"
 	"time"
@@ -50,6 +51,7 @@ type Query struct {
 	// empty Text, relevance means nothing and SortDateDesc is used.
 	Sort string
 
+	Facets         bool // count matches by site, kind, year and author (costs about as much as the search)
 	AllVersions    bool // every version of each record, not only the latest
 	KeepDuplicates bool // do not collapse near-identical hits (see Search)
 }
@@ -97,8 +99,10 @@ func (q Query) request() (*bleve.SearchRequest, error) {
 	req.Fields = []string{"*"}
 	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
 	req.Highlight.AddField(fieldText)
-	for _, f := range facetFields {
-		req.AddFacet(f.name, bleve.NewFacetRequest(f.field, f.size))
+	if q.Facets {
+		for _, f := range facetFields {
+			req.AddFacet(f.name, bleve.NewFacetRequest(f.field, f.size))
+		}
 	}
 	order, err := q.sortOrder()
 	if err != nil {
@@ -122,8 +126,29 @@ func (q Query) textQuery() (query.Query, error) {
 	if err := checkTerms(parsed); err != nil {
 		return nil, fmt.Errorf("%w: %q: %w", ErrBadQuery, text, err)
 	}
-	return rewriteDefaultField(parsed), nil
+	main := rewriteDefaultField(parsed)
+	if !plainWords.MatchString(text) || len(strings.Fields(text)) < 2 {
+		return main, nil
+	}
+	// Several plain words: a record holding them as a phrase ranks above one
+	// that holds them scattered, as a search box's users expect (the
+	// match_phrase "should" clause of Elasticsearch-backed search UIs). The
+	// boost is large because bleve's length norm shrinks a phrase match in a
+	// long article below a single-word match in a short blurb.
+	inTitle := query.NewMatchPhraseQuery(text)
+	inTitle.SetField(fieldTitle)
+	inTitle.SetBoost(phraseBoost * titleBoost)
+	inText := query.NewMatchPhraseQuery(text)
+	inText.SetField(fieldText)
+	inText.SetBoost(phraseBoost)
+	return query.NewBooleanQuery([]query.Query{main}, []query.Query{inTitle, inText}, nil), nil
 }
+
+// phraseBoost weighs a phrase match of a plain several-word query.
+const phraseBoost = 25.0
+
+// plainWords matches query text without query-string syntax: words only.
+var plainWords = regexp.MustCompile(`^\s*[\p{L}\p{N}'’]+(?:-[\p{L}\p{N}'’]+)*(?:\s+[\p{L}\p{N}'’]+(?:-[\p{L}\p{N}'’]+)*)*\s*$`)
 
 // checkTerms compiles the /regexp/ terms of q and checks its fuzziness:
 // bleve only does when it searches, and its error would not say the query

@@ -34,3 +34,26 @@ func TestIndex_Search_titleBoost(t *testing.T) {
 		})
 	}
 }
+
+// TestIndex_Search_phraseBoost: several plain words found together as a
+// phrase in a long article outrank a short blurb holding one of them in its
+// title (the seed-002 case: "union democracy").
+func TestIndex_Search_phraseBoost(t *testing.T) {
+	long := strings.Repeat("The caucus organized members in every building and talked with parents about the contract. ", 60)
+	recs := []record.Record{
+		{ID: "blurb", Kind: record.KindOrganization, URL: "http://a.test/partners", Title: "Teachers' Democracy Project",
+			Text: "The Democracy Project supports teachers and school communities."},
+		{ID: "article", Kind: record.KindPost, URL: "http://b.test/article", Title: "Beginnings of a caucus",
+			Text: long + "Union democracy is iterative and needs constant reflecting. " + long},
+		{ID: "scattered", Kind: record.KindPost, URL: "http://b.test/other", Title: "Notes",
+			Text: "The union met. Later, democracy came up in a talk. " + long},
+	}
+	x := mustOpen(t, recs)
+	if got := recordIDs(mustSearch(t, x, Query{Text: "union democracy"})); len(got) == 0 || got[0] != "article" {
+		t.Errorf("union democracy: got %q, want the article with the phrase first", got)
+	}
+	// with query syntax the words are the user's own: no phrase clause is added
+	if got := recordIDs(mustSearch(t, x, Query{Text: "+union -democracy"})); len(got) != 0 {
+		t.Errorf("+union -democracy: got %q, want none (every union record says democracy)", got)
+	}
+}
