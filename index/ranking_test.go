@@ -39,12 +39,12 @@ func TestIndex_Search_titleBoost(t *testing.T) {
 // phrase in a long article outrank a short blurb holding one of them in its
 // title (the seed-002 case: "union democracy").
 func TestIndex_Search_phraseBoost(t *testing.T) {
-	long := strings.Repeat("The caucus organized members in every building and talked with parents about the contract. ", 60)
+	long := strings.Repeat("The caucus organized members in every building and talked with parents about the contract. ", 20)
 	recs := []record.Record{
 		{ID: "blurb", Kind: record.KindOrganization, URL: "http://a.test/partners", Title: "Teachers' Democracy Project",
 			Text: "The Democracy Project supports teachers and school communities."},
 		{ID: "article", Kind: record.KindPost, URL: "http://b.test/article", Title: "Beginnings of a caucus",
-			Text: long + "Union democracy is iterative and needs constant reflecting. " + long},
+			Text: long + "Union democracy is iterative and needs constant reflecting. " + long + "We practise union democracy."},
 		{ID: "scattered", Kind: record.KindPost, URL: "http://b.test/other", Title: "Notes",
 			Text: "The union met. Later, democracy came up in a talk. " + long},
 	}
