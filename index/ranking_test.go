@@ -39,7 +39,7 @@ func TestIndex_Search_titleBoost(t *testing.T) {
 // phrase in a long article outrank a short blurb holding one of them in its
 // title (the seed-002 case: "union democracy").
 func TestIndex_Search_phraseBoost(t *testing.T) {
-	long := strings.Repeat("The caucus organized members in every building and talked with parents about the contract. ", 20)
+	long := strings.Repeat("The caucus organized union members in every building and talked with parents about the union contract. ", 20)
 	recs := []record.Record{
 		{ID: "blurb", Kind: record.KindOrganization, URL: "http://a.test/partners", Title: "Teachers' Democracy Project",
 			Text: "The Democracy Project supports teachers and school communities."},
