@@ -168,33 +168,32 @@ var benchQueries = []string{
 func BenchmarkQuery(b *testing.B) {
 	recs := genRecords(benchRecords(b), 1)
 	ctx := context.Background()
-	b.Run("rankfile", func(b *testing.B) {
-		x := mustOpen(b, recs)
-		b.ResetTimer()
-		for i := 0; b.Loop(); i++ {
-			if _, err := x.Search(ctx, Query{Text: benchQueries[i%len(benchQueries)]}); err != nil {
-				b.Fatal(err)
+	x := mustOpen(b, recs)
+	since := time.Date(2018, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, v := range []struct {
+		name string
+		q    func(text string) Query
+	}{
+		{"rankfile", func(text string) Query { return Query{Text: text} }},
+		{"rankfile-facets", func(text string) Query { return Query{Text: text, Facets: true} }},
+		{"rankfile-filtered", func(text string) Query {
+			return Query{Text: text, Site: "Turn Web", PublishedSince: since, Sort: SortDateDesc}
+		}},
+	} {
+		b.Run(v.name, func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				if _, err := x.Search(ctx, v.q(benchQueries[i%len(benchQueries)])); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
-	b.Run("rankfile-filtered", func(b *testing.B) {
-		x := mustOpen(b, recs)
-		since := time.Date(2018, 1, 1, 0, 0, 0, 0, time.UTC)
-		b.ResetTimer()
-		for i := 0; b.Loop(); i++ {
-			q := Query{Text: benchQueries[i%len(benchQueries)], Site: "Turn Web", PublishedSince: since, Sort: SortDateDesc}
-			if _, err := x.Search(ctx, q); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+		})
+	}
 	b.Run("bleve-default", func(b *testing.B) {
 		bi, err := plainIndex(filepath.Join(b.TempDir(), "index"), recs)
 		if err != nil {
 			b.Fatal(err)
 		}
 		defer bi.Close()
-		b.ResetTimer()
 		for i := 0; b.Loop(); i++ {
 			req := bleve.NewSearchRequest(bleve.NewQueryStringQuery(benchQueries[i%len(benchQueries)]))
 			if _, err := bi.SearchInContext(ctx, req); err != nil {

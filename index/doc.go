@@ -43,8 +43,8 @@
 //
 // # Results
 //
-// Search returns one page of hits with facet counts (site, kind, year of
-// publication, author) over all matches. Hits on the page that are
+// Search returns one page of hits and, when asked, facet counts (site,
+// kind, year of publication, author) over all matches. Hits on the page that are
 // near-identical (the same text under two URLs, or a teaser whose text is
 // contained in its post's) fold into one, listing the others' URLs as
 // Duplicates. Results print as text for a terminal, JSON Lines or CSV.

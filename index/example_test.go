@@ -43,7 +43,7 @@ func Example() {
 	}
 	defer x.Close()
 
-	res, err := x.Search(context.Background(), index.Query{Text: `"union democracy"`})
+	res, err := x.Search(context.Background(), index.Query{Text: `"union democracy"`, Facets: true})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -6,6 +6,11 @@ import (
 )
 
 func TestIndex_Search_facets(t *testing.T) {
+	t.Run("only when asked", func(t *testing.T) {
+		if f := mustSearch(t, mustOpen(t, mustCorpus(t)), Query{}).Facets; len(f) != 0 {
+			t.Errorf("got facets %v without asking", f)
+		}
+	})
 	x := mustOpen(t, mustCorpus(t))
 	for _, tt := range []struct {
 		name  string
@@ -21,7 +26,9 @@ func TestIndex_Search_facets(t *testing.T) {
 		{"after filters", Query{Author: "Ben Cole"}, FacetYear, "[{2019 1} {2020 1}] missing 0"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			f, ok := mustSearch(t, x, tt.q).Facets[tt.facet]
+			q := tt.q
+			q.Facets = true
+			f, ok := mustSearch(t, x, q).Facets[tt.facet]
 			if !ok {
 				t.Fatalf("no facet %q", tt.facet)
 			}

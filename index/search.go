@@ -21,7 +21,7 @@ type Result struct {
 	Hits   []Hit            // this page, best first (or in date order)
 	Folded int              // hits of this page folded into others as duplicates
 	Took   time.Duration    // time bleve spent searching
-	Facets map[string]Facet // counts over all matches, by FacetSite, FacetKind, FacetYear, FacetAuthor
+	Facets map[string]Facet // with Query.Facets, counts over all matches by FacetSite, FacetKind, FacetYear, FacetAuthor
 }
 
 // Hit is one record version found, with what a citation needs: where it was
