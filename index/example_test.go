@@ -2,7 +2,6 @@ package index_test
 
 import (
 	"context"
-	"fmt"
 	"log"
 	"os"
 	"path/filepath"
@@ -50,8 +49,6 @@ func Example() {
 	if err := res.WriteText(os.Stdout); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println()
-	fmt.Println(res.Facets[index.FacetYear].Terms)
 	// Output:
 	// Hits 1-2 of 2 matching.
 	//
@@ -67,5 +64,8 @@ func Example() {
 	//    captured 2024-03-01T10:00:00Z · rankfile-a.warc.gz@5678
 	//    Caucuses from ten cities met to compare contract campaigns and «union democracy».
 	//
-	// [{2017 1} {2020 1}]
+	// By site: Albuquerque CORE (1) · Urban Education Democracy Project (1)
+	// By kind: post (2)
+	// By year: 2017 (1) · 2020 (1)
+	// By author: Ana Ruiz (1) · none (1)
 }

@@ -13,7 +13,8 @@ import (
 
 // WriteText writes r for a terminal: a count line, then per hit its rank,
 // title and kind; site and publication date; URL; capture time and WARC
-// location; and the snippet with matches between « and ».
+// location; and the snippet with matches between « and »; then the facet
+// counts, when the search asked for them.
 func (r *Result) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	switch {
@@ -54,10 +55,37 @@ func (r *Result) WriteText(w io.Writer) error {
 			fmt.Fprintf(bw, "   also at %s\n", d)
 		}
 	}
+	r.writeFacets(bw)
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write results: %w", err)
 	}
 	return nil
+}
+
+// writeFacets lists the facet counts, if the search asked for them, one
+// line per facet.
+func (r *Result) writeFacets(w io.Writer) {
+	if len(r.Facets) == 0 {
+		return
+	}
+	fmt.Fprintln(w)
+	for _, name := range []string{FacetSite, FacetKind, FacetYear, FacetAuthor} {
+		f, ok := r.Facets[name]
+		if !ok || len(f.Terms) == 0 {
+			continue
+		}
+		var terms []string
+		for _, t := range f.Terms {
+			terms = append(terms, fmt.Sprintf("%s (%d)", t.Term, t.Count))
+		}
+		if f.Other > 0 {
+			terms = append(terms, fmt.Sprintf("others (%d)", f.Other))
+		}
+		if f.Missing > 0 {
+			terms = append(terms, fmt.Sprintf("none (%d)", f.Missing))
+		}
+		fmt.Fprintf(w, "By %s: %s\n", name, strings.Join(terms, " · "))
+	}
 }
 
 func captureLine(h Hit) string {

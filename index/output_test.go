@@ -42,6 +42,7 @@ func TestResult_WriteText(t *testing.T) {
 		{"duplicates", "duplicates.golden.txt", Query{Text: "alliance"}},
 		{"no hits", "no-hits.golden.txt", Query{Text: "zeppelin"}},
 		{"second page", "second-page.golden.txt", Query{Kind: "post", Sort: SortDate, Size: 1, From: 1}},
+		{"facets", "facets.golden.txt", Query{Text: "schools", Size: 1, Facets: true}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
