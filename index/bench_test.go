@@ -108,7 +108,7 @@ func plainIndex(dir string, recs []record.Record) (bleve.Index, error) {
 			if err := bi.Batch(b); err != nil {
 				return nil, err
 			}
-			b.Reset()
+			b = bi.NewBatch() // see writer.flush
 		}
 	}
 	return bi, bi.Batch(b)

@@ -236,6 +236,9 @@ func (w *writer) flush() error {
 	if err := w.bi.Batch(w.b); err != nil {
 		return fmt.Errorf("index batch: %w", err)
 	}
-	w.b.Reset()
+	// a new batch, not Reset: scorch's Batch returns while a goroutine of
+	// it may still be ranging over the old batch's map (a data race under
+	// -race in bleve v2.6.3)
+	w.b = w.bi.NewBatch()
 	return nil
 }
