@@ -188,17 +188,27 @@ func BenchmarkQuery(b *testing.B) {
 			}
 		})
 	}
-	b.Run("bleve-default", func(b *testing.B) {
-		bi, err := plainIndex(filepath.Join(b.TempDir(), "index"), recs)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer bi.Close()
-		for i := 0; b.Loop(); i++ {
-			req := bleve.NewSearchRequest(bleve.NewQueryStringQuery(benchQueries[i%len(benchQueries)]))
-			if _, err := bi.SearchInContext(ctx, req); err != nil {
-				b.Fatal(err)
+	bi, err := plainIndex(filepath.Join(b.TempDir(), "plain"), recs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer bi.Close()
+	for _, v := range []struct {
+		name      string
+		highlight bool
+	}{{"bleve-default", false}, {"bleve-default-highlight", true}} {
+		b.Run(v.name, func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				req := bleve.NewSearchRequest(bleve.NewQueryStringQuery(benchQueries[i%len(benchQueries)]))
+				if v.highlight { // what rankfile's hits carry: stored fields and a snippet
+					req.Fields = []string{"*"}
+					req.Highlight = bleve.NewHighlightWithStyle("html")
+					req.Highlight.AddField("Text")
+				}
+				if _, err := bi.SearchInContext(ctx, req); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-	})
+		})
+	}
 }
