@@ -17,8 +17,10 @@ import (
 // byte order mark (the bytes themselves are the strongest evidence, as in
 // the WHATWG encoding sniffing algorithm), the charset parameter of the
 // Content-Type header, a <meta charset> or <meta http-equiv> in the first
-// kilobytes, UTF-8 when the bytes are valid UTF-8, and windows-1252 (what
-// browsers assume for unlabelled Western pages) otherwise. Bytes that do
+// kilobytes (unless the body is valid UTF-8 with non-ASCII text, which a
+// page converted to UTF-8 with its old declaration left in place is), UTF-8
+// when the bytes are valid UTF-8, and windows-1252 (what browsers assume
+// for unlabelled Western pages) otherwise. Bytes that do
 // not decode become U+FFFD, so the result is always valid UTF-8.
 func decode(body []byte, contentType string) (string, string) {
 	enc, name := sniffEncoding(body, contentType)
@@ -63,10 +65,17 @@ func sniffEncoding(body []byte, contentType string) (encoding.Encoding, string) 
 			return enc, name
 		}
 	}
+	valid := utf8.Valid(body)
 	if enc, name := lookup(metaCharset(body)); enc != nil {
+		// Pages converted to UTF-8 (by a proxy, an editor, a scraper) keep
+		// their old <meta charset>; valid UTF-8 with non-ASCII bytes is
+		// never what a legacy single-byte page looks like, so it wins.
+		if valid && name != "utf-8" && !ascii(body) {
+			return encoding.Nop, "utf-8"
+		}
 		return enc, name
 	}
-	if utf8.Valid(body) {
+	if valid {
 		return encoding.Nop, "utf-8"
 	}
 	return charmap.Windows1252, "windows-1252"
@@ -147,4 +156,14 @@ func metaTagCharset(z *html.Tokenizer, more bool) string {
 		}
 	}
 	return ""
+}
+
+// ascii reports whether b holds only ASCII bytes.
+func ascii(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

@@ -25,6 +25,8 @@ func TestDecode(t *testing.T) {
 		{"valid utf-8 without label", []byte("<p>caf\xc3\xa9 \xe2\x80\x94</p>"), "", "café —", "utf-8"},
 		{"meta utf-16 read as utf-8", []byte(`<meta charset="utf-16"><p>caf` + "\xc3\xa9</p>"), "", "café", "utf-8"},
 		{"invalid utf-8 declared utf-8", []byte("<p>a\xffb</p>"), "text/html; charset=utf-8", "a\ufffdb", "utf-8"},
+		{"utf-8 body under an old meta charset", []byte(`<meta charset="iso-8859-1"><p>caf` + "\xc3\xa9</p>"), "", "café", "utf-8"},
+		{"ascii body keeps its meta charset", []byte(`<meta charset="iso-8859-1"><p>cafe</p>`), "", "cafe", "windows-1252"},
 		{"unknown label falls through", []byte("<p>caf\xc3\xa9</p>"), "text/html; charset=x-unknown", "café", "utf-8"},
 	}
 	for _, tt := range tests {

@@ -22,7 +22,7 @@ var strongChrome = wordSet(`comment comments commentlist commentform respond rep
 	ad ads advert adverts advertisement advertising adsbygoogle sponsor sponsored promo
 	popup modal lightbox cookiebanner cmplz onetrust optanon
 	meta postmeta byline author authors avatar print rss search searchform
-	jp wpcnt wpl actionbar`)
+	jp wpcnt wpl actionbar btn btns button buttons cta`)
 
 // chromeNames are whole class or id names of chrome that the word rules miss.
 var chromeNames = wordSet(`sr-only screen-reader-text screen-reader-only visually-hidden visuallyhidden
@@ -30,7 +30,7 @@ var chromeNames = wordSet(`sr-only screen-reader-text screen-reader-only visuall
 
 // weakChrome words mark chrome unless a content word is in the same name:
 // "site-header" is chrome, "entry-header" holds the post's title.
-var weakChrome = wordSet(`header head top topbar bar links icons badge`)
+var weakChrome = wordSet(`header topbar bar links icons badge`)
 
 // contentWords keep a name with a weak chrome word in the content.
 var contentWords = wordSet(`entry post article content story page archive hero title main body section card block text`)
@@ -77,34 +77,41 @@ func nameWords(name string) []string {
 	return words
 }
 
-// chromeName reports whether an element's class or id names mark it as
-// chrome.
-func chromeName(n *html.Node) bool {
+// chromeLevel says how surely a class or id name marks chrome.
+type chromeLevel int
+
+const (
+	notChrome  chromeLevel = iota
+	weakName               // a weak word ("site-header"): chrome outside the main content
+	strongName             // a strong word ("share-buttons"): chrome anywhere
+)
+
+// chromeName returns how surely an element's class or id names mark it as
+// chrome: the surest of its names.
+func chromeName(n *html.Node) chromeLevel {
+	level := notChrome
 	for _, key := range [...]string{"class", "id"} {
 		for _, name := range strings.Fields(attr(n, key)) {
-			if chromeToken(name) {
-				return true
-			}
+			level = max(level, chromeToken(name))
 		}
 	}
-	return false
+	return level
 }
 
-func chromeToken(name string) bool {
+func chromeToken(name string) chromeLevel {
 	lower := strings.ToLower(name)
 	if chromeNames[lower] {
-		return true
+		return strongName
 	}
-	if stateName(lower) || lower == "header-footer-group" { // Twenty Twenty's colour scheme class
-		return false
+	if stateName(lower) || taxonomyName(lower) || utilityName(lower) || lower == "header-footer-group" { // Twenty Twenty's colour scheme class
+		return notChrome
 	}
 	words := nameWords(name)
 	if len(words) == 0 {
-		return false
+		return notChrome
 	}
-	joined := strings.Join(words, "")
-	if strongChrome[joined] {
-		return true
+	if strongChrome[strings.Join(words, "")] {
+		return strongName
 	}
 	builder := builderWords[words[0]] && len(words) > 1
 	weak, content := false, false
@@ -116,13 +123,25 @@ func chromeToken(name string) bool {
 			content = true
 		}
 		if strongChrome[w] {
-			return !(content && (w == "meta" || w == "author"))
+			if content && (w == "meta" || w == "author") {
+				return notChrome
+			}
+			return strongName
 		}
 		if weakChrome[w] {
 			weak = true
 		}
 	}
-	return weak && !content
+	if weak && !content {
+		return weakName
+	}
+	return notChrome
+}
+
+// utilityName reports utility-first CSS classes ("print:hidden",
+// "md:w-[240px]", "w-1/2"), which say how an element looks, not what it is.
+func utilityName(name string) bool {
+	return strings.ContainsAny(name, ":[/.")
 }
 
 // stateName reports class names that state something of the element
@@ -134,6 +153,19 @@ func stateName(name string) bool {
 		}
 	}
 	return false
+}
+
+// taxonomyName reports class names that WordPress and other systems make
+// from a post's categories, tags and type ("category-social-media",
+// "tag-comments", "resources_categories-guides"): their words are the
+// site's topics, not the element's role.
+func taxonomyName(name string) bool {
+	for _, p := range []string{"category-", "tag-", "tax-", "term-", "format-", "type-", "status-", "post-", "postid-", "page-id-", "author-"} {
+		if strings.HasPrefix(name, p) && name != "post-navigation" && name != "post-meta" && name != "post-comments" && name != "author-bio" {
+			return true
+		}
+	}
+	return strings.Contains(name, "categories-") || strings.Contains(name, "_tag-") || strings.Contains(name, "-tag-")
 }
 
 // chromeTag reports elements that are chrome by their tag or role.

@@ -64,6 +64,33 @@ func mainRoot(body *html.Node, blocks []block) *html.Node {
 	}
 }
 
+// platformShare is the share of the page's prose a platform's content
+// element must hold to be trusted.
+const platformShare = 0.4
+
+// proseShare returns the share of the blocks' prose that lies under the
+// roots; 1 when the blocks hold no prose.
+func proseShare(blocks []block, roots []*html.Node) float64 {
+	if len(roots) == 0 {
+		return 0
+	}
+	total, in := 0.0, 0.0
+	for _, b := range blocks {
+		w := proseWeight(b)
+		total += w
+		for _, r := range roots {
+			if ancestorOf(r, b.elem) {
+				in += w
+				break
+			}
+		}
+	}
+	if total == 0 {
+		return 1
+	}
+	return in / total
+}
+
 // under keeps the blocks whose element lies under one of the roots.
 func under(blocks []block, roots []*html.Node) []block {
 	var out []block

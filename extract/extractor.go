@@ -114,6 +114,9 @@ func (e *Extractor) extract(pageURL string, body []byte, contentType string) ([]
 	var roots []*html.Node
 	if plat != nil {
 		roots = plat.contentRoots(root, listingBody(m.bodyClass))
+		if proseShare(all, roots) < platformShare {
+			roots = nil // the theme put its content elsewhere
+		}
 	}
 	if len(roots) == 0 {
 		roots = []*html.Node{mainRoot(root, all)}

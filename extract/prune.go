@@ -14,8 +14,10 @@ const guardShare = 0.5
 type pruner struct {
 	plat     *platform
 	textLen  map[*html.Node]int  // characters of text under each element
+	prose    map[*html.Node]int  // characters of text in paragraphs under each element
 	holdMain map[*html.Node]bool // elements holding a main-content marker
 	total    int
+	proseAll int
 }
 
 // prune removes from body everything that is never writing (scripts,
@@ -24,10 +26,10 @@ type pruner struct {
 // names chrome, unless they hold the page's main content.
 func prune(body *html.Node, plat *platform) {
 	stripNonText(body)
-	p := &pruner{plat: plat, textLen: map[*html.Node]int{}, holdMain: map[*html.Node]bool{}}
-	p.total = p.measure(body)
+	p := newPruner(plat)
+	p.total, p.proseAll = p.measure(body, false)
 	p.markMain(body)
-	p.walk(body)
+	p.walk(body, false)
 }
 
 // stripNonText removes comments and elements whose content is never text.
@@ -46,28 +48,36 @@ func stripNonText(n *html.Node) {
 	}
 }
 
-func (p *pruner) measure(n *html.Node) int {
+func newPruner(plat *platform) *pruner {
+	return &pruner{plat: plat, textLen: map[*html.Node]int{}, prose: map[*html.Node]int{}, holdMain: map[*html.Node]bool{}}
+}
+
+// measure records the text and the paragraph text under n and returns them.
+func (p *pruner) measure(n *html.Node, inPara bool) (text, prose int) {
 	if n.Type == html.TextNode {
-		return len(n.Data)
+		if inPara {
+			return len(n.Data), len(n.Data)
+		}
+		return len(n.Data), 0
 	}
-	sum := 0
+	inPara = inPara || n.DataAtom == atom.P
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		sum += p.measure(c)
+		t, pr := p.measure(c, inPara)
+		text += t
+		prose += pr
 	}
 	if n.Type == html.ElementNode {
-		p.textLen[n] = sum
+		p.textLen[n] = text
+		p.prose[n] = prose
 	}
-	return sum
+	return text, prose
 }
 
 // markMain marks the elements holding the page's main content markers:
 // <main>, role=main, itemprop=articleBody, the platform's content selectors,
 // or, failing all these, the page's <h1>.
 func (p *pruner) markMain(body *html.Node) {
-	markers := findAll(body, func(n *html.Node) bool {
-		return n.DataAtom == atom.Main || attr(n, "role") == "main" || attr(n, "itemprop") == "articleBody" ||
-			(p.plat != nil && p.plat.isContent(n))
-	})
+	markers := findAll(body, func(n *html.Node) bool { return p.marker(n) && p.sizable(n) })
 	if len(markers) == 0 {
 		markers = findAll(body, func(n *html.Node) bool { return n.DataAtom == atom.H1 })
 	}
@@ -78,33 +88,56 @@ func (p *pruner) markMain(body *html.Node) {
 	}
 }
 
-func (p *pruner) walk(n *html.Node) {
+// walk removes the chrome under n; inMain says n is inside the page's
+// main-content marker, where only strong signs mark chrome.
+func (p *pruner) walk(n *html.Node, inMain bool) {
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
 		if c.Type == html.ElementNode {
-			if p.chrome(c) {
+			if p.chrome(c, inMain) {
 				remove(c)
 			} else {
-				p.walk(c)
+				p.walk(c, inMain || p.marker(c) && p.sizable(c))
 			}
 		}
 		c = next
 	}
 }
 
+// markerShare is the share of the page's writing a main-content marker
+// must hold to count: a <main> inside a pop-up does not.
+const markerShare = 0.25
+
+// sizable reports whether n holds markerShare of the page's paragraph text,
+// or of its text when the page has few paragraphs.
+func (p *pruner) sizable(n *html.Node) bool {
+	if p.proseAll >= 500 {
+		return float64(p.prose[n]) >= markerShare*float64(p.proseAll)
+	}
+	return float64(p.textLen[n]) >= markerShare*float64(p.total)
+}
+
+// marker reports the elements that mark the page's main content.
+func (p *pruner) marker(n *html.Node) bool {
+	return n.DataAtom == atom.Main || attr(n, "role") == "main" || attr(n, "itemprop") == "articleBody" ||
+		(p.plat != nil && p.plat.isContent(n))
+}
+
 // chrome reports whether the element n is to be removed.
-func (p *pruner) chrome(n *html.Node) bool {
+func (p *pruner) chrome(n *html.Node, inMain bool) bool {
 	if p.plat != nil && p.plat.isChrome(n) && !p.holdMain[n] {
 		return true
 	}
-	big := float64(p.textLen[n]) > guardShare*float64(p.total)
+	big := float64(p.textLen[n]) > guardShare*float64(p.total) ||
+		float64(p.prose[n]) > guardShare*float64(p.proseAll)
 	if hidden(n) {
 		return !p.holdMain[n] && !big
 	}
 	if n.DataAtom == atom.Form {
 		return chromeForm(n) && !p.holdMain[n] && !big
 	}
-	if chromeTag(n) || chromeName(n) {
+	level := chromeName(n)
+	if chromeTag(n) || level == strongName || (level == weakName && !inMain) {
 		if p.holdMain[n] {
 			return false
 		}
@@ -134,7 +167,7 @@ func neverText(a atom.Atom) bool {
 // forms rather than a page-wide ASP.NET wrapper: they hold a text area, a
 // password or e-mail field, or a search field.
 func chromeForm(n *html.Node) bool {
-	if attr(n, "role") == "search" || chromeName(n) {
+	if attr(n, "role") == "search" || chromeName(n) != notChrome {
 		return true
 	}
 	return findFirst(n, func(e *html.Node) bool {
