@@ -89,6 +89,13 @@ func TestBuild_swapsAtomically(t *testing.T) {
 		})
 	}
 
+	if !old.Stale() {
+		t.Error("old searcher's index not stale after Build")
+	}
+	if mustReopen(t, dir)().Stale() {
+		t.Error("new searcher's index stale")
+	}
+
 	entries, err := os.ReadDir(filepath.Dir(dir))
 	if err != nil {
 		t.Fatal(err)

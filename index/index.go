@@ -35,6 +35,7 @@ type Index struct {
 	dir      string
 	bi       bleve.Index
 	readOnly bool
+	opened   os.FileInfo // dir as it was when opened, to tell when Build replaced it
 
 	mu     sync.Mutex // serialises writers
 	closed bool
@@ -83,7 +84,7 @@ func open(dir string, readOnly bool) (*Index, error) {
 			if err != nil {
 				return nil, openError(dir, err)
 			}
-			return &Index{dir: dir, bi: bi, readOnly: readOnly}, nil
+			return &Index{dir: dir, bi: bi, readOnly: readOnly, opened: after}, nil
 		}
 		if bi != nil { // opened while Build swapped it: maybe half old, half new
 			bi.Close()
@@ -115,7 +116,12 @@ func create(dir string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create index %s: %w", dir, err)
 	}
-	return &Index{dir: dir, bi: bi}, nil
+	opened, err := os.Stat(dir)
+	if err != nil {
+		bi.Close()
+		return nil, fmt.Errorf("create index %s: %w", dir, err)
+	}
+	return &Index{dir: dir, bi: bi, opened: opened}, nil
 }
 
 // Close closes the index; it is safe to call more than once.
@@ -130,6 +136,14 @@ func (x *Index) Close() error {
 		return fmt.Errorf("close index: %w", err)
 	}
 	return nil
+}
+
+// Stale reports whether Build has replaced the index in the directory
+// since x was opened: a long-running searcher reopens the index then to
+// see the new records.
+func (x *Index) Stale() bool {
+	now, err := os.Stat(x.dir)
+	return err != nil || !os.SameFile(now, x.opened)
 }
 
 // Count returns the number of documents (record versions) in the index.
