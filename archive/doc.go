@@ -2,22 +2,62 @@
 // and a CDXJ capture index beside them. The archive is the durable truth of a
 // crawl; everything downstream (records, the search index) is rebuilt from it.
 //
-// An Archive is a directory. Write appends each HTTP exchange handed to it by
-// the crawler as a gzip-per-record WARC 1.1 'response' (or 'revisit') record,
-// a 'request' record and a 'metadata' record, to a file named
-// rankfile-<crawlid>-<timestamp14>-<serial5>.warc.gz. A file is written under
-// the name <name>.open, rotated once it exceeds Options.MaxFileSize, synced and
-// renamed to its final name when it is closed. Every file starts with a
-// 'warcinfo' record describing the crawl.
+// # Writing
 //
-// The capture index, index.cdxj, holds one line per response or revisit record
-// in the format pywb reads: a SURT key, a 14-digit timestamp and a JSON block
-// with url, mime, status, digest, length, offset and filename. Lookup, Latest
-// and Nearest answer from it.
+// An Archive is a directory, open in one process at a time. Write takes each
+// HTTP exchange the crawler made and appends, gzip-compressed one record per
+// gzip member, a 'response' record (or a 'revisit' record), a 'request'
+// record and, when the exchange carries crawl context (Via, Hops, Outlinks,
+// FetchTime), a 'metadata' record. Write is safe for concurrent use and
+// compresses in the caller's goroutine, so crawler workers compress in
+// parallel; only the append of the finished bytes is serialized. It returns a
+// WriteResult saying whether a revisit was written:
+//
+//   - a response whose payload digest matches an earlier full capture of the
+//     same URL (same SURT key) becomes a revisit with the
+//     identical-payload-digest profile: its block is the response head only,
+//     with WARC-Refers-To, WARC-Refers-To-Target-URI and WARC-Refers-To-Date
+//     naming the original and WARC-Truncated: length, as WARC 1.1 asks;
+//   - a 304 Not Modified becomes a revisit with the server-not-modified profile
+//     standing on the URL's latest full capture, carrying its payload digest.
+//
+// Files are named rankfile-<crawlid>-<timestamp14>-<serial5>.warc.gz, written
+// as <name>.open, rotated once they pass Options.MaxFileSize, and synced and
+// renamed to their final name when rotated or closed. Every file starts with
+// a 'warcinfo' record describing the crawl.
+//
+// # Crash safety
+//
+// Each Write appends its records with a single write call and then one line
+// to the index journal (index.cdxj.log), so a killed process leaves at most a
+// partial gzip member at the end of the .open file. Open finishes such files:
+// it cuts the partial member, renames the file, drops index entries pointing
+// past the end of a file and indexes records the index lacks. Close writes the
+// sorted index.cdxj (through a synced temporary file) and drops the journal.
+//
+// # Index
+//
+// index.cdxj holds one line per response or revisit record, as pywb reads it:
+// a SURT key, a 14-digit timestamp and a JSON block with url, mime, status,
+// digest, length, offset and filename (mime "warc/revisit" for revisits).
+// Lookup, Latest and Nearest answer from it in memory. Reindex rebuilds it
+// from the WARC files; Check verifies every record's digests and every entry
+// against the files.
+//
+// # Reading
 //
 // Reader reads any WARC file, gzip-per-record or uncompressed, WARC/1.0 or
-// WARC/1.1, reporting where each record starts; a damaged record yields a
-// *RecordError naming the file and offset. Captures walks every capture in the
-// archive and hands it to the extractor as a record.Capture with the payload
-// decoded.
+// WARC/1.1, reporting where each record (or its gzip member) starts; a damaged
+// record yields a *RecordError naming the file and offset, after every whole
+// record before it. Import copies third-party WARC files (wget, Heritrix) in.
+//
+// Captures walks the response and revisit records of every WARC file in name
+// order and hands each to fn as a record.Capture with the payload decoded
+// (chunking, gzip and deflate removed; br is left as it is). A revisit capture
+// has Revisit set, its own URL, Time, File, Offset and Digest, and the Body of
+// the original it stands for; its Status and Header are its own response
+// head's, except for a 304 (or a revisit without a head), which takes the
+// original's status and headers, since it says the page is unchanged. Damaged
+// records and revisits whose original is missing are logged, skipped and
+// returned joined at the end; they do not stop the walk.
 package archive

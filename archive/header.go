@@ -123,7 +123,8 @@ func readHeader(r *bufio.Reader) (version string, h Header, err error) {
 			return "", nil, fmt.Errorf("%w: named fields longer than %d bytes", ErrHeader, maxHeaderBytes)
 		}
 		if (line[0] == ' ' || line[0] == '\t') && len(h) > 0 {
-			h[len(h)-1].Value += " " + strings.TrimSpace(line) // folded continuation line
+			f := &h[len(h)-1] // a folded continuation line
+			f.Value = strings.TrimSpace(f.Value + " " + strings.TrimSpace(line))
 			continue
 		}
 		name, value, ok := strings.Cut(line, ":")

@@ -111,13 +111,14 @@ func (a *Archive) Write(ex *Exchange) (WriteResult, error) {
 	}
 	defer a.release(wf)
 
-	var buf bytes.Buffer
 	c := a.getCompressor()
 	defer a.putCompressor(c)
+	buf := &c.out
+	buf.Reset()
 	respID := newRecordID()
 	date := formatWARCDate(p.date)
 	h, block := a.responseRecord(p, ex, ref, respID, date, wf)
-	respLen, err := c.record(&buf, h, block...)
+	respLen, err := c.record(buf, h, block...)
 	if err == nil && len(ex.Request) > 0 {
 		req := endHeadOnly(ex.Request)
 		_, body := splitHTTP(req)
@@ -126,14 +127,14 @@ func (a *Archive) Write(ex *Exchange) (WriteResult, error) {
 		h.Add("Content-Type", "application/http;msgtype=request")
 		h.Add("WARC-Block-Digest", sha1Digest(req))
 		h.Add("WARC-Payload-Digest", sha1Digest(body))
-		_, err = c.record(&buf, h, req)
+		_, err = c.record(buf, h, req)
 	}
 	if meta := metadataBlock(ex); err == nil && meta != nil {
 		h := a.captureHeader(TypeMetadata, newRecordID(), date, ex, wf)
 		h.Add("WARC-Concurrent-To", respID)
 		h.Add("Content-Type", "application/warc-fields")
 		h.Add("WARC-Block-Digest", sha1Digest(meta))
-		_, err = c.record(&buf, h, meta)
+		_, err = c.record(buf, h, meta)
 	}
 	if err != nil {
 		return WriteResult{}, fmt.Errorf("write %s: %w", ex.URL, err)

@@ -40,6 +40,7 @@ type warcFile struct {
 type compressor struct {
 	zw  *gzip.Writer
 	hdr strings.Builder
+	out bytes.Buffer // a Write's members, reused
 }
 
 func newCompressor() *compressor {
