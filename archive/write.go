@@ -3,8 +3,10 @@ package archive
 import (
 	"bytes"
 	"fmt"
+	"net"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -60,6 +62,12 @@ func (a *Archive) prepare(ex *Exchange) (*exchangeParts, error) {
 	u, err := url.Parse(ex.URL)
 	if err != nil || !u.IsAbs() {
 		return nil, fmt.Errorf("%w: URL %q is not absolute", ErrExchange, ex.URL)
+	}
+	if ex.IP != "" && net.ParseIP(ex.IP) == nil {
+		return nil, fmt.Errorf("%w: IP %q of %s is not an IP address", ErrExchange, ex.IP, ex.URL)
+	}
+	if strings.ContainsFunc(ex.Truncated, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return nil, fmt.Errorf("%w: truncation reason %q of %s is not a token", ErrExchange, ex.Truncated, ex.URL)
 	}
 	head := endHead(ex.ResponseHead)
 	resp, err := parseHTTP(head)

@@ -1,0 +1,76 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"rankfile/record"
+)
+
+func TestArchive_CapturesGoesPastDamage(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"corrupt-member.warc.gz", "truncated.warc.gz"} {
+		data, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := mustOpen(t, dir, Options{})
+	defer mustClose(t, a)
+	mustWrite(t, a, page("http://example.test/good", 200, []byte("good"))) // rankfile-... sorts between the two
+
+	var urls []string
+	err := a.Captures(context.Background(), func(c record.Capture) error {
+		urls = append(urls, c.File+" "+c.URL)
+		return nil
+	})
+	want := []string{
+		a.cur.name + " http://example.test/good",
+		"truncated.warc.gz http://example.test/",
+		"truncated.warc.gz http://example.test/two",
+	}
+	if !equalStrings(urls, want) {
+		t.Errorf("captures %q, want %q", urls, want)
+	}
+	for _, w := range []struct {
+		file   string
+		offset int64
+	}{{"corrupt-member.warc.gz", 209}, {"truncated.warc.gz", 955}} {
+		var found bool
+		for _, e := range unjoin(err) {
+			var re *RecordError
+			if errors.As(e, &re) && re.File == w.file && re.Offset == w.offset {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("Captures error %v does not report %s at %d", err, w.file, w.offset)
+		}
+	}
+
+	stop := errors.New("stop")
+	n := 0
+	err = a.Captures(context.Background(), func(record.Capture) error { n++; return stop })
+	if !errors.Is(err, stop) || n != 1 {
+		t.Errorf("Captures with fn failing: %v after %d calls, want stop after 1", err, n)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := a.Captures(ctx, func(record.Capture) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Errorf("Captures with a canceled context: %v", err)
+	}
+}
+
+// unjoin splits an errors.Join result.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
