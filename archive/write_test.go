@@ -254,7 +254,11 @@ func TestArchive_WriteInvalid(t *testing.T) {
 		{"empty head", &Exchange{URL: "http://example.test/"}},
 		{"control character in URL", page("http://example.test/a\r\nWARC-Type: x", 200, nil)},
 		{"IP not an address", func() *Exchange { ex := page("http://example.test/", 200, nil); ex.IP = "1.2.3.4\r\nX: y"; return ex }()},
-		{"truncation reason not a token", func() *Exchange { ex := page("http://example.test/", 200, nil); ex.Truncated = "length\r\nX: y"; return ex }()},
+		{"truncation reason not a token", func() *Exchange {
+			ex := page("http://example.test/", 200, nil)
+			ex.Truncated = "length\r\nX: y"
+			return ex
+		}()},
 	}
 	a := mustOpen(t, t.TempDir(), Options{})
 	defer mustClose(t, a)
