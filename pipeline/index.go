@@ -33,10 +33,10 @@ func (p *Pipeline) Index(ctx context.Context) error {
 // Search runs q over the index and writes the hits in format: "text" (a
 // readable layout) or "json" (one JSON object per hit per line).
 func (p *Pipeline) Search(ctx context.Context, q index.Query, format string) (*index.Result, error) {
-	if _, err := os.Stat(p.path(indexDir)); errors.Is(err, os.ErrNotExist) {
+	ix, err := index.OpenReadOnly(p.path(indexDir))
+	if errors.Is(err, index.ErrNoIndex) {
 		return nil, ErrNoIndex
 	}
-	ix, err := index.Open(p.path(indexDir))
 	if err != nil {
 		return nil, err
 	}
