@@ -41,6 +41,7 @@ type compressor struct {
 	zw  *gzip.Writer
 	hdr strings.Builder
 	out bytes.Buffer // a Write's members, reused
+	raw bytes.Buffer // one record before compression, reused
 }
 
 func newCompressor() *compressor {
@@ -64,17 +65,18 @@ func (c *compressor) versioned(dst *bytes.Buffer, version string, h Header, bloc
 	c.hdr.Reset()
 	h.writeTo(&c.hdr, version)
 	c.hdr.WriteString("Content-Length: " + strconv.Itoa(n) + "\r\n\r\n")
+	// The record is assembled and compressed in one Write: klauspost's
+	// encoder compresses a small stream in one go on Close, cheaper than
+	// feeding it in pieces.
+	c.raw.Reset()
+	c.raw.WriteString(c.hdr.String())
+	for _, b := range block {
+		c.raw.Write(b)
+	}
+	c.raw.WriteString("\r\n\r\n")
 	start := dst.Len()
 	c.zw.Reset(dst)
-	if _, err := c.zw.Write([]byte(c.hdr.String())); err != nil {
-		return 0, fmt.Errorf("compress record: %w", err)
-	}
-	for _, b := range block {
-		if _, err := c.zw.Write(b); err != nil {
-			return 0, fmt.Errorf("compress record: %w", err)
-		}
-	}
-	if _, err := c.zw.Write([]byte("\r\n\r\n")); err != nil {
+	if _, err := c.zw.Write(c.raw.Bytes()); err != nil {
 		return 0, fmt.Errorf("compress record: %w", err)
 	}
 	if err := c.zw.Close(); err != nil {
@@ -160,7 +162,10 @@ func (a *Archive) warcinfoBlock() []byte {
 
 // oneLine makes s safe as a warc-fields name or value.
 func oneLine(s string) string {
-	return strings.TrimSpace(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s))
+	if strings.ContainsAny(s, "\r\n") {
+		s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+	}
+	return strings.TrimSpace(s)
 }
 
 // append writes data, whole records only, at the end of the file and returns
