@@ -26,6 +26,7 @@ type block struct {
 	level     int        // heading level, 1-6
 	text      string     // the text, whitespace collapsed (line breaks kept for <br>, tables and pre)
 	linkChars int        // characters of text inside links
+	links     int        // number of links
 	elem      *html.Node // the block-level element holding the text
 	href      string     // the first link's target, as written
 	more      string     // target of a "READ MORE" link that ended the block
@@ -33,7 +34,21 @@ type block struct {
 }
 
 // words counts the space-separated words of the block.
-func (b block) words() int { return len(strings.Fields(b.text)) }
+func (b block) words() int { return wordCount(b.text) }
+
+// wordCount counts the space-separated words of s.
+func wordCount(s string) int {
+	n := 0
+	in := false
+	for i := 0; i < len(s); i++ {
+		sp := s[i] == ' ' || s[i] == '\n' || s[i] == '\t'
+		if !sp && !in {
+			n++
+		}
+		in = !sp
+	}
+	return n
+}
 
 // linkDensity is the share of the block's characters inside links.
 func (b block) linkDensity() float64 {
@@ -49,6 +64,7 @@ type renderer struct {
 	blocks []block
 	buf    strings.Builder
 	links  int // characters inside links in buf
+	nlinks int // links in buf
 	inLink int
 	bolds  int // characters inside bold elements in buf
 	inBold int
@@ -166,6 +182,9 @@ func (r *renderer) link(n *html.Node) {
 		r.moreLink(strings.TrimSpace(attr(n, "href")))
 		return
 	}
+	if r.inLink == 0 {
+		r.nlinks++
+	}
 	if r.inLink == 0 && r.href == "" {
 		r.href = strings.TrimSpace(attr(n, "href"))
 	}
@@ -216,8 +235,8 @@ func (r *renderer) text(s string) {
 func (r *renderer) flush(k blockKind, level int) {
 	raw := r.buf.String()
 	r.buf.Reset()
-	links, href, more, bolds := r.links, r.href, r.more, r.bolds
-	r.links, r.href, r.more, r.bolds = 0, "", "", 0
+	links, href, more, bolds, nlinks := r.links, r.href, r.more, r.bolds, r.nlinks
+	r.links, r.href, r.more, r.bolds, r.nlinks = 0, "", "", 0, 0
 	var text string
 	if k == blockPre {
 		text = tidyPre(raw)
@@ -238,10 +257,13 @@ func (r *renderer) flush(k blockKind, level int) {
 			k = blockItem
 		}
 	}
+	if links > 0 && nlinks == 0 {
+		nlinks = 1 // the block lies inside a link opened in an earlier block
+	}
 	if links > utf8.RuneCountInString(text) {
 		links = utf8.RuneCountInString(text)
 	}
-	r.blocks = append(r.blocks, block{kind: k, level: level, text: text, linkChars: links, elem: r.elem, href: href, more: more,
+	r.blocks = append(r.blocks, block{kind: k, level: level, text: text, linkChars: links, links: nlinks, elem: r.elem, href: href, more: more,
 		bold: bolds > 0 && bolds >= plain-1})
 }
 

@@ -25,13 +25,21 @@ import (
 func decode(body []byte, contentType string) (string, string) {
 	enc, name := sniffEncoding(body, contentType)
 	if enc == nil || name == "utf-8" {
-		return strings.ToValidUTF8(string(trimBOM(body, "utf-8")), "\ufffd"), "utf-8"
+		return validUTF8(trimBOM(body, "utf-8")), "utf-8"
 	}
 	out, err := enc.NewDecoder().Bytes(trimBOM(body, name))
 	if err != nil {
 		return strings.ToValidUTF8(string(body), "\ufffd"), "utf-8"
 	}
-	return strings.ToValidUTF8(string(out), "\ufffd"), name
+	return validUTF8(out), name
+}
+
+// validUTF8 returns b as a string, its invalid bytes replaced by U+FFFD.
+func validUTF8(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	return strings.ToValidUTF8(string(b), "\ufffd")
 }
 
 var boms = []struct {

@@ -13,19 +13,29 @@ import (
 // holding at least this much.
 const rootShare = 0.85
 
-// proseWeight is how much a block counts as writing: its characters outside
-// links, for blocks of several words that are not mostly links. Headings,
+// proseWeight is how much a block counts as writing: its characters
+// outside links, plus part of those inside long links (a teaser's title and
+// summary wrapped in one link), for blocks of five words or more. Headings,
 // menus and button labels weigh nothing.
 func proseWeight(b block) float64 {
-	if b.kind == blockHeading {
+	if b.kind == blockHeading || b.words() < 5 {
 		return 0
 	}
-	ld := b.linkDensity()
-	if ld > 0.5 || b.words() < 5 {
-		return 0
+	chars := float64(utf8.RuneCountInString(b.text))
+	links := float64(b.linkChars)
+	w := chars - links
+	if b.links > 0 && links/float64(b.links) >= longLinkChars {
+		w += longLinkWeight * links
 	}
-	return float64(utf8.RuneCountInString(b.text)) * (1 - ld)
+	return w
 }
+
+// longLinkChars is the average link text length from which links count as
+// writing (teasers), not navigation (menus of one to three words).
+const longLinkChars = 40
+
+// longLinkWeight is how much the text of long links counts as writing.
+const longLinkWeight = 0.7
 
 // mainRoot returns the deepest element under body holding at least
 // rootShare of the prose of the blocks rendered from body.

@@ -69,25 +69,32 @@ func leadingDate(s string) (date, rest string) {
 	for _, p := range []string{"posted on", "published on", "published:", "published", "posted", "updated on", "date:", "on"} {
 		if strings.HasPrefix(lower, p+" ") {
 			t = strings.TrimSpace(t[len(p):])
-			lower = strings.ToLower(t)
 			break
 		}
 	}
+	head := t
+	if len(head) > leadingDateChars {
+		head = head[:leadingDateChars] // the date stands at the start; a rune cut at the end does not matter
+	}
 	for _, re := range []*regexp.Regexp{isoDateRE, mdyRE, dmyRE, usDateRE} {
-		loc := re.FindStringIndex(t)
+		loc := re.FindStringIndex(head)
 		if loc == nil {
 			continue
 		}
-		prefix := strings.TrimRight(strings.TrimSpace(t[:loc[0]]), ",")
+		prefix := strings.TrimRight(strings.TrimSpace(head[:loc[0]]), ",")
 		if prefix != "" && !weekday(prefix) {
 			continue
 		}
-		if d := parseDate(t[loc[0]:loc[1]]); d != "" {
+		if d := parseDate(head[loc[0]:loc[1]]); d != "" {
 			return d, strings.TrimLeft(t[loc[1]:], " ,|-–—:·•")
 		}
 	}
 	return "", s
 }
+
+// leadingDateChars is how far into a text a leading date is looked for:
+// a weekday, a month name, the day and the year.
+const leadingDateChars = 48
 
 func weekday(s string) bool {
 	switch strings.ToLower(strings.TrimSuffix(s, ".")) {

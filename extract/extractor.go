@@ -106,7 +106,7 @@ func (e *Extractor) extract(pageURL string, body []byte, contentType string) ([]
 		return nil, err
 	}
 	m := readMeta(doc)
-	plat := detectPlatform(page, m, doc)
+	plat := detectPlatform(m)
 	root := bodyOf(doc)
 	entries := readEntries(root)
 	prune(root, plat)

@@ -25,6 +25,8 @@ type meta struct {
 	h1s         []string // texts of the page's <h1> elements
 	entryTitle  string   // text of the page's one .entry-title or .post-title, if exactly one
 	entryTitles int
+	assets      strings.Builder // src and href of the page's scripts, styles and images, one a line
+	wixSite     bool            // the page has Wix's #SITE_CONTAINER
 }
 
 // readMeta gathers the page's metadata from the whole document.
@@ -43,6 +45,7 @@ func readMeta(doc *html.Node) *meta {
 			case atom.Meta:
 				m.metaTag(n, &metaAuthors, &metaDate)
 			case atom.Script:
+				m.asset(n)
 				if strings.Contains(strings.ToLower(attr(n, "type")), "ld+json") && n.FirstChild != nil {
 					a, d := m.jsonLD(n.FirstChild.Data)
 					ldAuthors = append(ldAuthors, a...)
@@ -63,10 +66,15 @@ func readMeta(doc *html.Node) *meta {
 				}
 			case atom.Style, atom.Noscript, atom.Template:
 				return
+			case atom.Link, atom.Img, atom.Source, atom.Iframe:
+				m.asset(n)
 			case atom.H1:
 				if t := textOf(n); t != "" && len(m.h1s) < 8 {
 					m.h1s = append(m.h1s, t)
 				}
+			}
+			if attr(n, "id") == "SITE_CONTAINER" {
+				m.wixSite = true
 			}
 			if hasClass(n, "entry-title") || hasClass(n, "post-title") {
 				m.entryTitles++
@@ -88,6 +96,23 @@ func readMeta(doc *html.Node) *meta {
 	m.authors = firstNonEmpty(ldAuthors, metaAuthors, markupAuthors)
 	m.published = firstString(ldDate, metaDate, timeDate)
 	return m
+}
+
+// maxAssets bounds the asset URLs kept for recognising the platform.
+const maxAssets = 64 << 10
+
+// asset notes the URL an element loads, for recognising the platform by
+// its asset paths.
+func (m *meta) asset(n *html.Node) {
+	if m.assets.Len() > maxAssets {
+		return
+	}
+	for _, k := range [...]string{"src", "href", "srcset", "data-src"} {
+		if v := attr(n, k); v != "" {
+			m.assets.WriteString(v)
+			m.assets.WriteByte('\n')
+		}
+	}
 }
 
 func insideSVG(n *html.Node) bool {
@@ -297,12 +322,22 @@ func firstNonEmpty(lists ...[]string) []string {
 
 // hasClass reports whether n's class attribute holds the class c.
 func hasClass(n *html.Node, c string) bool {
-	for _, f := range strings.Fields(attr(n, "class")) {
-		if f == c {
+	classes := attr(n, "class")
+	for {
+		i := strings.Index(classes, c)
+		if i < 0 {
+			return false
+		}
+		end := i + len(c)
+		if (i == 0 || isSpaceByte(classes[i-1])) && (end == len(classes) || isSpaceByte(classes[end])) {
 			return true
 		}
+		classes = classes[end:]
 	}
-	return false
+}
+
+func isSpaceByte(b byte) bool {
+	return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f'
 }
 
 // insideClass reports whether an ancestor of n has the class c.

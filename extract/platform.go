@@ -12,7 +12,7 @@ import (
 // chrome.
 type platform struct {
 	name    string
-	detect  func(page string, m *meta, doc *html.Node) bool
+	detect  func(m *meta, assets string) bool
 	content []cascadia.Matcher // where the writing is, most specific first
 	list    []cascadia.Matcher // where the writing is on a page listing posts, if not content
 	drop    []cascadia.Matcher // chrome
@@ -110,9 +110,9 @@ func generatorHas(m *meta, s string) bool {
 var platforms = []*platform{
 	{
 		name: "wix",
-		detect: func(page string, m *meta, _ *html.Node) bool {
-			return generatorHas(m, "wix.com") || strings.Contains(page, "static.wixstatic.com") ||
-				strings.Contains(page, "static.parastorage.com") || strings.Contains(page, `id="SITE_CONTAINER"`)
+		detect: func(m *meta, assets string) bool {
+			return generatorHas(m, "wix.com") || m.wixSite || strings.Contains(assets, "static.wixstatic.") ||
+				strings.Contains(assets, "static.parastorage.com")
 		},
 		content: sels(`[data-hook="post-description"]`, `#PAGES_CONTAINER`, `#SITE_PAGES`, `main`),
 		drop: sels(`#SITE_HEADER`, `#SITE_FOOTER`, `#WIX_ADS`, `#SCROLL_TO_TOP`, `#SCROLL_TO_BOTTOM`,
@@ -121,10 +121,9 @@ var platforms = []*platform{
 	},
 	{
 		name: "wordpress.com",
-		detect: func(page string, m *meta, _ *html.Node) bool {
-			return generatorHas(m, "wordpress.com") || strings.Contains(page, "s0.wp.com/") ||
-				strings.Contains(page, "s1.wp.com/") || strings.Contains(page, "s2.wp.com/") ||
-				strings.Contains(page, "wordpress.com/xmlrpc.php")
+		detect: func(m *meta, assets string) bool {
+			return generatorHas(m, "wordpress.com") || strings.Contains(assets, ".wp.com/") ||
+				strings.Contains(assets, "wordpress.com/xmlrpc.php")
 		},
 		content: sels(`.entry-content`, `.post-content`, `article`, `#content`, `main`),
 		list:    wordpressList,
@@ -132,9 +131,9 @@ var platforms = []*platform{
 	},
 	{
 		name: "wordpress",
-		detect: func(page string, m *meta, _ *html.Node) bool {
-			return generatorHas(m, "wordpress") || (strings.Contains(page, "/wp-content/") &&
-				(strings.Contains(page, "/wp-includes/") || strings.Contains(page, "/wp-json")))
+		detect: func(m *meta, assets string) bool {
+			return generatorHas(m, "wordpress") || (strings.Contains(assets, "/wp-content/") &&
+				(strings.Contains(assets, "/wp-includes/") || strings.Contains(assets, "/wp-json")))
 		},
 		content: sels(`.entry-content`, `.post-content`, `.td-post-content`, `.elementor-widget-theme-post-content`,
 			`.post-entry`, `.entry`, `article .content`, `main`, `#content`),
@@ -143,9 +142,9 @@ var platforms = []*platform{
 	},
 	{
 		name: "google-sites",
-		detect: func(page string, m *meta, _ *html.Node) bool {
-			return generatorHas(m, "google sites") || strings.Contains(page, "ssl.gstatic.com/atari/") ||
-				strings.Contains(page, "sites.google.com/") && strings.Contains(page, `role="main"`)
+		detect: func(m *meta, assets string) bool {
+			return generatorHas(m, "google sites") || strings.Contains(assets, "gstatic.com/atari/") ||
+				strings.Contains(assets, "/_/atari/")
 		},
 		content: sels(`[role="main"]`, `#sites-canvas-main-content`, `main`),
 		drop: sels(`[role="navigation"]`, `[role="banner"]`, `header`, `#sites-chrome-header`,
@@ -167,9 +166,10 @@ var wordpressChrome = sels(`#wpadminbar`, `.skip-link`, `.screen-reader-text`, `
 	`.wp-block-post-comments-form`, `.wp-block-comments`, `.addtoany_share_save_container`, `.jetpack-likes-widget-wrapper`)
 
 // detectPlatform returns the platform the page was built with, or nil.
-func detectPlatform(page string, m *meta, doc *html.Node) *platform {
+func detectPlatform(m *meta) *platform {
+	assets := m.assets.String()
 	for _, p := range platforms {
-		if p.detect(page, m, doc) {
+		if p.detect(m, assets) {
 			return p
 		}
 	}

@@ -93,7 +93,7 @@ func TestPlatformRules(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := platformName(detectPlatform(page, readMeta(doc), doc)); got != tt.platform {
+			if got := platformName(detectPlatform(readMeta(doc))); got != tt.platform {
 				t.Errorf("platform = %q, want %q", got, tt.platform)
 			}
 			recs, err := New(Options{}).ExtractHTML(tt.url, []byte(tt.html), nil)

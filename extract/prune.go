@@ -18,6 +18,7 @@ type pruner struct {
 	holdMain map[*html.Node]bool // elements holding a main-content marker
 	total    int
 	proseAll int
+	names    map[string]chromeLevel // chromeName by class and id, as pages repeat them
 }
 
 // prune removes from body everything that is never writing (scripts,
@@ -27,7 +28,7 @@ type pruner struct {
 func prune(body *html.Node, plat *platform) {
 	stripNonText(body)
 	p := newPruner(plat)
-	p.total, p.proseAll = p.measure(body, false)
+	p.total, p.proseAll = p.measure(body, false, false)
 	p.markMain(body)
 	p.walk(body, false)
 }
@@ -49,20 +50,23 @@ func stripNonText(n *html.Node) {
 }
 
 func newPruner(plat *platform) *pruner {
-	return &pruner{plat: plat, textLen: map[*html.Node]int{}, prose: map[*html.Node]int{}, holdMain: map[*html.Node]bool{}}
+	return &pruner{plat: plat, textLen: map[*html.Node]int{}, prose: map[*html.Node]int{},
+		holdMain: map[*html.Node]bool{}, names: map[string]chromeLevel{}}
 }
 
-// measure records the text and the paragraph text under n and returns them.
-func (p *pruner) measure(n *html.Node, inPara bool) (text, prose int) {
+// measure records the text and the paragraph text (outside links) under n
+// and returns them.
+func (p *pruner) measure(n *html.Node, inPara, inLink bool) (text, prose int) {
 	if n.Type == html.TextNode {
-		if inPara {
+		if inPara && !inLink {
 			return len(n.Data), len(n.Data)
 		}
 		return len(n.Data), 0
 	}
 	inPara = inPara || n.DataAtom == atom.P
+	inLink = inLink || n.DataAtom == atom.A
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		t, pr := p.measure(c, inPara)
+		t, pr := p.measure(c, inPara, inLink)
 		text += t
 		prose += pr
 	}
@@ -104,6 +108,29 @@ func (p *pruner) walk(n *html.Node, inMain bool) {
 	}
 }
 
+// chromeName is chromeName, remembered by class and id.
+func (p *pruner) chromeName(n *html.Node) chromeLevel {
+	class, id := attr(n, "class"), attr(n, "id")
+	if class == "" && id == "" {
+		return notChrome
+	}
+	key := class + "\x00" + id
+	level, ok := p.names[key]
+	if !ok {
+		level = chromeName(n)
+		p.names[key] = level
+	}
+	return level
+}
+
+// chromeTextLen bounds the text of an element checked against the chrome
+// phrases, which are all shorter.
+const chromeTextLen = 120
+
+// proseVeto is the paragraph text (outside links) past which an element
+// is kept whatever its class or id names say.
+const proseVeto = 800
+
 // markerShare is the share of the page's writing a main-content marker
 // must hold to count: a <main> inside a pop-up does not.
 const markerShare = 0.25
@@ -136,14 +163,19 @@ func (p *pruner) chrome(n *html.Node, inMain bool) bool {
 	if n.DataAtom == atom.Form {
 		return chromeForm(n) && !p.holdMain[n] && !big
 	}
-	level := chromeName(n)
+	level := p.chromeName(n)
 	if chromeTag(n) || level == strongName || (level == weakName && !inMain) {
 		if p.holdMain[n] {
 			return false
 		}
-		return !big || commentName(n)
+		if commentName(n) {
+			return true
+		}
+		// Menus, banners and widgets hold little paragraph text; an element
+		// named like them that holds a lot is writing in an odd wrapper.
+		return !big && (chromeTag(n) || p.prose[n] < proseVeto)
 	}
-	if p.textLen[n] < 200 {
+	if p.textLen[n] < chromeTextLen {
 		if t := textOf(n); t != "" && isChromeText(t) && !(n.DataAtom == atom.A && isMoreLink(t)) {
 			return true
 		}
