@@ -199,9 +199,11 @@ func hidden(n *html.Node) bool {
 	if hasAttr(n, "hidden") || attr(n, "aria-hidden") == "true" {
 		return true
 	}
-	if st := attr(n, "style"); st != "" {
-		st = strings.ToLower(strings.ReplaceAll(st, " ", ""))
-		return strings.Contains(st, "display:none") || strings.Contains(st, "visibility:hidden")
+	st := attr(n, "style")
+	if st == "" || !(strings.Contains(st, "none") || strings.Contains(st, "hidden") ||
+		strings.Contains(st, "NONE") || strings.Contains(st, "HIDDEN")) {
+		return false
 	}
-	return false
+	st = strings.ToLower(strings.ReplaceAll(st, " ", ""))
+	return strings.Contains(st, "display:none") || strings.Contains(st, "visibility:hidden")
 }

@@ -72,6 +72,9 @@ func leadingDate(s string) (date, rest string) {
 			break
 		}
 	}
+	if !dateStart(t) {
+		return "", s
+	}
 	head := t
 	if len(head) > leadingDateChars {
 		head = head[:leadingDateChars] // the date stands at the start; a rune cut at the end does not matter
@@ -95,6 +98,26 @@ func leadingDate(s string) (date, rest string) {
 // leadingDateChars is how far into a text a leading date is looked for:
 // a weekday, a month name, the day and the year.
 const leadingDateChars = 48
+
+// dateStart reports whether s can start with a date: a digit, a month's
+// or a weekday's name. It spares the regular expressions most blocks.
+func dateStart(s string) bool {
+	if s == "" {
+		return false
+	}
+	if s[0] >= '0' && s[0] <= '9' {
+		return true
+	}
+	if len(s) < 3 {
+		return false
+	}
+	switch strings.ToLower(s[:3]) {
+	case "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+		"mon", "tue", "wed", "thu", "fri", "sat", "sun":
+		return true
+	}
+	return false
+}
 
 func weekday(s string) bool {
 	switch strings.ToLower(strings.TrimSuffix(s, ".")) {

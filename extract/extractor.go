@@ -101,10 +101,7 @@ func isHTML(contentType string, body []byte) bool {
 // extract does the work of Extract for one page.
 func (e *Extractor) extract(pageURL string, body []byte, contentType string) ([]record.Record, error) {
 	page, enc := decode(body, contentType)
-	doc, err := parse(page)
-	if err != nil {
-		return nil, err
-	}
+	doc := build(page)
 	m := readMeta(doc)
 	plat := detectPlatform(m)
 	root := bodyOf(doc)

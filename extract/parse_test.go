@@ -51,47 +51,17 @@ func TestExtractor_Pathological(t *testing.T) {
 	}
 }
 
-func TestParse_TooDeep(t *testing.T) {
+func TestBuild_TooDeep(t *testing.T) {
 	page := strings.Repeat("<div>", 1000) + "deep text" + strings.Repeat("</div>", 1000)
-	doc, err := parse(page)
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := build(page)
 	if got := textOf(doc); got != "deep text" {
 		t.Errorf("text = %q, want %q", got, "deep text")
 	}
 	depth := 0
-	for n := doc; n != nil; n = n.FirstChild {
+	for n := doc; n != nil; n = n.LastChild {
 		depth++
 	}
-	if depth > 512 {
-		t.Errorf("tree is %d deep, want at most 512", depth)
-	}
-}
-
-func TestFlatten(t *testing.T) {
-	tests := []struct {
-		in    string
-		limit int
-		want  string
-	}{
-		{"<div><div><p>x</p></div></div>", 2, "<div><div>x</div></div>"},
-		{"<div><br><img src=a><p>x</p></div>", 1, "<div><br><img src=a>x</div>"},
-		{"<p>a</p><p>b</p>", 1, "<p>a</p><p>b</p>"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			if got := flatten(tt.in, tt.limit); got != tt.want {
-				t.Errorf("flatten(%q, %d) = %q, want %q", tt.in, tt.limit, got, tt.want)
-			}
-		})
-	}
-}
-
-func TestTextOnly(t *testing.T) {
-	got := textOnly("<div><script>var x = 1;</script><b>bold</b> & <i>italic</i><style>p{}</style></div>")
-	want := "<!DOCTYPE html><html><body><p>bold</p><p>&amp;</p><p>italic</p></body></html>"
-	if got != want {
-		t.Errorf("textOnly = %q, want %q", got, want)
+	if depth > maxDepth+3 {
+		t.Errorf("tree is %d deep, want at most %d", depth, maxDepth+3)
 	}
 }

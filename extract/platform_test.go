@@ -89,10 +89,7 @@ func TestPlatformRules(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			page, _ := decode([]byte(tt.html), "")
-			doc, err := parse(page)
-			if err != nil {
-				t.Fatal(err)
-			}
+			doc := build(page)
 			if got := platformName(detectPlatform(readMeta(doc))); got != tt.platform {
 				t.Errorf("platform = %q, want %q", got, tt.platform)
 			}

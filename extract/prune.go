@@ -123,6 +123,21 @@ func (p *pruner) chromeName(n *html.Node) chromeLevel {
 	return level
 }
 
+// wrapper reports whether n only wraps one element holding all its text,
+// which is checked for chrome phrases in its place.
+func (p *pruner) wrapper(n *html.Node) bool {
+	var only *html.Node
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch {
+		case c.Type == html.ElementNode && only == nil:
+			only = c
+		case c.Type == html.ElementNode:
+			return false
+		}
+	}
+	return only != nil && p.textLen[only] == p.textLen[n]
+}
+
 // chromeTextLen bounds the text of an element checked against the chrome
 // phrases, which are all shorter.
 const chromeTextLen = 120
@@ -175,7 +190,7 @@ func (p *pruner) chrome(n *html.Node, inMain bool) bool {
 		// named like them that holds a lot is writing in an odd wrapper.
 		return !big && (chromeTag(n) || p.prose[n] < proseVeto)
 	}
-	if p.textLen[n] < chromeTextLen {
+	if p.textLen[n] < chromeTextLen && !p.wrapper(n) {
 		if t := textOf(n); t != "" && isChromeText(t) && !(n.DataAtom == atom.A && isMoreLink(t)) {
 			return true
 		}

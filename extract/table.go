@@ -111,7 +111,7 @@ func layoutTable(n *html.Node, rows [][]*html.Node) bool {
 			}
 			// Paragraphs and headings in a long cell are prose placed by the
 			// table, not a datum; a short cell may wrap its value in a <p>.
-			if len(textOf(cell)) > layoutCellChars && findFirst(cell, func(e *html.Node) bool {
+			if textAtLeast(cell, layoutCellChars) && findFirst(cell, func(e *html.Node) bool {
 				return e != cell && isElem(e, atom.P, atom.Div, atom.Ul, atom.Ol,
 					atom.H1, atom.H2, atom.H3, atom.H4, atom.Blockquote, atom.Section, atom.Article)
 			}) != nil {
@@ -120,4 +120,24 @@ func layoutTable(n *html.Node, rows [][]*html.Node) bool {
 		}
 	}
 	return false
+}
+
+// textAtLeast reports whether n holds at least limit bytes of text, and
+// stops counting there.
+func textAtLeast(n *html.Node, limit int) bool {
+	count := 0
+	var walk func(*html.Node) bool
+	walk = func(n *html.Node) bool {
+		if n.Type == html.TextNode {
+			count += len(strings.TrimSpace(n.Data))
+			return count >= limit
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if walk(c) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(n)
 }

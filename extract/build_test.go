@@ -1,0 +1,89 @@
+package extract
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"rankfile/fixtures"
+)
+
+// parsedText returns the collapsed text of a page's body as the HTML5
+// parser builds it, the reference for build.
+func parsedText(tb testing.TB, page string) string {
+	tb.Helper()
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		tb.Skipf("html.Parse refuses the page: %v", err)
+	}
+	return textOf(bodyOf(doc))
+}
+
+func TestBuild(t *testing.T) {
+	tests := []struct {
+		name, page, want string
+	}{
+		{"implied paragraph end", "<p>one<p>two<div>three</div>", "one two three"},
+		{"list items", "<ul><li>a<li>b<li>c</ul>after", "a b c after"},
+		{"table cells", "<table><tr><td>a<td>b<tr><td>c</table>", "a b c"},
+		{"stray text in table", "<table>stray<tr><td>cell</td></tr></table>", "straycell"},
+		{"stray div in table", "<table><div>moved</div><tr><td>cell</table>", "moved cell"},
+		{"misnested formatting", "<p><b>bold <i>both</b> italic</i></p>", "bold both italic"},
+		{"phrase end tag does not close blocks", "<span><div>in</span>still</div>", "instill"},
+		{"unknown end tag", "<div>a</nope>b</div>", "ab"},
+		{"head content moves to body", "<html><head><title>T</title></head>text<body>more", "textmore"},
+		{"scripts and styles dropped", "<p>a<script>var x = '<p>no</p>';</script>b<style>p{}</style>c", "abc"},
+		{"json-ld kept", `<script type="application/ld+json">{"a":1}</script><p>x`, "x"},
+		{"void elements", "<p>a<br>b<img src=x>c<hr>d", "a bc d"},
+		{"svg self-closing", "<svg><path d=x /><text>t</text></svg><p>after", "tafter"},
+		{"entities", "<p>caf&eacute; &amp; &lt;tea&gt; &#8212; &nbsp;x", "café & <tea> — x"},
+		{"uppercase tags", "<DIV><P>Upper</P></DIV><SCRIPT>x</SCRIPT>", "Upper"},
+		{"unclosed script", "<p>a</p><script>never closed", "a"},
+		{"comment", "<p>a<!-- hidden <p>x</p> -->b", "ab"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := textOf(bodyOf(build(tt.page)))
+			if got != tt.want {
+				t.Errorf("build text = %q, want %q", got, tt.want)
+			}
+			if ref := parsedText(t, tt.page); got != ref && !strings.Contains(tt.page, "script") {
+				t.Errorf("build text = %q, html.Parse's %q", got, ref)
+			}
+		})
+	}
+}
+
+// TestBuild_SameText checks that build keeps the same text as the HTML5
+// parser on the fixture pages and, when the dev set is present, real pages.
+func TestBuild_SameText(t *testing.T) {
+	pages := map[string]string{}
+	for _, p := range fixtures.Pages() {
+		pages[p.URL] = string(p.Body())
+	}
+	files, _ := filepath.Glob(filepath.Join(devPages, "*.html.gz"))
+	for _, f := range files {
+		pages[filepath.Base(f)] = string(mustGunzip(t, f))
+	}
+	for name, page := range pages {
+		t.Run(name, func(t *testing.T) {
+			page, _ := decode([]byte(page), "")
+			got, want := textOf(bodyOf(build(page))), parsedText(t, page)
+			if got != want {
+				t.Errorf("text differs from html.Parse's at %s", firstDiff(got, want))
+			}
+		})
+	}
+}
+
+// firstDiff shows where two texts part.
+func firstDiff(a, b string) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	from := max(0, i-60)
+	return "\n got: …" + a[from:min(len(a), i+60)] + "…\nwant: …" + b[from:min(len(b), i+60)] + "…"
+}
