@@ -364,3 +364,61 @@ func indexFold(s, needle string) int {
 		i++
 	}
 }
+
+// noscriptShare is how much more text a page's <noscript> elements must
+// hold than the rest of its body for them to be read as its content.
+const noscriptShare = 2
+
+// unfoldNoscript replaces the <noscript> elements of body by their content,
+// parsed, when they hold most of the page's text: script-built pages
+// (forums, single-page apps) put their server-rendered writing there for
+// readers without JavaScript. Otherwise <noscript> stays raw text, dropped
+// with the scripts.
+func unfoldNoscript(body *html.Node) {
+	var inside int
+	var boxes []*html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && c.DataAtom == atom.Noscript {
+				boxes = append(boxes, c)
+				if c.FirstChild != nil {
+					inside += len(c.FirstChild.Data)
+				}
+				continue
+			}
+			walk(c)
+		}
+	}
+	walk(body)
+	if len(boxes) == 0 || inside < 500 {
+		return
+	}
+	outside := len(textOf(body)) // textOf skips <noscript>
+	var parsed []*html.Node
+	total := 0
+	for _, box := range boxes {
+		if box.FirstChild == nil {
+			parsed = append(parsed, nil)
+			continue
+		}
+		inner := bodyOf(build(box.FirstChild.Data))
+		total += len(textOf(inner))
+		parsed = append(parsed, inner)
+	}
+	if total < noscriptShare*outside {
+		return
+	}
+	for i, box := range boxes {
+		if parsed[i] == nil {
+			continue
+		}
+		for c := parsed[i].FirstChild; c != nil; {
+			next := c.NextSibling
+			parsed[i].RemoveChild(c)
+			box.Parent.InsertBefore(c, box)
+			c = next
+		}
+		remove(box)
+	}
+}

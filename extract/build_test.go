@@ -87,3 +87,29 @@ func firstDiff(a, b string) string {
 	from := max(0, i-60)
 	return "\n got: …" + a[from:min(len(a), i+60)] + "…\nwant: …" + b[from:min(len(b), i+60)] + "…"
 }
+
+func TestUnfoldNoscript(t *testing.T) {
+	post := strings.Repeat("<p>"+para+"</p>", 6)
+	tests := []struct {
+		name string
+		page string
+		want string // text of the body after unfolding
+	}{
+		{"script-built forum", `<div id="app"></div><noscript><div class="post">` + post + `</div></noscript>`, para},
+		{"enable JavaScript notice", `<main>` + post + `</main><noscript><p>Please enable JavaScript to view this site.</p></noscript>`, para},
+		{"tracking pixel", `<main>` + post + `</main><noscript><img src="pixel.gif"></noscript>`, para},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := bodyOf(build(tt.page))
+			unfoldNoscript(body)
+			got := textOf(body)
+			if !strings.Contains(got, tt.want) {
+				t.Errorf("text %.100q lacks %q", got, tt.want)
+			}
+			if strings.Contains(got, "enable JavaScript") {
+				t.Errorf("a small <noscript> notice was unfolded: %.200q", got)
+			}
+		})
+	}
+}

@@ -105,6 +105,7 @@ func (e *Extractor) extract(pageURL string, body []byte, contentType string) ([]
 	m := readMeta(doc)
 	plat := detectPlatform(m)
 	root := bodyOf(doc)
+	unfoldNoscript(root)
 	entries := readEntries(root)
 	prune(root, plat)
 	all := render(root)
