@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"strings"
+
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 )
@@ -14,7 +16,8 @@ const guardShare = 0.5
 type pruner struct {
 	plat     *platform
 	textLen  map[*html.Node]int  // characters of text under each element
-	prose    map[*html.Node]int  // characters of text in paragraphs under each element
+	para     map[*html.Node]int  // characters of paragraph text (outside links) under each element
+	prose    map[*html.Node]int  // characters of prose (paragraphs and long runs, outside links) under each element
 	holdMain map[*html.Node]bool // elements holding a main-content marker
 	total    int
 	proseAll int
@@ -28,7 +31,7 @@ type pruner struct {
 func prune(body *html.Node, plat *platform) {
 	stripNonText(body)
 	p := newPruner(plat)
-	p.total, p.proseAll = p.measure(body, false, false)
+	p.total, _, p.proseAll = p.measure(body, false, false)
 	p.markMain(body)
 	p.walk(body, false)
 }
@@ -50,32 +53,45 @@ func stripNonText(n *html.Node) {
 }
 
 func newPruner(plat *platform) *pruner {
-	return &pruner{plat: plat, textLen: map[*html.Node]int{}, prose: map[*html.Node]int{},
+	return &pruner{plat: plat, textLen: map[*html.Node]int{}, prose: map[*html.Node]int{}, para: map[*html.Node]int{},
 		holdMain: map[*html.Node]bool{}, names: map[string]chromeLevel{}}
 }
 
-// measure records the text and the paragraph text (outside links) under n
-// and returns them.
-func (p *pruner) measure(n *html.Node, inPara, inLink bool) (text, prose int) {
+// measure records the text, the paragraph text and the prose under n and
+// returns them. Paragraph text is text outside links in <p>; prose adds the
+// runs of text outside links long enough to be sentences wherever they
+// stand (site builders write prose in <div>s).
+func (p *pruner) measure(n *html.Node, inPara, inLink bool) (text, para, prose int) {
 	if n.Type == html.TextNode {
-		if inPara && !inLink {
-			return len(n.Data), len(n.Data)
+		switch {
+		case inLink:
+			return len(n.Data), 0, 0
+		case inPara:
+			return len(n.Data), len(n.Data), len(n.Data)
+		case len(n.Data) >= sentenceChars && len(strings.TrimSpace(n.Data)) >= sentenceChars:
+			return len(n.Data), 0, len(n.Data)
 		}
-		return len(n.Data), 0
+		return len(n.Data), 0, 0
 	}
 	inPara = inPara || n.DataAtom == atom.P
 	inLink = inLink || n.DataAtom == atom.A
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		t, pr := p.measure(c, inPara, inLink)
+		t, pa, pr := p.measure(c, inPara, inLink)
 		text += t
+		para += pa
 		prose += pr
 	}
 	if n.Type == html.ElementNode {
 		p.textLen[n] = text
+		p.para[n] = para
 		p.prose[n] = prose
 	}
-	return text, prose
+	return text, para, prose
 }
+
+// sentenceChars is the length from which a run of text outside a paragraph
+// counts as prose.
+const sentenceChars = 40
 
 // markMain marks the elements holding the page's main content markers:
 // <main>, role=main, itemprop=articleBody, the platform's content selectors,
@@ -138,6 +154,9 @@ func (p *pruner) wrapper(n *html.Node) bool {
 	return only != nil && p.textLen[only] == p.textLen[n]
 }
 
+// hiddenProse is the prose from which a hidden element is kept.
+const hiddenProse = 200
+
 // chromeTextLen bounds the text of an element checked against the chrome
 // phrases, which are all shorter.
 const chromeTextLen = 120
@@ -173,7 +192,9 @@ func (p *pruner) chrome(n *html.Node, inMain bool) bool {
 	big := float64(p.textLen[n]) > guardShare*float64(p.total) ||
 		float64(p.prose[n]) > guardShare*float64(p.proseAll)
 	if hidden(n) {
-		return !p.holdMain[n] && !big
+		// Hidden prose is still the page's: accordion answers, tab panels,
+		// server-rendered chunks a script moves into place.
+		return !p.holdMain[n] && !big && p.prose[n] < hiddenProse
 	}
 	if n.DataAtom == atom.Form {
 		return chromeForm(n) && !p.holdMain[n] && !big
@@ -188,7 +209,7 @@ func (p *pruner) chrome(n *html.Node, inMain bool) bool {
 		}
 		// Menus, banners and widgets hold little paragraph text; an element
 		// named like them that holds a lot is writing in an odd wrapper.
-		return !big && (chromeTag(n) || p.prose[n] < proseVeto)
+		return !big && (chromeTag(n) || p.para[n] < proseVeto)
 	}
 	if p.textLen[n] < chromeTextLen && !p.wrapper(n) {
 		if t := textOf(n); t != "" && isChromeText(t) && !(n.DataAtom == atom.A && isMoreLink(t)) {
