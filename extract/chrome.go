@@ -40,6 +40,9 @@ var contentWords = wordSet(`entry post article content story page archive hero t
 // starts with a builder prefix they are ignored.
 var builderWords = wordSet(`elementor widget element et pb module wp block vc fl sqs wixui column section row container wrap inner`)
 
+// builderPrefixes start the class names page builders generate.
+var builderPrefixes = wordSet(`elementor et wp vc fl sqs wixui fusion brxe kt uagb`)
+
 func wordSet(s string) map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(s) {
@@ -113,7 +116,7 @@ func chromeToken(name string) chromeLevel {
 	if strongChrome[strings.Join(words, "")] {
 		return strongName
 	}
-	builder := builderWords[words[0]] && len(words) > 1
+	builder := builderPrefixes[words[0]] && len(words) > 1
 	weak, content := false, false
 	for _, w := range words {
 		if builder && builderWords[w] {

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -131,8 +132,16 @@ func clean(blocks []block) []block {
 		return b.linkDensity() >= 0.6 && b.words() <= linkyWords && b.kind != blockHeading
 	}
 	var out []block
+	skipTo := -1
 	for i, b := range blocks {
-		if isChromeText(b.text) {
+		if i < skipTo {
+			continue
+		}
+		if b.kind == blockHeading && relatedHeading(b.text) {
+			skipTo = relatedEnd(blocks, i)
+			continue
+		}
+		if isChromeText(b.text) || signupText(b) || (len(b.text) < 40 && isMoreLink(b.text)) {
 			continue
 		}
 		if linky(i) && (linky(i-1) || linky(i+1)) && !introduced(blocks, i) {
@@ -178,4 +187,45 @@ func introduced(blocks []block, i int) bool {
 		}
 	}
 	return false
+}
+
+// relatedHeadings head the lists of other posts a page shows beside its
+// own writing.
+var relatedHeadings = phraseSet("related", "related posts", "related articles", "related stories", "related content",
+	"related reading", "more stories", "more posts", "more articles", "more news", "recent posts", "recent articles",
+	"latest posts", "latest articles", "latest news", "popular posts", "popular articles", "most popular", "trending",
+	"trending now", "you may also like", "you might also like", "read next", "read more", "keep reading",
+	"recommended", "recommended for you", "recommended reading", "further reading on our site", "featured articles",
+	"featured posts", "other posts", "other articles", "similar posts", "in case you missed it", "don t miss")
+
+// relatedHeading reports whether a heading heads a list of other posts.
+func relatedHeading(s string) bool {
+	return len(s) < 60 && relatedHeadings[normPhrase(s)]
+}
+
+// relatedEnd returns the index of the first block after the related-posts
+// list under the heading at i: the list runs over link-heavy or short
+// blocks up to the next heading as high as its own.
+func relatedEnd(blocks []block, i int) int {
+	level := blocks[i].level
+	j := i + 1
+	for ; j < len(blocks); j++ {
+		b := blocks[j]
+		if b.kind == blockHeading && b.level <= level {
+			break
+		}
+		if b.kind != blockHeading && b.linkDensity() < 0.5 && b.words() > 25 {
+			break
+		}
+	}
+	return j
+}
+
+// signupRE matches the calls to subscribe that pages put beside or inside
+// their writing.
+var signupRE = regexp.MustCompile(`(?i)^(?:(?:subscribe|sign up|signup|join|get|register)\b.{0,80}\b(?:newsletter|updates|inbox|latest posts|free)\b|.{0,80}\b(?:(?:delivered )?(?:straight |right )?(?:to|in) your inbox|subscribe to (?:our|the) newsletter)\b)`)
+
+// signupText reports a short block asking the reader to subscribe.
+func signupText(b block) bool {
+	return b.words() <= 25 && signupRE.MatchString(b.text)
 }
