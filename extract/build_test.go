@@ -113,3 +113,18 @@ func TestUnfoldNoscript(t *testing.T) {
 		})
 	}
 }
+
+func TestBuild_TooDeep(t *testing.T) {
+	page := strings.Repeat("<div>", 1000) + "deep text" + strings.Repeat("</div>", 1000)
+	doc := build(page)
+	if got := textOf(doc); got != "deep text" {
+		t.Errorf("text = %q, want %q", got, "deep text")
+	}
+	depth := 0
+	for n := doc; n != nil; n = n.LastChild {
+		depth++
+	}
+	if depth > maxDepth+3 {
+		t.Errorf("tree is %d deep, want at most %d", depth, maxDepth+3)
+	}
+}

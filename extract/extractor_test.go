@@ -1,0 +1,135 @@
+package extract
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"rankfile/record"
+)
+
+// bounded is how long a pathological page may take to extract; real pages
+// take milliseconds.
+const bounded = 10 * time.Second
+
+func TestExtractor_Pathological(t *testing.T) {
+	deep := func(open, close string, n int) string {
+		return "<html><body>" + strings.Repeat(open, n) + "<p>" + para + "</p>" + strings.Repeat(close, n) + "</body></html>"
+	}
+	big := "<html><body><main>" + strings.Repeat("<p>"+para+"</p>\n", 60000) + "</main></body></html>"
+	tests := []struct {
+		name string
+		page string
+		want string
+	}{
+		{"100000 nested divs", deep("<div>", "</div>", 100000), para},
+		{"100000 unclosed divs", deep("<div>", "", 100000), para},
+		{"100000 nested spans", deep("<span>", "</span>", 100000), para},
+		{"100000 nested bold", deep("<b>", "", 100000), para},
+		{"100000 nested tables", deep("<table><tr><td>", "</td></tr></table>", 100000), para},
+		{"100000 nested lists", deep("<ul><li>", "</li></ul>", 100000), para},
+		{"7 MB page", big, para},
+		{"unclosed comment", "<html><body><p>" + para + "</p><!-- " + strings.Repeat("x", 100000), para},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			recs, err := New(Options{}).ExtractHTML("http://example.test/", []byte(tt.page), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := time.Since(start); d > bounded {
+				t.Errorf("took %v, want under %v", d, bounded)
+			}
+			text := Text(recs)
+			if !strings.Contains(text, tt.want) {
+				t.Errorf("text lacks %q (got %d bytes: %.200q)", tt.want, len(text), text)
+			}
+			if !utf8.ValidString(text) {
+				t.Error("text is not valid UTF-8")
+			}
+		})
+	}
+}
+
+func TestExtractor_Extract(t *testing.T) {
+	page := []byte("<html><head><title>Spring plans</title></head><body><main><h1>Spring plans</h1><p>" + para + "</p></main></body></html>")
+	captured := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	capture := func(status int, contentType string, body []byte) record.Capture {
+		h := http.Header{}
+		if contentType != "" {
+			h.Set("Content-Type", contentType)
+		}
+		return record.Capture{URL: "http://example.test/spring", Time: captured, Status: status, Header: h, Body: body,
+			File: "rankfile-1.warc.gz", Offset: 1234, Digest: "sha1:ABC"}
+	}
+	tests := []struct {
+		name    string
+		capture record.Capture
+		wantErr error
+		records int
+	}{
+		{"html", capture(200, "text/html; charset=utf-8", page), nil, 1},
+		{"xhtml", capture(200, "application/xhtml+xml", page), nil, 1},
+		{"sniffed html", capture(200, "", page), nil, 1},
+		{"no status known", capture(0, "text/html", page), nil, 1},
+		{"feed", capture(200, "application/rss+xml", []byte("<rss><channel><title>x</title></channel></rss>")), ErrNotHTML, 0},
+		{"image", capture(200, "image/png", []byte("\x89PNG\r\n\x1a\n")), ErrNotHTML, 0},
+		{"unlabelled text", capture(200, "", []byte("just words")), ErrNotHTML, 0},
+		{"not found", capture(404, "text/html", page), ErrStatus, 0},
+		{"redirect", capture(301, "text/html", page), ErrStatus, 0},
+		{"empty page", capture(200, "text/html", nil), nil, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			recs, err := New(Options{}).Extract(tt.capture)
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("err = %v, want %v", err, tt.wantErr)
+			}
+			if got := len(recs); got != tt.records {
+				t.Fatalf("got %d records, want %d", got, tt.records)
+			}
+			for _, r := range recs {
+				if r.Captured != captured || r.WARCFile != "rankfile-1.warc.gz" || r.WARCOffset != 1234 || r.Digest != "sha1:ABC" {
+					t.Errorf("capture fields not copied: %+v", r)
+				}
+				if r.Site != "" || r.SiteKind != "" {
+					t.Errorf("site fields are the caller's, got %q %q", r.Site, r.SiteKind)
+				}
+			}
+		})
+	}
+}
+
+func TestText(t *testing.T) {
+	tests := []struct {
+		name string
+		recs []record.Record
+		want string
+	}{
+		{"none", nil, ""},
+		{"one post, title left out", []record.Record{{Kind: record.KindPost, Title: "T", Text: "a\n\nb"}}, "a\n\nb"},
+		{"listing", []record.Record{
+			{Kind: record.KindPage, Title: "Posts", Text: "Posts"},
+			{Kind: record.KindPost, Title: "First", Text: "May 1, 2020 summary"},
+		}, "Posts\n\nFirst\n\nMay 1, 2020 summary"},
+		{"organizations", []record.Record{
+			{Kind: record.KindOrganization, Title: "Caucus of Working Educators", Acronym: "WE", Text: "About WE."},
+			{Kind: record.KindOrganization, Title: "Org B", Link: "http://b.test/"},
+		}, "Caucus of Working Educators (WE)\n\nAbout WE.\n\nOrg B"},
+		{"title already leads the text", []record.Record{
+			{Kind: record.KindMission, Title: "Our Mission", Text: "Our Mission is to win."},
+			{Kind: record.KindPage, Text: "More."},
+		}, "Our Mission is to win.\n\nMore."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Text(tt.recs); got != tt.want {
+				t.Errorf("Text = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
