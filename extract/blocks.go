@@ -98,6 +98,14 @@ func (r *renderer) node(n *html.Node) {
 	default:
 		return
 	}
+	if n.DataAtom == atom.Button {
+		// An accordion's question is a button; other buttons are labels.
+		if t := textOf(n); strings.HasSuffix(t, "?") && wordCount(t) >= 3 {
+			r.flush(blockPara, 0)
+			r.within(n, func() { r.children(n); r.flush(blockPara, 0) })
+		}
+		return
+	}
 	if skipTag(n.DataAtom) {
 		return
 	}

@@ -155,7 +155,7 @@ func (p *pruner) wrapper(n *html.Node) bool {
 }
 
 // hiddenProse is the prose from which a hidden element is kept.
-const hiddenProse = 200
+const hiddenProse = 100
 
 // chromeTextLen bounds the text of an element checked against the chrome
 // phrases, which are all shorter.
