@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // rootShare is the share of the page's prose an element must hold for the
@@ -63,7 +64,7 @@ func mainRoot(body *html.Node, blocks []block) *html.Node {
 	for {
 		var next *html.Node
 		for c := root.FirstChild; c != nil; c = c.NextSibling {
-			if weight[c] >= rootShare*total {
+			if weight[c] >= rootShare*total && container(c) {
 				next = c
 				break
 			}
@@ -100,6 +101,50 @@ func proseShare(blocks []block, roots []*html.Node) float64 {
 		return 1
 	}
 	return in / total
+}
+
+// container reports whether n can hold a page's main content: not a
+// paragraph, heading, list item or phrase element, whose siblings would be
+// lost with it.
+func container(n *html.Node) bool {
+	if n.Type != html.ElementNode {
+		return false
+	}
+	switch n.DataAtom {
+	case atom.P, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Pre, atom.Blockquote, atom.Li,
+		atom.Dd, atom.Dt, atom.Figcaption, atom.Caption, atom.Address, atom.A, atom.B, atom.Strong, atom.Em,
+		atom.I, atom.U, atom.Small, atom.Label, atom.Button, atom.Q, atom.Cite, atom.Code, atom.Summary:
+		return false
+	}
+	return true
+}
+
+// withTitle puts the page's <h1> before the kept blocks when the main
+// content starts below it: the page's title heads its writing.
+func withTitle(kept, all []block) []block {
+	if len(kept) == 0 {
+		return kept
+	}
+	for _, b := range kept {
+		if b.kind == blockHeading && b.level == 1 {
+			return kept
+		}
+	}
+	first := kept[0].elem
+	var title *block
+	for i := range all {
+		b := &all[i]
+		if b.elem == first {
+			break
+		}
+		if b.kind == blockHeading && b.level == 1 {
+			title = b
+		}
+	}
+	if title == nil {
+		return kept
+	}
+	return append([]block{*title}, kept...)
 }
 
 // under keeps the blocks whose element lies under one of the roots.

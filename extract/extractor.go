@@ -119,7 +119,7 @@ func (e *Extractor) extract(pageURL string, body []byte, contentType string) ([]
 	if len(roots) == 0 {
 		roots = []*html.Node{mainRoot(root, all)}
 	}
-	blocks := clean(under(all, roots))
+	blocks := clean(withTitle(under(all, roots), all))
 	a := &analysis{url: pageURL, m: m, blocks: blocks, entries: entries}
 	entryTitle := m.entryTitle
 	if listingBody(m.bodyClass) {

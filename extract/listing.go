@@ -34,8 +34,8 @@ func dateOnly(b block) string {
 }
 
 // findTeasers finds the dated teasers in a listing's blocks: a title
-// followed within two blocks by a block starting with a date, or preceded
-// by a block that is only a date. A teaser runs to the next teaser or the
+// preceded by a block that is only a date, or followed within two blocks by
+// a block starting with a date (not one standing above the next title). A teaser runs to the next teaser or the
 // next heading as high as its title, and stays inside its own container
 // when the markup gives it one.
 func findTeasers(blocks []block) []teaser {
@@ -46,17 +46,19 @@ func findTeasers(blocks []block) []teaser {
 			continue
 		}
 		date, at := "", i
-		for j := i + 1; j <= i+2 && j < len(blocks); j++ {
+		if i > 0 {
+			date, at = dateOnly(blocks[i-1]), i-1
+		}
+		for j := i + 1; date == "" && j <= i+2 && j < len(blocks); j++ {
 			if blocks[j].kind == blockHeading {
 				break
 			}
+			if j+1 < len(blocks) && dateOnly(blocks[j]) != "" && titleLike(blocks[j+1]) {
+				break // the date above the next teaser's title
+			}
 			if d, _ := leadingDate(blocks[j].text); d != "" {
 				date, at = d, j
-				break
 			}
-		}
-		if date == "" && i > 0 {
-			date, at = dateOnly(blocks[i-1]), i-1
 		}
 		if date == "" {
 			continue
