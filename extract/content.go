@@ -15,6 +15,14 @@ import (
 // holding at least this much.
 const rootShare = 0.85
 
+// rescueShare is the prose, as a share of the root's, that a sibling of the
+// root must hold to be kept with it, when it is plain writing (few links):
+// an article split over two containers is kept whole.
+const rescueShare = 0.1
+
+// rescueLinks is the most link text a rescued sibling may hold.
+const rescueLinks = 0.2
+
 // proseWeight is how much a block counts as writing: its characters
 // outside links, plus part of those inside long links (a teaser's title and
 // summary wrapped in one link), for blocks of five words or more. Headings,
@@ -39,19 +47,21 @@ const longLinkChars = 40
 // longLinkWeight is how much the text of long links counts as writing.
 const longLinkWeight = 0.7
 
-// mainRoot returns the deepest element under body holding at least
-// rootShare of the prose of the blocks rendered from body.
-func mainRoot(body *html.Node, blocks []block) *html.Node {
+// mainRoots returns the deepest element under body holding at least
+// rootShare of the prose of the blocks rendered from body, with those of
+// its siblings that hold plain writing, in document order.
+func mainRoots(body *html.Node, blocks []block) []*html.Node {
 	weight := map[*html.Node]float64{}
+	chars := map[*html.Node]int{}
+	links := map[*html.Node]int{}
 	total := 0.0
 	for _, b := range blocks {
 		w := proseWeight(b)
-		if w == 0 {
-			continue
-		}
 		total += w
 		for n := b.elem; n != nil; n = n.Parent {
 			weight[n] += w
+			chars[n] += len(b.text)
+			links[n] += b.linkChars
 			if n == body {
 				break
 			}
@@ -59,7 +69,7 @@ func mainRoot(body *html.Node, blocks []block) *html.Node {
 	}
 	root := body
 	if total == 0 {
-		return root
+		return []*html.Node{root}
 	}
 	for {
 		var next *html.Node
@@ -70,10 +80,21 @@ func mainRoot(body *html.Node, blocks []block) *html.Node {
 			}
 		}
 		if next == nil {
-			return root
+			break
 		}
 		root = next
 	}
+	if root == body || root.Parent == nil {
+		return []*html.Node{root}
+	}
+	var roots []*html.Node
+	for c := root.Parent.FirstChild; c != nil; c = c.NextSibling {
+		plain := chars[c] > 0 && float64(links[c]) <= rescueLinks*float64(chars[c])
+		if c == root || (weight[c] >= rescueShare*weight[root] && plain) {
+			roots = append(roots, c)
+		}
+	}
+	return roots
 }
 
 // platformShare is the share of the page's prose a platform's content

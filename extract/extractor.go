@@ -117,7 +117,7 @@ func (e *Extractor) extract(pageURL string, body []byte, contentType string) ([]
 		}
 	}
 	if len(roots) == 0 {
-		roots = []*html.Node{mainRoot(root, all)}
+		roots = mainRoots(root, all)
 	}
 	blocks := clean(withTitle(under(all, roots), all))
 	a := &analysis{url: pageURL, m: m, blocks: blocks, entries: entries}

@@ -1,0 +1,46 @@
+package extract
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestMainRoots(t *testing.T) {
+	long := strings.Repeat(para+" ", 8)
+	links := strings.Repeat(`<p><a href="/x">A long linked title of another post on this site</a></p>`, 4)
+	tests := []struct {
+		name     string
+		html     string
+		want     []string // texts that must be kept
+		unwanted []string
+	}{
+		{"article in a wrapper",
+			`<div class="page"><div class="body"><h1>Title</h1><p>` + long + `</p><p>Second paragraph of the story, short.</p></div><div class="rail">` + links + `</div></div>`,
+			[]string{long[:40], "Second paragraph"}, []string{"A long linked title"}},
+		{"article split over two containers",
+			`<div class="page"><div class="part-one"><p>` + long + `</p></div><div class="part-two"><p>` + strings.Repeat("The second part goes on with the story of the strike. ", 6) + `</p></div>` +
+				`<div class="rail">` + links + `</div></div>`,
+			[]string{long[:40], "The second part goes on"}, []string{"A long linked title"}},
+		{"spread writing keeps the whole page",
+			`<section><h2>One</h2><p>` + para + `</p></section><section><h2>Two</h2><p>` + para + `</p></section><section><h2>Three</h2><p>` + para + `</p></section>`,
+			[]string{"One", "Two", "Three"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := bodyOf(build(tt.html))
+			prune(body, nil)
+			all := render(body)
+			text := joinBlocks(under(all, mainRoots(body, all)))
+			for _, w := range tt.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("text lacks %q:\n%s", w, text)
+				}
+			}
+			for _, u := range tt.unwanted {
+				if strings.Contains(text, u) {
+					t.Errorf("text holds %q:\n%s", u, text)
+				}
+			}
+		})
+	}
+}
