@@ -18,9 +18,9 @@ func TestMainRoots(t *testing.T) {
 			`<div class="page"><div class="body"><h1>Title</h1><p>` + long + `</p><p>Second paragraph of the story, short.</p></div><div class="rail">` + links + `</div></div>`,
 			[]string{long[:40], "Second paragraph"}, []string{"A long linked title"}},
 		{"article split over two containers",
-			`<div class="page"><div class="part-one"><p>` + long + `</p></div><div class="part-two"><p>` + strings.Repeat("The second part goes on with the story of the strike. ", 6) + `</p></div>` +
-				`<div class="rail">` + links + `</div></div>`,
-			[]string{long[:40], "The second part goes on"}, []string{"A long linked title"}},
+			`<div class="page"><div class="part-one"><p>` + long + `</p></div><div class="part-two"><p>` + strings.Repeat("The second part goes on with the story of the strike. ", 2) + `</p></div>` +
+				`<div class="rail"><p><a href="/a">Home</a></p><p><a href="/b">About us</a></p><p>Follow the caucus on the radio, every single week</p></div></div>`,
+			[]string{long[:40], "The second part goes on"}, []string{"Home", "About us", "Follow the caucus"}},
 		{"spread writing keeps the whole page",
 			`<section><h2>One</h2><p>` + para + `</p></section><section><h2>Two</h2><p>` + para + `</p></section><section><h2>Three</h2><p>` + para + `</p></section>`,
 			[]string{"One", "Two", "Three"}, nil},
