@@ -207,7 +207,7 @@ func clean(blocks []block) []block {
 			skipTo = relatedEnd(blocks, i)
 			continue
 		}
-		if isChromeText(b.text) || signupText(b) || (len(b.text) < 40 && isMoreLink(b.text)) {
+		if isChromeText(b.text) || signupText(b) || callToAction(b) || (len(b.text) < 40 && isMoreLink(b.text)) {
 			continue
 		}
 		if linky(i) && (linky(i-1) || linky(i+1)) && !introduced(blocks, i) {
@@ -294,4 +294,19 @@ var signupRE = regexp.MustCompile(`(?i)^(?:(?:subscribe|sign up|signup|join|get|
 // signupText reports a short block asking the reader to subscribe.
 func signupText(b block) bool {
 	return b.words() <= 25 && signupRE.MatchString(b.text)
+}
+
+// ctaVerbs start the labels of links that lead elsewhere rather than say
+// something: "Read our mission", "Learn more about us", "Donate today".
+var ctaVerbs = wordSet(`read view see learn visit go click explore discover find watch listen get join donate sign
+	subscribe contact download shop buy book register apply start try request schedule call email follow`)
+
+// callToAction reports a block that is one short link whose label starts
+// with a call to action.
+func callToAction(b block) bool {
+	if b.kind == blockHeading || b.linkDensity() < 0.9 || b.words() > 5 {
+		return false
+	}
+	first, _, _ := strings.Cut(strings.TrimPrefix(b.text, "- "), " ")
+	return ctaVerbs[strings.ToLower(first)]
 }
