@@ -89,8 +89,8 @@ func TestClean(t *testing.T) {
 		{"menu run", []block{link("- Home"), link("- About"), link("- Contact"), p(para)}, []string{para}},
 		{"links under a heading stay", []block{h(2, "Coalition Member Organizations"), link("- Org A"), link("- Org B")},
 			[]string{"Coalition Member Organizations", "- Org A", "- Org B"}},
-		{"calls to action", []block{p(para), link("Read our mission"), link("Donate today"), link("The Fight for Fair Pay")},
-			[]string{para, "The Fight for Fair Pay"}},
+		{"calls to action", []block{p(para), link("Read our mission"), p(para), link("Donate today"), p(para), link("The Fight for Fair Pay"), p(para)},
+			[]string{para, para, para, "The Fight for Fair Pay", para}},
 		{"split heading joined", []block{h(1, "Community Partnerships &"), h(1, "National Network of Caucuses")},
 			[]string{"Community Partnerships & National Network of Caucuses"}},
 	}
