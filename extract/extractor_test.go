@@ -4,10 +4,12 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
 
+	"rankfile/fixtures"
 	"rankfile/record"
 )
 
@@ -131,5 +133,39 @@ func TestText(t *testing.T) {
 				t.Errorf("Text = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestExtractor_Concurrent extracts the fixture pages from several
+// goroutines with one Extractor (run with -race): it keeps no state.
+func TestExtractor_Concurrent(t *testing.T) {
+	e := New(Options{})
+	pages := fixtures.Pages()
+	want := make([]string, len(pages))
+	for i, p := range pages {
+		recs, err := e.ExtractHTML(p.URL, p.Body(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[i] = Text(recs)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 4*len(pages))
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i, p := range pages {
+				recs, err := e.ExtractHTML(p.URL, p.Body(), nil)
+				if err != nil || Text(recs) != want[i] {
+					errs <- p.URL
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for u := range errs {
+		t.Errorf("concurrent extraction of %s differs", u)
 	}
 }
