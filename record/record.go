@@ -49,7 +49,15 @@ type Record struct {
 	Organization string    `json:"organization,omitempty"` // for a mission: whose mission it is
 	Authors      []string  `json:"authors,omitempty"`      // post authors as written
 	Published    string    `json:"published,omitempty"`    // publication date as YYYY-MM-DD, where known
+	Modified     string    `json:"modified,omitempty"`     // last modification date as YYYY-MM-DD, where the page gives one
+	Tags         []string  `json:"tags,omitempty"`         // tags and categories as the page names them
+	Language     string    `json:"language,omitempty"`     // BCP 47 language of the writing, e.g. "en"
+	Canonical    string    `json:"canonical,omitempty"`    // the page's canonical URL, where it declares one
+	Summary      string    `json:"summary,omitempty"`      // a short summary: the page's description or first sentences
 	Text         string    `json:"text"`                   // the writing, plain text, paragraphs separated by blank lines
+	Markdown     string    `json:"markdown,omitempty"`     // the writing as Markdown: headings, lists, tables, quotes, links
+	Comments     []Comment `json:"comments,omitempty"`     // reader comments, kept apart from the writing
+	Mentions     []string  `json:"mentions,omitempty"`     // names or acronyms of known organizations the writing mentions
 	Captured     time.Time `json:"captured,omitzero"`      // when the capture was fetched
 	WARCFile     string    `json:"warc_file,omitempty"`    // WARC file holding the capture
 	WARCOffset   int64     `json:"warc_offset,omitempty"`  // offset of the capture's response record
@@ -71,4 +79,11 @@ func (r Record) PublishedTime() time.Time {
 		return time.Time{}
 	}
 	return t
+}
+
+// Comment is one reader comment on a post.
+type Comment struct {
+	Author string `json:"author,omitempty"`
+	Date   string `json:"date,omitempty"` // YYYY-MM-DD, where given
+	Text   string `json:"text"`
 }

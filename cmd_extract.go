@@ -1,0 +1,61 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/urfave/cli/v2"
+)
+
+func extractCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "extract",
+		Usage: "re-extract records from every capture in the archive, or from one page with --html",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "html", Usage: "extract this HTML file instead of the archive (- for standard input)"},
+			&cli.StringFlag{Name: "url", Usage: "with --html: the page's URL"},
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "with --html: text (the main writing) or json (its records)"},
+		},
+		Action: func(c *cli.Context) error {
+			p, err := newPipeline(c, c.String("data"))
+			if err != nil {
+				return err
+			}
+			if c.String("html") == "" {
+				n, err := p.Extract(c.Context)
+				if err == nil {
+					fmt.Fprintf(p.Out, "%d records\n", n)
+				}
+				return err
+			}
+			in := io.Reader(os.Stdin)
+			if name := c.String("html"); name != "-" {
+				f, err := os.Open(name)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				in = f
+			}
+			if f := c.String("format"); f != "text" && f != "json" {
+				return fmt.Errorf("%w: --format must be text or json", errUsage)
+			}
+			return p.ExtractPage(in, c.String("url"), c.String("format"))
+		},
+	}
+}
+
+func indexCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "index",
+		Usage: "rebuild the search index from the extracted records",
+		Action: func(c *cli.Context) error {
+			p, err := newPipeline(c, c.String("data"))
+			if err != nil {
+				return err
+			}
+			return p.Index(c.Context)
+		},
+	}
+}
