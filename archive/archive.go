@@ -259,7 +259,9 @@ func (a *Archive) Lookup(url string) ([]Entry, error) {
 }
 
 // Latest returns the newest capture of url, or an error wrapping
-// ErrNotFound.
+// ErrNotFound. Its ETag and LastModified are the validators to send in a
+// conditional GET (If-None-Match, If-Modified-Since): a revisit lacking
+// them in its own head takes its original's.
 func (a *Archive) Latest(url string) (Entry, error) {
 	es, err := a.Lookup(url)
 	if err != nil {
@@ -268,11 +270,12 @@ func (a *Archive) Latest(url string) (Entry, error) {
 	if len(es) == 0 {
 		return Entry{}, fmt.Errorf("latest capture of %s: %w", url, ErrNotFound)
 	}
-	return es[len(es)-1], nil
+	return withValidators(es, len(es)-1), nil
 }
 
 // Nearest returns the capture of url closest in time to t (the earlier one
-// on a tie), or an error wrapping ErrNotFound.
+// on a tie), or an error wrapping ErrNotFound. Validators are filled as by
+// Latest.
 func (a *Archive) Nearest(url string, t time.Time) (Entry, error) {
 	es, err := a.Lookup(url)
 	if err != nil {
@@ -281,13 +284,38 @@ func (a *Archive) Nearest(url string, t time.Time) (Entry, error) {
 	if len(es) == 0 {
 		return Entry{}, fmt.Errorf("capture of %s near %s: %w", url, t.Format(time.RFC3339), ErrNotFound)
 	}
-	best := es[0]
-	for _, e := range es[1:] {
-		if absDur(e.Time.Sub(t)) < absDur(best.Time.Sub(t)) {
-			best = e
+	best := 0
+	for i, e := range es[1:] {
+		if absDur(e.Time.Sub(t)) < absDur(es[best].Time.Sub(t)) {
+			best = i + 1
 		}
 	}
-	return best, nil
+	return withValidators(es, best), nil
+}
+
+// withValidators returns es[i] with any validator a revisit lacks taken
+// from its original: the latest earlier full capture in es (oldest first)
+// with the same payload digest. A revisit says the payload is unchanged, so
+// the original's validators still describe it.
+func withValidators(es []Entry, i int) Entry {
+	e := es[i]
+	if !e.Revisit() || (e.ETag != "" && e.LastModified != "") {
+		return e
+	}
+	for j := i - 1; j >= 0; j-- {
+		o := es[j]
+		if o.Revisit() || o.Digest != e.Digest || e.Digest == "" {
+			continue
+		}
+		if e.ETag == "" {
+			e.ETag = o.ETag
+		}
+		if e.LastModified == "" {
+			e.LastModified = o.LastModified
+		}
+		break
+	}
+	return e
 }
 
 func absDur(d time.Duration) time.Duration {

@@ -158,6 +158,16 @@ func entryDiff(idx, rec Entry) string {
 	if idx.Mime != rec.Mime {
 		add("mime", idx.Mime, rec.Mime)
 	}
+	// An index written before validators were kept has none: not wrong,
+	// only less use for a conditional GET until Reindex.
+	if idx.ETag != "" || idx.LastModified != "" {
+		if idx.ETag != rec.ETag {
+			add("etag", idx.ETag, rec.ETag)
+		}
+		if idx.LastModified != rec.LastModified {
+			add("last_modified", idx.LastModified, rec.LastModified)
+		}
+	}
 	return strings.Join(diffs, "; ")
 }
 

@@ -39,8 +39,10 @@
 //
 // index.cdxj holds one line per response or revisit record, as pywb reads it:
 // a SURT key, a 14-digit timestamp and a JSON block with url, mime, status,
-// digest, length, offset and filename (mime "warc/revisit" for revisits).
-// Lookup, Latest and Nearest answer from it in memory. Reindex rebuilds it
+// digest, length, offset and filename (mime "warc/revisit" for revisits),
+// plus rankfile's own etag and last_modified (the response's validators,
+// for a conditional GET on the next crawl; pywb ignores them). Lookup,
+// Latest and Nearest answer from it in memory. Reindex rebuilds it
 // from the WARC files; Check verifies every record's digests and every entry
 // against the files.
 //

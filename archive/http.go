@@ -88,6 +88,12 @@ func mediaType(h http.Header) string {
 	return strings.ToLower(strings.TrimSpace(t))
 }
 
+// validators returns the ETag and Last-Modified values of a response head,
+// as sent, for a conditional GET.
+func validators(h http.Header) (etag, lastModified string) {
+	return strings.TrimSpace(h.Get("ETag")), strings.TrimSpace(h.Get("Last-Modified"))
+}
+
 // dechunk removes a chunked transfer coding. Data that is not chunked after
 // all is returned as it is; a chunked body cut short keeps what was read.
 func dechunk(p []byte) []byte {

@@ -36,6 +36,15 @@ type Entry struct {
 	Length int64     // bytes the record takes in File (its whole gzip member)
 	Offset int64     // where the record starts in File
 	File   string    // WARC file name, within the archive directory
+
+	// ETag and LastModified are the validators of the record's own HTTP
+	// response head (its ETag and Last-Modified values as sent), for a
+	// conditional GET on the next visit; "" when the head has none. Lookup
+	// gives them as recorded; Latest and Nearest fill a revisit's missing
+	// ones from its original (a 304 need not repeat Last-Modified). An index
+	// written before validators were kept has none until Reindex.
+	ETag         string
+	LastModified string
 }
 
 // Revisit reports whether the entry is a revisit record, whose payload is
@@ -52,6 +61,9 @@ type cdxjFields struct {
 	Length   cdxjNum `json:"length"`
 	Offset   cdxjNum `json:"offset"`
 	Filename string  `json:"filename"`
+	// Fields of rankfile's own, which pywb ignores.
+	ETag         string `json:"etag,omitempty"`
+	LastModified string `json:"last_modified,omitempty"`
 }
 
 // cdxjNum is a number written as a JSON string, as pywb writes them; it
@@ -74,12 +86,14 @@ func (n *cdxjNum) UnmarshalJSON(b []byte) error {
 // line returns the entry's CDXJ line, without the newline.
 func (e Entry) line() string {
 	f := cdxjFields{
-		URL:      e.URL,
-		Mime:     e.Mime,
-		Digest:   strings.TrimPrefix(e.Digest, "sha1:"),
-		Length:   cdxjNum(strconv.FormatInt(e.Length, 10)),
-		Offset:   cdxjNum(strconv.FormatInt(e.Offset, 10)),
-		Filename: e.File,
+		URL:          e.URL,
+		Mime:         e.Mime,
+		Digest:       strings.TrimPrefix(e.Digest, "sha1:"),
+		Length:       cdxjNum(strconv.FormatInt(e.Length, 10)),
+		Offset:       cdxjNum(strconv.FormatInt(e.Offset, 10)),
+		Filename:     e.File,
+		ETag:         e.ETag,
+		LastModified: e.LastModified,
 	}
 	if e.Status != 0 {
 		f.Status = cdxjNum(strconv.Itoa(e.Status))
@@ -108,7 +122,7 @@ func parseEntry(line string) (Entry, error) {
 	if err := json.Unmarshal([]byte(js), &f); err != nil {
 		return Entry{}, fmt.Errorf("cdxj json: %w", err)
 	}
-	e := Entry{Key: key, URL: f.URL, Time: t, Mime: f.Mime, File: f.Filename}
+	e := Entry{Key: key, URL: f.URL, Time: t, Mime: f.Mime, File: f.Filename, ETag: f.ETag, LastModified: f.LastModified}
 	if f.Digest != "" {
 		e.Digest = f.Digest
 		if !strings.Contains(e.Digest, ":") {

@@ -115,6 +115,12 @@ func TestParseEntry(t *testing.T) {
 			want: Entry{Key: "com,example)/", URL: "http://example.com/", Time: time.Date(2017, 7, 30, 22, 38, 50, 0, time.UTC),
 				Mime: revisitMime, Length: 12, File: "x.warc.gz"},
 		},
+		{
+			name: "validators",
+			line: `com,example)/ 20170730223850 {"url":"http://example.com/","mime":"text/html","status":"200","length":"9","offset":"0","filename":"x.warc.gz","etag":"W/\"1\"","last_modified":"Wed, 01 Jun 2022 12:00:00 GMT"}`,
+			want: Entry{Key: "com,example)/", URL: "http://example.com/", Time: time.Date(2017, 7, 30, 22, 38, 50, 0, time.UTC),
+				Status: 200, Mime: "text/html", Length: 9, File: "x.warc.gz", ETag: `W/"1"`, LastModified: "Wed, 01 Jun 2022 12:00:00 GMT"},
+		},
 		{name: "no json", line: `com,example)/ 20170730223850`, wantErr: true},
 		{name: "bad timestamp", line: `com,example)/ 2017 {}`, wantErr: true},
 		{name: "bad length", line: `k 20170730223850 {"length":"x","offset":"0"}`, wantErr: true},

@@ -79,6 +79,7 @@ func entryOf(s scanned, file string) (e Entry, ok bool) {
 	if msg, err := parseHTTP(s.block); err == nil && len(s.block) > 0 {
 		e.Status = msg.Status
 		e.Mime = mediaType(msg.Header)
+		e.ETag, e.LastModified = validators(msg.Header)
 	}
 	if t == TypeRevisit {
 		e.Mime = revisitMime

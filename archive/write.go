@@ -155,6 +155,7 @@ func (a *Archive) Write(ex *Exchange) (WriteResult, error) {
 		Key: p.key, URL: ex.URL, Time: p.date.Truncate(time.Second), Status: p.resp.Status,
 		Mime: mediaType(p.resp.Header), Digest: p.payload, Length: respLen, Offset: off, File: wf.name,
 	}
+	e.ETag, e.LastModified = validators(p.resp.Header)
 	if ref != nil {
 		e.Mime, e.Digest = revisitMime, ref.digest
 	} else {
