@@ -3,6 +3,7 @@ package crawl
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -124,15 +125,22 @@ func (c *Crawler) failed(r *colly.Response, err error) {
 	}
 	reason := "network"
 	switch {
-	case r.StatusCode >= 400 && r.StatusCode < 500:
-		return // archived, and counted under its status: a broken link, not a failed fetch
+	case r.StatusCode >= 300 && r.StatusCode < 500:
+		return // archived, and counted under its status: a broken link or a redirect not followed, not a failed fetch
 	case r.StatusCode >= 500:
 		reason = "http_" + strconv.Itoa(r.StatusCode)
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.Canceled):
 		reason = "canceled"
+	case errors.Is(err, context.DeadlineExceeded), isTimeout(err):
+		reason = "timeout"
 	case errors.Is(err, ErrBodyTooLarge):
 		reason = "too_large"
 	}
 	c.report.update(site.Name, func(sr *SiteReport) { sr.Failed[reason]++ })
 	c.log.Warn("fetch failed", "url", r.Request.URL.String(), "status", r.StatusCode, "error", err)
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }

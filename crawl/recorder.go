@@ -2,6 +2,8 @@ package crawl
 
 import (
 	"bytes"
+	"compress/flate"
+	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -27,8 +29,8 @@ var ErrBodyTooLarge = errors.New("response body exceeds the maximum size")
 // request as sent and the response as received to the archive, and only then
 // gives the response to colly. Asking for gzip itself (with the base
 // transport's own decompression off) keeps the payload as it came over the
-// wire, so the WARC payload digest is of what the server sent; colly
-// decompresses for the link finder.
+// wire, so the WARC payload digest is of what the server sent; the
+// recorder then decodes it, bounded, for colly and the link finder.
 type recorder struct {
 	base    http.RoundTripper
 	archive Archiver
@@ -75,9 +77,34 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	if readErr != nil {
 		return nil, fmt.Errorf("read body of %s: %w", req.URL, readErr)
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	resp.ContentLength = int64(len(body))
+	decoded := decodeBody(resp.Header, body, t.maxBody)
+	resp.Body = io.NopCloser(bytes.NewReader(decoded))
+	resp.ContentLength = int64(len(decoded))
 	return resp, nil
+}
+
+// decodeBody removes a gzip or deflate Content-Encoding for colly and the
+// link finder, decoding at most max bytes: the archive keeps the body as
+// sent, and a gzip bomb costs no more memory than a page of max bytes.
+// What cannot be decoded is passed on as far as it decoded.
+func decodeBody(h http.Header, body []byte, max int64) []byte {
+	var zr io.Reader
+	switch strings.ToLower(strings.TrimSpace(h.Get("Content-Encoding"))) {
+	case "gzip", "x-gzip":
+		gz, err := gzip.NewReader(bytes.NewReader(body))
+		if err != nil {
+			return body
+		}
+		zr = gz
+	case "deflate":
+		zr = flate.NewReader(bytes.NewReader(body))
+	default:
+		return body
+	}
+	out, _ := io.ReadAll(io.LimitReader(zr, max))
+	h.Del("Content-Encoding")
+	h.Del("Content-Length")
+	return out
 }
 
 // readBody reads up to max bytes; a longer body is cut and marked "length",

@@ -3,8 +3,11 @@ package crawl
 import (
 	"net/url"
 	"path"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Reasons a discovered URL is not fetched, as counted in the Report.
@@ -92,7 +95,8 @@ func encodeSorted(q url.Values) string {
 }
 
 // isTrap reports whether u looks like a crawler trap: a WordPress reply,
-// share or log-in URL, a path that repeats a segment, or an overlong URL.
+// share or log-in URL, a calendar page far in the past or future, a path
+// that repeats a segment, or an overlong URL.
 func isTrap(u *url.URL) bool {
 	if len(u.String()) > maxURLLength {
 		return true
@@ -107,6 +111,9 @@ func isTrap(u *url.URL) bool {
 	if base == "wp-login.php" || base == "xmlrpc.php" || strings.HasPrefix(u.Path, "/wp-admin/") {
 		return true
 	}
+	if calendarYear(u) {
+		return true
+	}
 	seen := map[string]int{}
 	for _, seg := range strings.Split(u.Path, "/") {
 		if seg == "" {
@@ -114,6 +121,45 @@ func isTrap(u *url.URL) bool {
 		}
 		if seen[seg]++; seen[seg] >= 3 {
 			return true
+		}
+	}
+	return false
+}
+
+// yearPattern finds a year in a path segment or query value: 2031, 2031-05, 203105.
+var yearPattern = regexp.MustCompile(`(?:^|[^0-9])([12][0-9]{3})(?:[-/_.]?[01][0-9](?:[-/_.]?[0-3][0-9])?)?(?:[^0-9]|$)`)
+
+// calendarWords mark a URL as a calendar's: only there is a year a trap.
+var calendarWords = regexp.MustCompile(`(?i)calendar|event|month|date|day|year|ical|agenda`)
+
+// earliestYear is the first year a caucus site could have written about.
+const earliestYear = 1990
+
+// calendarYear reports whether u names a year that no writing of a caucus
+// site can be from: before 1990 or after next year. Event calendars link
+// month after month without end; the pages past that range are empty.
+func calendarYear(u *url.URL) bool {
+	if !calendarWords.MatchString(u.Path + "?" + u.RawQuery) {
+		return false
+	}
+	last := time.Now().Year() + 1
+	check := func(s string) bool {
+		for _, m := range yearPattern.FindAllStringSubmatch(s, -1) {
+			y, err := strconv.Atoi(m[1])
+			if err == nil && y < earliestYear || y > last {
+				return true
+			}
+		}
+		return false
+	}
+	if check(u.Path) {
+		return true
+	}
+	for _, vs := range u.Query() {
+		for _, v := range vs {
+			if check(v) {
+				return true
+			}
 		}
 	}
 	return false

@@ -43,6 +43,12 @@ func TestIsTrap(t *testing.T) {
 		{"http://a.test/wp-admin/edit.php", true},
 		{"http://a.test/a/b/a/b/a/b/", true},
 		{"http://a.test/page/2/", false},
+		{"http://a.test/events/2019-05/", false},
+		{"http://a.test/calendar/?month=2187-03", true},
+		{"http://a.test/events/month/1850-01/", true},
+		{"http://a.test/?date=20990101", true},
+		{"http://a.test/uploads/2017/10/photo.jpg", false},
+		{"http://a.test/?p=1234", false},
 		{"http://a.test/?q=" + strings.Repeat("a", 3000), true},
 	}
 	for _, tt := range tests {
