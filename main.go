@@ -110,5 +110,20 @@ func newPipeline(c *cli.Context, dir string) (*pipeline.Pipeline, error) {
 	if c.Bool("quiet") {
 		out = io.Discard
 	}
-	return &pipeline.Pipeline{Dir: dir, Logger: slog.New(h), Out: out}, nil
+	p := &pipeline.Pipeline{Dir: dir, Logger: slog.New(h), Out: out}
+	if !c.Bool("quiet") && c.String("log-format") == "text" && isTerminal(c.App.ErrWriter) {
+		p.Progress = c.App.ErrWriter
+	}
+	return p, nil
+}
+
+// isTerminal reports whether w is a terminal: a live progress bar goes
+// there, and plain log lines everywhere else (cron mail, log files).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

@@ -53,8 +53,11 @@ type Options struct {
 	// same crawl archived: they are not fetched again, but their links are
 	// followed.
 	Resume ResumeFunc
-	Logger *slog.Logger
-	now    func() time.Time
+	// Progress, when set, is called (from many goroutines, so it must be
+	// safe for concurrent use) whenever a URL is queued or finished.
+	Progress func(Progress)
+	Logger   *slog.Logger
+	now      func() time.Time
 }
 
 // Crawler crawls the sites of a sites file once.
@@ -67,9 +70,10 @@ type Crawler struct {
 	report *Report
 	col    *colly.Collector
 
-	done  map[string]*archived     // what an interrupted run archived; read-only during Run
-	seen  sync.Map                 // normalized URL -> struct{}
-	pages map[string]*atomic.Int64 // site name -> URLs queued
+	done                       map[string]*archived // what an interrupted run archived; read-only during Run
+	seen                       sync.Map             // normalized URL -> struct{}
+	queued, finished, failures atomic.Int64
+	pages                      map[string]*atomic.Int64 // site name -> URLs queued
 }
 
 // New returns a Crawler for opts.
@@ -182,8 +186,10 @@ func (c *Crawler) Run(ctx context.Context) (*Report, error) {
 	col.OnError(func(r *colly.Response, err error) {
 		if !c.retry(ctx, r, err) {
 			c.failed(r, err)
+			c.finish(r.StatusCode >= 500 || r.StatusCode == 0)
 		}
 	})
+	col.OnScraped(func(*colly.Response) { c.finish(false) })
 
 	for _, s := range c.opts.Sites.Sites {
 		for _, seed := range s.Seeds {
@@ -264,4 +270,34 @@ func (c *Crawler) follow(ctx context.Context, r *colly.Response) {
 		}
 		c.enqueue(ctx, site, u, depth+1, r.Request.URL.String())
 	}
+}
+
+// Progress is a crawl's progress so far.
+type Progress struct {
+	Queued   int64         // URLs queued for fetching
+	Finished int64         // URLs fetched or given up
+	Failed   int64         // URLs given up after their retries
+	Elapsed  time.Duration // since the crawl started
+}
+
+// finish counts one queued URL as done and reports progress; every 100
+// pages it also logs a line, for logs that no terminal shows.
+func (c *Crawler) finish(failed bool) {
+	if failed {
+		c.failures.Add(1)
+	}
+	n := c.finished.Add(1)
+	p := c.progress()
+	if c.opts.Progress != nil {
+		c.opts.Progress(p)
+	}
+	if n%100 == 0 {
+		rate := float64(p.Finished) / max(p.Elapsed.Seconds(), 0.001)
+		c.log.Info("progress", "finished", p.Finished, "queued", p.Queued, "failed", p.Failed, "pages_per_s", int(rate))
+	}
+}
+
+func (c *Crawler) progress() Progress {
+	return Progress{Queued: c.queued.Load(), Finished: c.finished.Load(), Failed: c.failures.Load(),
+		Elapsed: c.opts.now().Sub(c.report.Started)}
 }

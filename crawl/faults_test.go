@@ -149,7 +149,16 @@ func TestCrawler_Run_faults(t *testing.T) {
 		t.Fatal(err)
 	}
 	const maxBody = 4 << 20
-	c, err := New(Options{Sites: sites, Archive: arc, MaxBodySize: maxBody, Timeout: 500 * time.Millisecond,
+	var last Progress
+	var lastMu sync.Mutex
+	progress := func(p Progress) {
+		lastMu.Lock()
+		if p.Finished >= last.Finished && p.Queued >= last.Queued {
+			last = p
+		}
+		lastMu.Unlock()
+	}
+	c, err := New(Options{Sites: sites, Archive: arc, MaxBodySize: maxBody, Timeout: 500 * time.Millisecond, Progress: progress,
 		Retries: 2, RetryBase: time.Millisecond, MaxRetryWait: 5 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
@@ -167,6 +176,9 @@ func TestCrawler_Run_faults(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	if err := arc.Close(); err != nil {
 		t.Fatal(err)
+	}
+	if last.Finished != last.Queued || last.Failed != 2 || last.Queued < 20 {
+		t.Errorf("last progress %+v: want every queued URL finished and the 2 given-up ones failed", last)
 	}
 	s := report.Sites[0]
 	t.Logf("report: status %v failed %v dropped %v", s.Status, s.Failed, s.Dropped)

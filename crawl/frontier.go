@@ -57,7 +57,12 @@ func (c *Crawler) enqueue(ctx context.Context, from *Site, u *url.URL, depth int
 	cctx := colly.NewContext()
 	cctx.Put("depth", strconv.Itoa(depth))
 	cctx.Put("via", via)
+	c.queued.Add(1)
+	if c.opts.Progress != nil {
+		c.opts.Progress(c.progress())
+	}
 	if err := c.col.Request(http.MethodGet, raw, nil, cctx, nil); err != nil {
+		c.finish(true)
 		c.log.Warn("not queued", "url", raw, "error", err)
 		c.report.update(site.Name, func(sr *SiteReport) { sr.Failed["queue"]++ })
 	}

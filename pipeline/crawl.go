@@ -145,6 +145,11 @@ func (p *Pipeline) runCrawl(ctx context.Context, arc *archive.Archive, sites *cr
 		Sites: sites, Archive: arc, Contact: o.Contact, Transport: o.Transport,
 		CrawlID: st.CrawlID, Logger: p.logger(),
 	}
+	if p.Progress != nil {
+		bar := newProgressBar(p.Progress)
+		defer bar.finish()
+		copts.Progress = bar.update
+	}
 	if resumed {
 		p.logger().Warn("resuming an interrupted crawl", "crawl_id", st.CrawlID, "started", st.Started)
 		copts.Resume = resumeFrom(arc, st.CrawlID)

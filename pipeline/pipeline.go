@@ -26,6 +26,9 @@ type Pipeline struct {
 	Dir    string       // the data directory
 	Logger *slog.Logger // where progress goes; nil discards it
 	Out    io.Writer    // where results and summaries go; nil discards them
+	// Progress, when set, shows a live progress bar of crawls there (a
+	// terminal); nil shows none.
+	Progress io.Writer
 }
 
 // Layout of the data directory.
