@@ -3,37 +3,148 @@ package main
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"rankfile/index"
+	"rankfile/record"
 )
 
 func searchCommand() *cli.Command {
 	return &cli.Command{
-		Name:      "search",
-		Usage:     "search the records: ranked hits with a highlighted snippet",
-		ArgsUsage: "QUERY",
-		Flags: []cli.Flag{
-			&cli.BoolFlag{Name: "json", Usage: "one JSON object per hit"},
+		Name:  "search",
+		Usage: "search the records: ranked hits with a highlighted snippet, filters and facets",
+		Description: "QUERY uses bleve's query-string syntax: words, \"exact phrases\", +required and -excluded\n" +
+			"terms, field:value (site:\"Teacher Union Reform Network\", authors:\"Amrita Dani\"), prefix*\n" +
+			"wildcards, word~1 fuzziness and published:>=\"2020-01-01\" ranges. QUERY may be left out when a\n" +
+			"filter flag narrows the search: rankfile search --author \"Amrita Dani\".\n\n" +
+			"Near-identical hits (a teaser and its post, one post under two URLs) show as one, listing the\n" +
+			"others as \"also at\". --json writes one object per hit per line; with --facets a last line\n" +
+			"{\"total\": N, \"facets\": {...}} follows (jq 'select(.facets | not)' keeps the hits).",
+		ArgsUsage: "[QUERY]",
+		Flags: append(filterFlags(),
+			&cli.StringFlag{Name: "format", Value: "text", Usage: "output: text, json (one object per hit per line) or csv"},
+			&cli.BoolFlag{Name: "json", Usage: "shorthand for --format json"},
+			&cli.StringFlag{Name: "sort", Value: index.SortRelevance, Usage: "relevance, date (oldest published first) or -date (newest first)"},
+			&cli.BoolFlag{Name: "facets", Usage: "count all matches by site, kind, year and author"},
 			&cli.IntFlag{Name: "size", Aliases: []string{"n"}, Value: 10, Usage: "hits to show"},
 			&cli.IntFlag{Name: "from", Usage: "hits to skip (paging)"},
-		},
+		),
 		Action: func(c *cli.Context) error {
-			q := strings.TrimSpace(strings.Join(c.Args().Slice(), " "))
-			if q == "" {
-				return fmt.Errorf("%w: search needs a query, e.g. rankfile search \"union democracy\"", errUsage)
+			q, err := queryFromFlags(c)
+			if err != nil {
+				return err
 			}
+			if q.Text == "" && !hasFilter(q) {
+				return fmt.Errorf("%w: search needs a query or a filter, e.g. rankfile search \"union democracy\"", errUsage)
+			}
+			format := c.String("format")
+			if c.Bool("json") {
+				format = "json"
+			}
+			switch format {
+			case "text", "json":
+			case "csv":
+				if c.Bool("facets") {
+					return fmt.Errorf("%w: --facets is not available with --format csv (use text or json)", errUsage)
+				}
+			default:
+				return fmt.Errorf("%w: --format must be text, json or csv", errUsage)
+			}
+			q.Sort = c.String("sort")
+			switch q.Sort {
+			case index.SortRelevance, index.SortDate, index.SortDateDesc:
+			default:
+				return fmt.Errorf("%w: --sort must be relevance, date or -date", errUsage)
+			}
+			if c.Int("size") < 1 || c.Int("from") < 0 {
+				return fmt.Errorf("%w: --size must be positive and --from not negative", errUsage)
+			}
+			q.Size, q.From, q.Facets = c.Int("size"), c.Int("from"), c.Bool("facets")
 			p, err := newPipeline(c, c.String("data"))
 			if err != nil {
 				return err
 			}
-			format := "text"
-			if c.Bool("json") {
-				format = "json"
-			}
-			_, err = p.Search(c.Context, index.Query{Text: q, Size: c.Int("size"), From: c.Int("from")}, format)
+			_, err = p.Search(c.Context, q, format)
 			return err
 		},
 	}
+}
+
+// filterFlags are the flags that narrow a search or an export.
+func filterFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "site", Usage: "only records of this site, by its name in the sites file"},
+		&cli.StringFlag{Name: "org", Usage: "only mission statements of this organization"},
+		&cli.StringFlag{Name: "kind", Usage: "only records of this kind: organization, mission, post or page"},
+		&cli.StringFlag{Name: "author", Usage: "only records by this author, as written on the page"},
+		&cli.StringFlag{Name: "published-since", Usage: "only records published on or after this date (YYYY-MM-DD or RFC 3339)"},
+		&cli.StringFlag{Name: "published-until", Usage: "only records published on or before this date"},
+		&cli.StringFlag{Name: "captured-since", Usage: "only records captured on or after this date"},
+		&cli.StringFlag{Name: "captured-until", Usage: "only records captured on or before this date (a whole day for YYYY-MM-DD)"},
+		&cli.BoolFlag{Name: "all-versions", Usage: "every captured version of each record, not only the latest"},
+	}
+}
+
+// queryFromFlags reads the query text and the filter flags; a malformed
+// flag is a usage error.
+func queryFromFlags(c *cli.Context) (index.Query, error) {
+	q := index.Query{
+		Text:        strings.TrimSpace(strings.Join(c.Args().Slice(), " ")),
+		Site:        c.String("site"),
+		Org:         c.String("org"),
+		Kind:        c.String("kind"),
+		Author:      c.String("author"),
+		AllVersions: c.Bool("all-versions"),
+	}
+	switch record.Kind(q.Kind) {
+	case "", record.KindOrganization, record.KindMission, record.KindPost, record.KindPage:
+	default:
+		return q, fmt.Errorf("%w: --kind must be organization, mission, post or page", errUsage)
+	}
+	for _, d := range []struct {
+		flag  string
+		until bool
+		into  *time.Time
+	}{
+		{"published-since", false, &q.PublishedSince},
+		{"published-until", true, &q.PublishedUntil},
+		{"captured-since", false, &q.CapturedSince},
+		{"captured-until", true, &q.CapturedUntil},
+	} {
+		s := c.String(d.flag)
+		if s == "" {
+			continue
+		}
+		t, err := parseDate(s, d.until)
+		if err != nil {
+			return q, fmt.Errorf("%w: --%s: %w", errUsage, d.flag, err)
+		}
+		*d.into = t
+	}
+	return q, nil
+}
+
+func hasFilter(q index.Query) bool {
+	return q.Site != "" || q.Org != "" || q.Kind != "" || q.Author != "" ||
+		!q.PublishedSince.IsZero() || !q.PublishedUntil.IsZero() ||
+		!q.CapturedSince.IsZero() || !q.CapturedUntil.IsZero()
+}
+
+// parseDate reads YYYY-MM-DD (a UTC day) or RFC 3339. A day given as an
+// upper bound means its last instant, so that --captured-until 2024-03-01
+// keeps what was captured during that day.
+func parseDate(s string, until bool) (time.Time, error) {
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		if until {
+			t = t.Add(24*time.Hour - time.Nanosecond)
+		}
+		return t, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a date: want YYYY-MM-DD or RFC 3339 (2024-03-01T10:00:00Z)", s)
+	}
+	return t, nil
 }

@@ -15,12 +15,15 @@
 //
 // # Fields
 //
-// title and text are analysed in English (stemming, stop words) and stored
-// so that matches can be highlighted. site, site_kind, kind, authors,
-// organization, acronym, url, link, warc_file, digest, record_id and year
-// are keywords: exact, case-sensitive terms. published (from
-// Record.Published) and captured are datetime fields kept apart, so a search
-// can ask for writing published in 2019 and captured in 2024.
+// title and text are analysed in English (stemming, stop words); the text
+// is stored so that matches can be highlighted. site, site_kind, kind,
+// authors, organization, acronym, url, link, warc_file, digest, record_id,
+// tags, language, mentions and year are keywords: exact, case-sensitive
+// terms. published (from Record.Published) and captured are datetime
+// fields kept apart, so a search can ask for writing published in 2019 and
+// captured in 2024. The rest of the record is stored whole, so hits,
+// Versions and Records give back every field of the record indexed. An
+// index written with another layout fails to open with ErrOldIndex.
 //
 // # Opening, building, syncing
 //
@@ -44,10 +47,13 @@
 // # Results
 //
 // Search returns one page of hits and, when asked, facet counts (site,
-// kind, year of publication, author) over all matches. Hits on the page that are
-// near-identical (the same text under two URLs, or a teaser whose text is
-// contained in its post's) fold into one, listing the others' URLs as
-// Duplicates. Results print as text for a terminal, JSON Lines or CSV.
+// kind, year of publication, author) over all matches. Near-identical hits
+// (the same text under two URLs, or a teaser whose text is contained in its
+// post's) among the first 2×(From+Size)+10 fold into one, the post's own
+// page standing for them, listing the others' URLs as Duplicates. Results
+// print as text for a terminal, JSON Lines or CSV. Records walks every
+// match, unpaged and uncollapsed, for exports; Versions lists a record's
+// versions.
 //
 // # Snippets
 //

@@ -18,7 +18,12 @@ var (
 	ErrNoIndex  = errors.New("index: no index")  // OpenReadOnly found no index in the directory
 	ErrLocked   = errors.New("index: locked")    // another process has the index open for writing (or, for a writer, open at all)
 	ErrReadOnly = errors.New("index: read-only") // Add or Sync on an index opened with OpenReadOnly
+	ErrOldIndex = errors.New("index: written by another version of rankfile; rebuild it")
 )
+
+// versionKey is where an index keeps its mappingVersion (bleve's internal
+// key-value store).
+var versionKey = []byte("rankfile-mapping")
 
 // lockTimeout bounds how long Open waits for another process's lock on the
 // index before it gives up with ErrLocked.
@@ -84,6 +89,10 @@ func open(dir string, readOnly bool) (*Index, error) {
 			if err != nil {
 				return nil, openError(dir, err)
 			}
+			if v, err := bi.GetInternal(versionKey); err != nil || string(v) != mappingVersion {
+				bi.Close()
+				return nil, fmt.Errorf("open index %s: %w", dir, ErrOldIndex)
+			}
 			return &Index{dir: dir, bi: bi, readOnly: readOnly, opened: after}, nil
 		}
 		if bi != nil { // opened while Build swapped it: maybe half old, half new
@@ -114,6 +123,10 @@ func create(dir string) (*Index, error) {
 	}
 	bi, err := bleve.New(dir, newMapping())
 	if err != nil {
+		return nil, fmt.Errorf("create index %s: %w", dir, err)
+	}
+	if err := bi.SetInternal(versionKey, []byte(mappingVersion)); err != nil {
+		bi.Close()
 		return nil, fmt.Errorf("create index %s: %w", dir, err)
 	}
 	opened, err := os.Stat(dir)

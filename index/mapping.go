@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
@@ -32,14 +31,20 @@ const (
 	fieldOrganization = "organization"
 	fieldAuthors      = "authors"
 	fieldPublished    = "published"
-	fieldPublishedRaw = "published_raw"
 	fieldYear         = "year"
 	fieldText         = "text"
 	fieldCaptured     = "captured"
 	fieldWARCFile     = "warc_file"
-	fieldWARCOffset   = "warc_offset"
 	fieldDigest       = "digest"
+	fieldTags         = "tags"
+	fieldLanguage     = "language"
+	fieldMentions     = "mentions"
+	fieldRecord       = "rec"
 )
+
+// mappingVersion names the layout of documents: an index written with
+// another layout is rebuilt, not read (see ErrOldIndex).
+const mappingVersion = "2"
 
 // titleBoost is how much more a match in the title weighs than one in the
 // text.
@@ -49,17 +54,22 @@ const titleBoost = 3.0
 // dynamically and nothing goes into the _all field, since queries name
 // their fields (see rewriteDefaultField).
 func newMapping() *mapping.IndexMappingImpl {
-	text := func() *mapping.FieldMapping {
+	text := func(store bool) *mapping.FieldMapping {
 		f := mapping.NewTextFieldMapping()
 		f.Analyzer = en.AnalyzerName
 		f.IncludeInAll = false
 		f.DocValues = false // never sorted or faceted on
+		f.Store = store     // the text for highlighting; the title is in fieldRecord
 		return f
 	}
-	kw := func() *mapping.FieldMapping {
+	// keywords are searched, and some faceted or sorted on; their values
+	// are read back from the stored record (fieldRecord)
+	kw := func(docValues bool) *mapping.FieldMapping {
 		f := mapping.NewKeywordFieldMapping()
 		f.IncludeInAll = false
 		f.IncludeTermVectors = false
+		f.Store = false
+		f.DocValues = docValues
 		return f
 	}
 	storedOnly := func(f *mapping.FieldMapping) *mapping.FieldMapping {
@@ -72,23 +82,30 @@ func newMapping() *mapping.IndexMappingImpl {
 	date := func() *mapping.FieldMapping {
 		f := mapping.NewDateTimeFieldMapping()
 		f.IncludeInAll = false
+		f.Store = false
 		return f
 	}
 
 	doc := mapping.NewDocumentStaticMapping()
-	doc.AddFieldMappingsAt(fieldTitle, text())
-	doc.AddFieldMappingsAt(fieldText, text())
+	doc.AddFieldMappingsAt(fieldTitle, text(false))
+	doc.AddFieldMappingsAt(fieldText, text(true))
 	for _, name := range []string{
-		fieldRecordID, fieldHash, fieldTextHash, fieldKind, fieldURL, fieldLink,
-		fieldSite, fieldSiteKind, fieldAcronym, fieldOrganization, fieldAuthors,
-		fieldYear, fieldWARCFile, fieldDigest,
+		fieldRecordID, fieldURL, fieldLink, fieldSiteKind, fieldAcronym, fieldOrganization,
+		fieldWARCFile, fieldDigest, fieldTags, fieldLanguage, fieldMentions,
 	} {
-		doc.AddFieldMappingsAt(name, kw())
+		doc.AddFieldMappingsAt(name, kw(false))
+	}
+	for _, name := range []string{fieldSite, fieldKind, fieldAuthors, fieldYear} { // faceted
+		doc.AddFieldMappingsAt(name, kw(true))
+	}
+	for _, name := range []string{fieldHash, fieldTextHash} { // read back by Sync and collapse
+		f := kw(false)
+		f.Store = true
+		doc.AddFieldMappingsAt(name, f)
 	}
 	doc.AddFieldMappingsAt(fieldPublished, date())
 	doc.AddFieldMappingsAt(fieldCaptured, date())
-	doc.AddFieldMappingsAt(fieldPublishedRaw, storedOnly(mapping.NewKeywordFieldMapping()))
-	doc.AddFieldMappingsAt(fieldWARCOffset, storedOnly(mapping.NewNumericFieldMapping()))
+	doc.AddFieldMappingsAt(fieldRecord, storedOnly(mapping.NewKeywordFieldMapping()))
 	latest := mapping.NewBooleanFieldMapping()
 	latest.IncludeInAll = false
 	doc.AddFieldMappingsAt(fieldLatest, latest)
@@ -154,8 +171,17 @@ func normalizeText(s string) string {
 }
 
 // document turns a record version into the field map bleve indexes. Empty
-// values are left out so that facets count them as missing.
-func document(r record.Record, hash string, latest bool) map[string]any {
+// values are left out so that facets count them as missing. The record
+// itself, but for its text (stored in fieldText for highlighting), is
+// stored whole as JSON in fieldRecord: hits, Versions and re-marking read
+// it back from there, losing nothing.
+func document(r record.Record, hash string, latest bool) (map[string]any, error) {
+	rest := r
+	rest.Text = ""
+	blob, err := json.Marshal(rest)
+	if err != nil {
+		return nil, fmt.Errorf("encode record %s: %w", r.ID, err)
+	}
 	d := map[string]any{
 		fieldRecordID: r.ID,
 		fieldLatest:   latest,
@@ -164,6 +190,7 @@ func document(r record.Record, hash string, latest bool) map[string]any {
 		fieldKind:     string(r.Kind),
 		fieldURL:      r.URL,
 		fieldText:     r.Text,
+		fieldRecord:   string(blob),
 	}
 	put := func(name, v string) {
 		if v != "" {
@@ -176,11 +203,13 @@ func document(r record.Record, hash string, latest bool) map[string]any {
 	put(fieldTitle, r.Title)
 	put(fieldAcronym, r.Acronym)
 	put(fieldOrganization, r.Organization)
-	put(fieldPublishedRaw, r.Published)
 	put(fieldWARCFile, r.WARCFile)
 	put(fieldDigest, r.Digest)
-	if len(r.Authors) > 0 {
-		d[fieldAuthors] = r.Authors
+	put(fieldLanguage, r.Language)
+	for name, vs := range map[string][]string{fieldAuthors: r.Authors, fieldTags: r.Tags, fieldMentions: r.Mentions} {
+		if len(vs) > 0 {
+			d[name] = vs
+		}
 	}
 	if t := r.PublishedTime(); !t.IsZero() {
 		d[fieldPublished] = t
@@ -189,11 +218,11 @@ func document(r record.Record, hash string, latest bool) map[string]any {
 	if !r.Captured.IsZero() {
 		d[fieldCaptured] = r.Captured.UTC()
 	}
-	if r.WARCFile != "" {
-		d[fieldWARCOffset] = float64(r.WARCOffset)
-	}
-	return d
+	return d, nil
 }
+
+// storedFields are the fields a document is read back from.
+var storedFields = []string{fieldRecord, fieldText, fieldHash, fieldTextHash, fieldLatest}
 
 // stored is a document read back from its stored fields.
 type stored struct {
@@ -203,65 +232,24 @@ type stored struct {
 	latest   bool
 }
 
-// fromFields rebuilds a document from the stored fields a search returns.
-// bleve gives a multi-valued field with one value as a plain value, dates
-// as RFC 3339 strings and numbers as float64.
-func fromFields(f map[string]any) stored {
+// fromFields rebuilds a document from the stored fields a search returns
+// (storedFields). It fails with ErrOldIndex on a document without a stored
+// record: one written by an older rankfile.
+func fromFields(id string, f map[string]any) (stored, error) {
 	str := func(name string) string {
 		s, _ := f[name].(string)
 		return s
 	}
-	s := stored{
-		hash:     str(fieldHash),
-		textHash: str(fieldTextHash),
-		rec: record.Record{
-			ID:           str(fieldRecordID),
-			Kind:         record.Kind(str(fieldKind)),
-			URL:          str(fieldURL),
-			Link:         str(fieldLink),
-			Site:         str(fieldSite),
-			SiteKind:     str(fieldSiteKind),
-			Title:        str(fieldTitle),
-			Acronym:      str(fieldAcronym),
-			Organization: str(fieldOrganization),
-			Authors:      strs(f[fieldAuthors]),
-			Published:    str(fieldPublishedRaw),
-			Text:         str(fieldText),
-			Captured:     parseTime(str(fieldCaptured)),
-			WARCFile:     str(fieldWARCFile),
-			Digest:       str(fieldDigest),
-		},
+	var s stored
+	blob := str(fieldRecord)
+	if blob == "" {
+		return s, fmt.Errorf("document %s: %w", id, ErrOldIndex)
 	}
+	if err := json.Unmarshal([]byte(blob), &s.rec); err != nil {
+		return s, fmt.Errorf("document %s: decode record: %w", id, err)
+	}
+	s.rec.Text = str(fieldText)
+	s.hash, s.textHash = str(fieldHash), str(fieldTextHash)
 	s.latest, _ = f[fieldLatest].(bool)
-	if off, ok := f[fieldWARCOffset].(float64); ok {
-		s.rec.WARCOffset = int64(off)
-	}
-	return s
-}
-
-func strs(v any) []string {
-	switch v := v.(type) {
-	case string:
-		return []string{v}
-	case []any:
-		out := make([]string, 0, len(v))
-		for _, e := range v {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
-func parseTime(s string) time.Time {
-	if s == "" {
-		return time.Time{}
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}
-	}
-	return t.UTC()
+	return s, nil
 }

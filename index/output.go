@@ -123,9 +123,31 @@ type jsonHit struct {
 	Duplicates   []string `json:"duplicates,omitempty"`
 }
 
+// jsonFacets is the last line WriteJSON writes when the search counted
+// facets: {"total": N, "facets": {"site": {"terms": [{"term": "…",
+// "count": 3}, …], "other": 0, "missing": 0}, …}}. Hit lines never have a
+// "facets" key, so `jq 'select(.facets)'` picks this line and
+// `jq 'select(.facets | not)'` the hits.
+type jsonFacets struct {
+	Total  uint64               `json:"total"`
+	Facets map[string]jsonFacet `json:"facets"`
+}
+
+type jsonFacet struct {
+	Terms   []jsonTerm `json:"terms"`
+	Other   int        `json:"other"`
+	Missing int        `json:"missing"`
+}
+
+type jsonTerm struct {
+	Term  string `json:"term"`
+	Count int    `json:"count"`
+}
+
 // WriteJSON writes r's hits as JSON Lines: one object per hit per line,
 // with snake_case names, dates as YYYY-MM-DD (published) and RFC 3339
-// (captured), and the snippet as HTML with matches in <mark>.
+// (captured), and the snippet as HTML with matches in <mark>. When the
+// search counted facets, one more line follows the hits: see jsonFacets.
 func (r *Result) WriteJSON(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
@@ -146,6 +168,19 @@ func (r *Result) WriteJSON(w io.Writer) error {
 		}
 		if err := enc.Encode(j); err != nil {
 			return fmt.Errorf("encode hit %s: %w", h.ID, err)
+		}
+	}
+	if r.Facets != nil {
+		jf := jsonFacets{Total: r.Total, Facets: map[string]jsonFacet{}}
+		for name, f := range r.Facets {
+			terms := make([]jsonTerm, 0, len(f.Terms))
+			for _, t := range f.Terms {
+				terms = append(terms, jsonTerm{t.Term, t.Count})
+			}
+			jf.Facets[name] = jsonFacet{Terms: terms, Other: f.Other, Missing: f.Missing}
+		}
+		if err := enc.Encode(jf); err != nil {
+			return fmt.Errorf("encode facets: %w", err)
 		}
 	}
 	if err := bw.Flush(); err != nil {

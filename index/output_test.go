@@ -139,3 +139,44 @@ func TestResult_WriteCSV(t *testing.T) {
 		}
 	}
 }
+
+func TestResult_WriteJSON_facets(t *testing.T) {
+	x := mustOpen(t, mustCorpus(t))
+	res := mustSearch(t, x, Query{Text: "schools", Size: 2, Facets: true})
+	var buf bytes.Buffer
+	if err := res.WriteJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if got, want := len(lines), len(res.Hits)+1; got != want {
+		t.Fatalf("got %d lines, want %d hits and a facets line", got, want)
+	}
+	for _, l := range lines[:len(lines)-1] {
+		if strings.Contains(l, `"facets"`) {
+			t.Errorf("hit line has facets: %s", l)
+		}
+	}
+	var last struct {
+		Total  uint64 `json:"total"`
+		Facets map[string]struct {
+			Terms []struct {
+				Term  string `json:"term"`
+				Count int    `json:"count"`
+			} `json:"terms"`
+			Missing int `json:"missing"`
+		} `json:"facets"`
+	}
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil {
+		t.Fatal(err)
+	}
+	if last.Total != res.Total || len(last.Facets) != 4 {
+		t.Errorf("facets line: total %d, %d facets; want %d and 4", last.Total, len(last.Facets), res.Total)
+	}
+	site := last.Facets["site"].Terms
+	if len(site) == 0 || site[0].Term != "Turn Web" || site[0].Count != 3 {
+		t.Errorf("site facet %+v, want Turn Web (3) first", site)
+	}
+	if got := last.Facets["year"].Missing; got != 3 {
+		t.Errorf("year facet missing %d, want 3", got)
+	}
+}

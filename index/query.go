@@ -11,7 +11,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 	vregexp "github.com/blevesearch/vellum/regexp"
 )
@@ -77,10 +76,11 @@ var facetFields = []struct {
 // maxFuzziness is the largest edit distance bleve's fuzzy terms allow.
 const maxFuzziness = 2
 
-// request turns q into a bleve search request.
-func (q Query) request() (*bleve.SearchRequest, error) {
+// request turns q into a bleve search request (without highlighting),
+// and returns the query of its text alone, which highlighting uses.
+func (q Query) request() (*bleve.SearchRequest, query.Query, error) {
 	if q.Size < 0 || q.From < 0 {
-		return nil, fmt.Errorf("%w: negative size or from", ErrBadQuery)
+		return nil, nil, fmt.Errorf("%w: negative size or from", ErrBadQuery)
 	}
 	size := q.Size
 	if size == 0 {
@@ -88,7 +88,7 @@ func (q Query) request() (*bleve.SearchRequest, error) {
 	}
 	main, err := q.textQuery()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	bq := query.NewBooleanQuery([]query.Query{main}, nil, nil)
 	if f := q.filters(); len(f) > 0 {
@@ -96,9 +96,7 @@ func (q Query) request() (*bleve.SearchRequest, error) {
 	}
 
 	req := bleve.NewSearchRequestOptions(bq, size, q.From, false)
-	req.Fields = []string{"*"}
-	req.Highlight = bleve.NewHighlightWithStyle(html.Name)
-	req.Highlight.AddField(fieldText)
+	req.Fields = storedFields
 	if q.Facets {
 		for _, f := range facetFields {
 			req.AddFacet(f.name, bleve.NewFacetRequest(f.field, f.size))
@@ -106,10 +104,13 @@ func (q Query) request() (*bleve.SearchRequest, error) {
 	}
 	order, err := q.sortOrder()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	req.SortByCustom(order)
-	return req, nil
+	if !order[0].RequiresScoring() {
+		req.Score = bleve.ScoreNone // sorted by date: relevance is not computed
+	}
+	return req, main, nil
 }
 
 // textQuery parses q.Text and points its field-less terms at title and

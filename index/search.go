@@ -3,13 +3,16 @@ package index
 import (
 	"context"
 	"fmt"
-	"html"
+	stdhtml "html"
 	"regexp"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
+	"github.com/blevesearch/bleve/v2/search/query"
 
 	"rankfile/record"
 )
@@ -19,7 +22,7 @@ type Result struct {
 	Total  uint64           // documents matching, before duplicates collapse
 	From   int              // hits skipped: Hits[0] is hit number From+1
 	Hits   []Hit            // this page, best first (or in date order)
-	Folded int              // hits of this page folded into others as duplicates
+	Folded int              // hits folded into this page's hits as duplicates
 	Took   time.Duration    // time bleve spent searching
 	Facets map[string]Facet // with Query.Facets, counts over all matches by FacetSite, FacetKind, FacetYear, FacetAuthor
 }
@@ -29,7 +32,7 @@ type Result struct {
 type Hit struct {
 	ID           string      // document ID: record ID "@" version
 	RecordID     string      // the record's ID
-	Score        float64     // relevance; 0 when sorted by date
+	Score        float64     // relevance, the best of the hits folded into it; 0 when sorted by date
 	Kind         record.Kind // organization, mission, post or page
 	Title        string
 	Site         string
@@ -47,8 +50,10 @@ type Hit struct {
 	Latest       bool     // whether this is the newest version of its record
 	Duplicates   []string // URLs of near-identical hits folded into this one
 
+	rec      record.Record
 	textHash string
-	norm     string // normalised text, for collapsing
+	folded   int      // hits folded into this one
+	shingles shingles // of the text, for collapsing; computed on demand
 }
 
 // Facet counts the matching documents by the values of one field.
@@ -65,53 +70,122 @@ type FacetTerm struct {
 	Count int
 }
 
-// Search runs q. Unless q.KeepDuplicates, hits on the page that are
-// near-identical collapse into the first of them: the same text under two
-// URLs, or a teaser whose text is contained in a post's (the post is kept,
-// at the better rank). The folded hits' URLs go to Duplicates; Total still
-// counts them. It returns an error wrapping ErrBadQuery when q.Text does
+// Search runs q. Unless q.KeepDuplicates, near-identical hits collapse
+// into one (see collapse): the same text under two URLs, or a teaser whose
+// text is contained in a post's, which is kept at the better rank of the
+// two. The folded hits' URLs go to Duplicates; Total still counts them. To
+// fill a page after collapsing, Search looks at the first 2×(From+Size)+10
+// matches, and more while the page is short. Only the hits returned are
+// highlighted. It returns an error wrapping ErrBadQuery when q.Text does
 // not parse or q.Sort is unknown.
 func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
-	req, err := q.request()
+	req, main, err := q.request()
 	if err != nil {
 		return nil, err
 	}
-	res, err := x.bi.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("search %q: %w", q.Text, err)
-	}
-	out := &Result{Total: res.Total, From: q.From, Took: res.Took, Facets: facets(res.Facets)}
-	for _, dm := range res.Hits {
-		out.Hits = append(out.Hits, hit(dm))
-	}
+	want := q.From + req.Size
+	fetch := req.Size
 	if !q.KeepDuplicates {
-		n := len(out.Hits)
-		out.Hits = collapse(out.Hits)
-		out.Folded = n - len(out.Hits)
+		req.From, fetch = 0, 2*want+10
+	}
+	out := &Result{From: q.From}
+	var hits []Hit
+	for {
+		req.Size = fetch
+		res, err := x.bi.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("search %q: %w", q.Text, err)
+		}
+		out.Total, out.Took = res.Total, out.Took+res.Took
+		if req.Facets != nil {
+			out.Facets, req.Facets = facets(res.Facets), nil // counted once
+		}
+		hits = hits[:0]
+		for _, dm := range res.Hits {
+			h, err := hit(dm)
+			if err != nil {
+				return nil, err
+			}
+			hits = append(hits, h)
+		}
+		if q.KeepDuplicates {
+			break
+		}
+		hits = collapse(hits)
+		if len(hits) >= want || len(res.Hits) < fetch {
+			hits = hits[min(q.From, len(hits)):min(want, len(hits))]
+			break
+		}
+		fetch *= 2
+	}
+	for _, h := range hits {
+		out.Folded += h.folded
+	}
+	out.Hits = hits
+	if err := x.highlight(ctx, main, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
-func hit(dm *search.DocumentMatch) Hit {
-	s := fromFields(dm.Fields)
+// highlight gives each hit of r a snippet: the fragment of its text
+// around the matches of main, from a second search over these hits only
+// (asking bleve for highlights in the first would read the positions of
+// every match), or the opening of its text.
+func (x *Index) highlight(ctx context.Context, main query.Query, r *Result) error {
+	if len(r.Hits) == 0 {
+		return nil
+	}
+	frags := map[string][]string{}
+	if _, all := main.(*query.MatchAllQuery); !all {
+		ids := make([]string, len(r.Hits))
+		for i, h := range r.Hits {
+			ids[i] = h.ID
+		}
+		hq := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), main})
+		req := bleve.NewSearchRequestOptions(hq, len(ids), 0, false)
+		req.Highlight = bleve.NewHighlightWithStyle(html.Name)
+		req.Highlight.AddField(fieldText)
+		res, err := x.bi.SearchInContext(ctx, req)
+		if err != nil {
+			return fmt.Errorf("highlight: %w", err)
+		}
+		r.Took += res.Took
+		for _, dm := range res.Hits {
+			frags[dm.ID] = dm.Fragments[fieldText]
+		}
+	}
+	for i := range r.Hits {
+		h := &r.Hits[i]
+		// bleve gives a fragment even without a match in the text, cut
+		// mid-word; the opening of the text reads better then
+		if fr := strings.Join(frags[h.ID], " … "); strings.Contains(fr, "<mark>") {
+			h.Snippet = adjacentMarks.ReplaceAllString(fr, "$1")
+		} else {
+			h.Snippet = stdhtml.EscapeString(lead(h.rec.Text, 200))
+		}
+	}
+	return nil
+}
+
+func hit(dm *search.DocumentMatch) (Hit, error) {
+	s, err := fromFields(dm.ID, dm.Fields)
+	if err != nil {
+		return Hit{}, err
+	}
 	r := s.rec
-	h := Hit{
+	return Hit{
 		ID: dm.ID, RecordID: r.ID, Score: dm.Score, Kind: r.Kind,
 		Title: r.Title, Site: r.Site, SiteKind: r.SiteKind, URL: r.URL, Link: r.Link,
 		Organization: r.Organization, Authors: r.Authors,
 		Published: r.PublishedTime(), Captured: r.Captured,
 		WARCFile: r.WARCFile, WARCOffset: r.WARCOffset, Digest: r.Digest,
-		Latest: s.latest, textHash: s.textHash, norm: normalizeText(trimEllipsis(r.Text)),
-	}
-	// bleve gives a fragment even without a match in the text, cut
-	// mid-word; the opening of the text reads better then
-	if fr := strings.Join(dm.Fragments[fieldText], " … "); strings.Contains(fr, "<mark>") {
-		h.Snippet = adjacentMarks.ReplaceAllString(fr, "$1")
-	} else {
-		h.Snippet = html.EscapeString(lead(r.Text, 200))
-	}
-	return h
+		Latest: s.latest, rec: r, textHash: s.textHash,
+	}, nil
 }
+
+// Record returns the record version the hit is, text included.
+func (h Hit) Record() record.Record { return h.rec }
 
 // adjacentMarks finds marks separated only by spaces, which a phrase's
 // words get: they read better as one mark.
@@ -134,7 +208,7 @@ func lead(s string, n int) string {
 // between « and », for terminals and spreadsheets.
 func (h Hit) PlainSnippet() string {
 	s := strings.NewReplacer("<mark>", "«", "</mark>", "»").Replace(h.Snippet)
-	return strings.Join(strings.Fields(html.UnescapeString(s)), " ")
+	return strings.Join(strings.Fields(stdhtml.UnescapeString(s)), " ")
 }
 
 func facets(fr search.FacetResults) map[string]Facet {

@@ -114,7 +114,11 @@ func (x *Index) apply(ctx context.Context, put []record.Record, del []string) er
 	}
 	for _, id := range order {
 		r := puts[id]
-		if err := w.index(id, document(r, contentHash(r), newest[r.ID].docID == id)); err != nil {
+		doc, err := document(r, contentHash(r), newest[r.ID].docID == id)
+		if err != nil {
+			return err
+		}
+		if err := w.index(id, doc); err != nil {
 			return err
 		}
 	}
@@ -130,9 +134,16 @@ func (x *Index) reindexFlipped(ctx context.Context, w *writer, ids []string, new
 	sort.Strings(ids)
 	for start := 0; start < len(ids); start += batchSize {
 		chunk := ids[start:min(start+batchSize, len(ids))]
-		err := x.scan(ctx, query.NewDocIDQuery(chunk), []string{"*"}, func(id string, f map[string]any) error {
-			s := fromFields(f)
-			return w.index(id, document(s.rec, s.hash, newest[s.rec.ID].docID == id))
+		err := x.scan(ctx, query.NewDocIDQuery(chunk), storedFields, func(id string, f map[string]any) error {
+			s, err := fromFields(id, f)
+			if err != nil {
+				return err
+			}
+			doc, err := document(s.rec, s.hash, newest[s.rec.ID].docID == id)
+			if err != nil {
+				return err
+			}
+			return w.index(id, doc)
 		})
 		if err != nil {
 			return fmt.Errorf("re-mark versions: %w", err)
@@ -160,9 +171,12 @@ func (x *Index) versions(ctx context.Context, recIDs map[string]bool) (map[strin
 		for _, id := range ids[start:min(start+chunkSize, len(ids))] {
 			terms = append(terms, termQuery(fieldRecordID, id))
 		}
-		fields := []string{fieldRecordID, fieldCaptured, fieldLatest}
+		fields := []string{fieldRecord, fieldLatest}
 		err := x.scan(ctx, query.NewDisjunctionQuery(terms), fields, func(id string, f map[string]any) error {
-			s := fromFields(f)
+			s, err := fromFields(id, f)
+			if err != nil {
+				return err
+			}
 			out[s.rec.ID] = append(out[s.rec.ID], versionInfo{docID: id, captured: s.rec.Captured, latest: s.latest})
 			return nil
 		})

@@ -31,7 +31,9 @@ func (p *Pipeline) Index(ctx context.Context) error {
 }
 
 // Search runs q over the index and writes the hits in format: "text" (a
-// readable layout) or "json" (one JSON object per hit per line).
+// readable layout), "json" (one JSON object per hit per line, then the
+// facets, if counted, on one more line) or "csv" (a header row, then a row
+// per hit).
 func (p *Pipeline) Search(ctx context.Context, q index.Query, format string) (*index.Result, error) {
 	ix, err := index.OpenReadOnly(p.path(indexDir))
 	if errors.Is(err, index.ErrNoIndex) {
@@ -48,6 +50,8 @@ func (p *Pipeline) Search(ctx context.Context, q index.Query, format string) (*i
 	switch format {
 	case "json":
 		err = res.WriteJSON(p.out())
+	case "csv":
+		err = res.WriteCSV(p.out())
 	default:
 		err = res.WriteText(p.out())
 	}
