@@ -53,6 +53,10 @@ type Options struct {
 	// same crawl archived: they are not fetched again, but their links are
 	// followed.
 	Resume ResumeFunc
+	// History, when set, makes every request conditional on the last
+	// capture of its URL (If-None-Match, If-Modified-Since); a 304 is
+	// archived as a revisit and the page's links are read from that capture.
+	History History
 	// Progress, when set, is called (from many goroutines, so it must be
 	// safe for concurrent use) whenever a URL is queued or finished.
 	Progress func(Progress)
@@ -166,7 +170,7 @@ func (c *Crawler) Report() *Report { return c.report }
 func (c *Crawler) Run(ctx context.Context) (*Report, error) {
 	started := c.opts.now()
 	c.report = newReport(c.opts.CrawlID, started, c.opts.Sites.Sites)
-	rec := &recorder{base: c.opts.Transport, archive: c.opts.Archive, maxBody: c.opts.MaxBodySize, now: c.opts.now, written: c.written}
+	rec := &recorder{base: c.opts.Transport, archive: c.opts.Archive, maxBody: c.opts.MaxBodySize, now: c.opts.now, written: c.written, history: c.opts.History}
 	c.client = &http.Client{Transport: rec, Timeout: c.opts.Timeout}
 	c.robots = &robots{client: c.client, agent: "rankfile", ua: c.ua, hosts: map[string]*robotsEntry{}, archived: c.archivedRobots}
 	if err := c.loadResume(ctx); err != nil {

@@ -36,6 +36,7 @@ type recorder struct {
 	archive Archiver
 	maxBody int64
 	now     func() time.Time
+	history History // earlier captures, for conditional requests; nil sends none
 	// written is called after each exchange is archived.
 	written func(req *http.Request, resp *http.Response, ex *archive.Exchange, res archive.WriteResult, err error)
 }
@@ -51,6 +52,12 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}}
 	req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
+	prev, conditional := previous{}, false
+	if t.history != nil && req.Method == http.MethodGet && req.Header.Get("If-None-Match") == "" && req.Header.Get("If-Modified-Since") == "" {
+		if prev, conditional = lastCapture(t.history, req.URL.String()); conditional {
+			addConditions(req, prev)
+		}
+	}
 	date := t.now().UTC()
 	resp, err := t.base.RoundTrip(req)
 	if err != nil {
@@ -76,6 +83,11 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if readErr != nil {
 		return nil, fmt.Errorf("read body of %s: %w", req.URL, readErr)
+	}
+	if conditional && resp.StatusCode == http.StatusNotModified {
+		if unchanged, ok := fromArchive(t.history, resp, prev); ok {
+			return unchanged, nil
+		}
 	}
 	decoded := decodeBody(resp.Header, body, t.maxBody)
 	resp.Body = io.NopCloser(bytes.NewReader(decoded))

@@ -12,6 +12,7 @@ import (
 
 	"rankfile/archive"
 	"rankfile/crawl"
+	"rankfile/record"
 )
 
 // CrawlOptions configure one crawl.
@@ -69,6 +70,9 @@ func (p *Pipeline) Crawl(ctx context.Context, o CrawlOptions) (*crawl.Report, er
 		return nil, fmt.Errorf("open archive: %w", err)
 	}
 	report, runErr := p.runCrawl(ctx, arc, sites, data, st, resumed, o)
+	if runErr == nil && !o.NoIndex {
+		runErr = p.indexCrawl(ctx, arc, st)
+	}
 	if err := arc.Close(); err != nil && runErr == nil {
 		runErr = fmt.Errorf("close archive: %w", err)
 	}
@@ -80,14 +84,6 @@ func (p *Pipeline) Crawl(ctx context.Context, o CrawlOptions) (*crawl.Report, er
 	}
 	if runErr != nil {
 		return report, runErr
-	}
-	if !o.NoIndex {
-		if _, err := p.Extract(ctx); err != nil {
-			return report, err
-		}
-		if err := p.Index(ctx); err != nil {
-			return report, err
-		}
 	}
 	if failed := report.Totals().Failed; len(failed) > 0 {
 		return report, fmt.Errorf("crawl %s: %w: %v", report.CrawlID, ErrPartial, failed)
@@ -142,7 +138,7 @@ func (p *Pipeline) runCrawl(ctx context.Context, arc *archive.Archive, sites *cr
 		return nil, err
 	}
 	copts := crawl.Options{
-		Sites: sites, Archive: arc, Contact: o.Contact, Transport: o.Transport,
+		Sites: sites, Archive: arc, History: arc, Contact: o.Contact, Transport: o.Transport,
 		CrawlID: st.CrawlID, Logger: p.logger(),
 	}
 	if p.Progress != nil {
@@ -164,4 +160,34 @@ func (p *Pipeline) runCrawl(ctx context.Context, arc *archive.Archive, sites *cr
 	}
 	st.Finished = true
 	return report, p.saveState(st)
+}
+
+// indexCrawl extracts what the crawl (and an earlier one whose extraction
+// was cut short) archived anew, adds the records to the records file and
+// the index, and marks the crawl extracted.
+func (p *Pipeline) indexCrawl(ctx context.Context, arc *archive.Archive, st crawlState) error {
+	ids := []string{st.CrawlID}
+	if st.Previous != "" {
+		ids = append(ids, st.Previous)
+	}
+	recs, err := p.extractNew(ctx, arc, ids...)
+	if err != nil {
+		return err
+	}
+	if err := p.indexNew(ctx, recs); err != nil {
+		return err
+	}
+	st.Extracted, st.Previous = true, ""
+	return p.saveState(st)
+}
+
+// indexNew puts a crawl's new records into the search index. Until the
+// index can take new versions in place it is rebuilt from the records file.
+func (p *Pipeline) indexNew(ctx context.Context, recs []record.Record) error {
+	if len(recs) == 0 {
+		if _, err := os.Stat(p.path(indexDir)); err == nil {
+			return nil // nothing changed: nothing to index
+		}
+	}
+	return p.Index(ctx)
 }

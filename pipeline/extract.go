@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"strings"
 
 	"rankfile/archive"
 	"rankfile/extract"
@@ -17,25 +18,68 @@ import (
 // Extract re-extracts every capture in the archive with the current
 // extractor and replaces the records file; it returns how many records it
 // wrote. A capture the extractor cannot read is logged and skipped: it stays
-// in the archive for a better extractor.
+// in the archive for a better extractor. A revisit adds no record: its
+// content is the capture it revisits.
 func (p *Pipeline) Extract(ctx context.Context) (int, error) {
 	if _, err := os.Stat(p.path(archiveDir)); errors.Is(err, os.ErrNotExist) {
 		return 0, ErrNoArchive
-	}
-	sites, err := p.sites()
-	if err != nil {
-		return 0, err
 	}
 	arc, err := archive.Open(p.path(archiveDir), archive.Options{Logger: p.logger()})
 	if err != nil {
 		return 0, fmt.Errorf("open archive: %w", err)
 	}
 	defer arc.Close()
+	recs, err := p.extractCaptures(ctx, arc, func(record.Capture) bool { return true })
+	if err != nil {
+		return 0, err
+	}
+	if err := record.WriteFile(p.path(recordsFile), recs); err != nil {
+		return 0, err
+	}
+	return len(recs), nil
+}
+
+// extractNew extracts the captures of the given crawls and adds their
+// records to the records file, returning the new records: an unchanged
+// page (a revisit) is neither extracted nor indexed again.
+func (p *Pipeline) extractNew(ctx context.Context, arc *archive.Archive, crawlIDs ...string) ([]record.Record, error) {
+	old, err := record.ReadFile(p.path(recordsFile))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	have := map[string]bool{}
+	for _, r := range old {
+		have[fmt.Sprintf("%s@%d", r.WARCFile, r.WARCOffset)] = true
+	}
+	recs, err := p.extractCaptures(ctx, arc, func(c record.Capture) bool {
+		for _, id := range crawlIDs {
+			if strings.HasPrefix(c.File, "rankfile-"+id+"-") {
+				return !have[fmt.Sprintf("%s@%d", c.File, c.Offset)]
+			}
+		}
+		return false
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := record.WriteFile(p.path(recordsFile), append(old, recs...)); err != nil {
+		return nil, err
+	}
+	return recs, nil
+}
+
+// extractCaptures extracts the HTML 200 captures that keep accepts, giving
+// each record its site from the sites file of the last crawl.
+func (p *Pipeline) extractCaptures(ctx context.Context, arc *archive.Archive, keep func(record.Capture) bool) ([]record.Record, error) {
+	sites, err := p.sites()
+	if err != nil {
+		return nil, err
+	}
 	ex := extract.New(extract.Options{Logger: p.logger()})
 	var recs []record.Record
 	captures := 0
 	err = arc.Captures(ctx, func(c record.Capture) error {
-		if c.Status != 200 {
+		if c.Status != 200 || c.Revisit || !keep(c) {
 			return nil
 		}
 		rs, err := ex.Extract(c)
@@ -58,13 +102,10 @@ func (p *Pipeline) Extract(ctx context.Context) (int, error) {
 		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("read archive: %w", err)
-	}
-	if err := record.WriteFile(p.path(recordsFile), recs); err != nil {
-		return 0, err
+		return recs, fmt.Errorf("read archive: %w", err)
 	}
 	p.logger().Info("extracted", "captures", captures, "records", len(recs))
-	return len(recs), nil
+	return recs, nil
 }
 
 // maxPageSize bounds what ExtractPage reads from its input.

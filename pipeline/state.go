@@ -26,6 +26,12 @@ type crawlState struct {
 	Started  time.Time `json:"started"`
 	Sites    string    `json:"sites_sha1"` // the sites file the crawl follows
 	Finished bool      `json:"finished"`
+	// Extracted is set once the crawl's captures are extracted and indexed;
+	// a crawl finished but not extracted (killed in between) is extracted by
+	// the next run.
+	Extracted bool `json:"extracted"`
+	// Previous names a finished crawl whose extraction the kill cut short.
+	Previous string `json:"previous_unextracted,omitempty"`
 }
 
 // chooseCrawl returns the crawl to run: the unfinished one the state file
@@ -40,6 +46,9 @@ func (p *Pipeline) chooseCrawl(sites []byte, now time.Time) (crawlState, bool, e
 	case err == nil:
 		if json.Unmarshal(data, &st) == nil && !st.Finished && st.Sites == digest && st.CrawlID != "" {
 			return st, true, nil
+		}
+		if st.Finished && !st.Extracted && st.CrawlID != "" {
+			return crawlState{CrawlID: crawl.NewCrawlID(), Started: now.UTC(), Sites: digest, Previous: st.CrawlID}, false, nil
 		}
 	case !errors.Is(err, os.ErrNotExist):
 		return st, false, fmt.Errorf("read crawl state: %w", err)
