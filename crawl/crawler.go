@@ -265,14 +265,23 @@ func (c *Crawler) follow(ctx context.Context, r *colly.Response) {
 	}
 	depth, _ := strconv.Atoi(r.Ctx.Get("depth"))
 	base := *r.Request.URL
-	links := pageLinks(r.Headers.Get("Content-Type"), r.Body, &base)
+	links, embeds := pageLinks(r.Headers.Get("Content-Type"), r.Body, &base)
+	via := r.Request.URL.String()
 	for _, l := range links {
-		u, err := Normalize(&base, l)
-		if err != nil {
+		if u, err := Normalize(&base, l); err == nil {
+			c.enqueue(ctx, site, u, depth+1, via)
+		} else {
 			c.report.update(site.Name, func(sr *SiteReport) { sr.Dropped[DropMalformed]++ })
-			continue
 		}
-		c.enqueue(ctx, site, u, depth+1, r.Request.URL.String())
+	}
+	if site.Requisites {
+		// a page's requisites are fetched at its own depth: a link limit
+		// must not leave a page without its pictures
+		for _, l := range embeds {
+			if u, err := Normalize(&base, l); err == nil {
+				c.enqueue(ctx, site, u, depth, via)
+			}
+		}
 	}
 }
 

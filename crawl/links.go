@@ -12,15 +12,17 @@ import (
 
 // htmlLinks returns the link targets of an HTML page, in document order:
 // anchors, frames, and <link> elements that name another document of the
-// site (canonical, next/prev pages, alternate feeds). It reads the raw bytes
-// with a tokenizer rather than building a DOM, since only attributes matter.
-func htmlLinks(body []byte) (links []string, base string) {
+// site (canonical, next/prev pages, alternate feeds); and apart from them
+// the page's requisites (images, scripts, stylesheets, icons, media) that a
+// replay of the page needs. It reads the raw bytes with a tokenizer rather
+// than building a DOM, since only attributes matter.
+func htmlLinks(body []byte) (links, embeds []string, base string) {
 	z := html.NewTokenizer(bytes.NewReader(body))
 	for {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
-			return links, base
+			return links, embeds, base
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
 			if !hasAttr {
@@ -33,7 +35,7 @@ func htmlLinks(body []byte) (links []string, base string) {
 				want = "href"
 			case atom.Link:
 				want = "href"
-			case atom.Frame, atom.Iframe:
+			case atom.Frame, atom.Iframe, atom.Img, atom.Script, atom.Source, atom.Video, atom.Audio, atom.Embed:
 				want = "src"
 			default:
 				continue
@@ -59,12 +61,27 @@ func htmlLinks(body []byte) (links []string, base string) {
 				if base == "" {
 					base = val
 				}
+			case a == atom.Img || a == atom.Script || a == atom.Source || a == atom.Video || a == atom.Audio || a == atom.Embed:
+				embeds = append(embeds, val)
+			case a == atom.Link && requisiteRel(rel):
+				embeds = append(embeds, val)
 			case a == atom.Link && !followLinkRel(rel, typ):
 			default:
 				links = append(links, val)
 			}
 		}
 	}
+}
+
+// requisiteRel reports whether a <link rel=...> names something the page
+// needs to be shown: a stylesheet or an icon.
+func requisiteRel(rel string) bool {
+	for _, r := range strings.Fields(rel) {
+		if r == "stylesheet" || r == "icon" || r == "apple-touch-icon" {
+			return true
+		}
+	}
+	return false
 }
 
 // followLinkRel reports whether a <link rel=...> points to a document worth

@@ -20,6 +20,7 @@ type ResumeFunc func(ctx context.Context, fn func(record.Capture) error) error
 type archived struct {
 	status int
 	links  []string // absolute, normalized
+	embeds []string // requisites, absolute, normalized
 	body   []byte   // kept for robots.txt only
 }
 
@@ -42,39 +43,34 @@ func (c *Crawler) loadResume(ctx context.Context) error {
 		if strings.HasSuffix(u.Path, "/robots.txt") {
 			a.body = cp.Body
 		}
-		var links []string
+		var links, embeds []string
 		if loc := cp.Header.Get("Location"); cp.Status >= 300 && cp.Status < 400 && loc != "" {
 			links = []string{loc}
 		} else if cp.Status < 300 {
-			links = pageLinks(cp.Header.Get("Content-Type"), cp.Body, u)
+			links, embeds = pageLinks(cp.Header.Get("Content-Type"), cp.Body, u)
 		}
-		base := u
-		for _, l := range links {
-			if lu, err := Normalize(base, l); err == nil {
-				a.links = append(a.links, lu.String())
-			}
-		}
+		a.links, a.embeds = normalizeAll(u, links), normalizeAll(u, embeds)
 		c.done[u.String()] = a
 		return nil
 	})
 }
 
-// pageLinks returns the raw link targets of a page or sitemap body; a
-// <base href> in an HTML page replaces *base.
-func pageLinks(contentType string, body []byte, base *url.URL) []string {
+// pageLinks returns the raw link targets of a page or sitemap body, and
+// an HTML page's requisites; a <base href> in the page replaces *base.
+func pageLinks(contentType string, body []byte, base *url.URL) (links, embeds []string) {
 	switch {
 	case isXMLDocument(contentType, body):
-		return xmlLinks(body)
+		return xmlLinks(body), nil
 	case contentType == "" || strings.Contains(contentType, "html"):
-		links, b := htmlLinks(body)
+		links, embeds, b := htmlLinks(body)
 		if b != "" {
 			if bu, err := base.Parse(b); err == nil {
 				*base = *bu
 			}
 		}
-		return links
+		return links, embeds
 	}
-	return nil
+	return nil, nil
 }
 
 // archivedRobots returns the robots.txt rules an interrupted run archived
@@ -93,10 +89,27 @@ func (c *Crawler) archivedRobots(scheme, host string) (*robotstxt.RobotsData, bo
 func (c *Crawler) walkArchived(ctx context.Context, site *Site, a *archived, depth int, via string) {
 	c.report.update(site.Name, func(sr *SiteReport) { sr.Resumed++ })
 	for _, l := range a.links {
-		u, err := url.Parse(l)
-		if err != nil {
-			continue
+		if u, err := url.Parse(l); err == nil {
+			c.enqueue(ctx, site, u, depth+1, via)
 		}
-		c.enqueue(ctx, site, u, depth+1, via)
 	}
+	if site.Requisites {
+		for _, l := range a.embeds {
+			if u, err := url.Parse(l); err == nil {
+				c.enqueue(ctx, site, u, depth, via)
+			}
+		}
+	}
+}
+
+// normalizeAll resolves and normalizes refs against base, dropping the
+// malformed.
+func normalizeAll(base *url.URL, refs []string) []string {
+	var out []string
+	for _, r := range refs {
+		if u, err := Normalize(base, r); err == nil {
+			out = append(out, u.String())
+		}
+	}
+	return out
 }

@@ -26,6 +26,9 @@ type Limits struct {
 	Parallelism int           `yaml:"parallelism"` // requests in flight to one host
 	MaxDepth    int           `yaml:"max_depth"`   // links followed from a seed; 0 means no limit
 	MaxPages    int           `yaml:"max_pages"`   // pages fetched per site; 0 means no limit
+	// Requisites fetches what a page needs to be replayed (images, scripts,
+	// stylesheets, icons, media) when it lies in the site's scope.
+	Requisites bool `yaml:"requisites"`
 }
 
 // Site is one organization's web site as the sites file describes it.
@@ -51,7 +54,7 @@ type Sites struct {
 }
 
 // DefaultLimits apply where neither the defaults section nor the site sets a value.
-var DefaultLimits = Limits{Delay: time.Second, Parallelism: 2, MaxDepth: 10, MaxPages: 5000}
+var DefaultLimits = Limits{Delay: time.Second, Parallelism: 2, MaxDepth: 10, MaxPages: 5000, Requisites: true}
 
 // LoadSites reads and validates the sites file at path.
 func LoadSites(path string) (*Sites, error) {
@@ -123,7 +126,7 @@ func decodeStrict(n *yaml.Node, v any) error {
 
 // yamlFields lists the keys a sites-file mapping may hold for v.
 func yamlFields(v any) map[string]bool {
-	limits := []string{"delay", "parallelism", "max_depth", "max_pages"}
+	limits := []string{"delay", "parallelism", "max_depth", "max_pages", "requisites"}
 	site := []string{"name", "acronym", "kind", "city", "state", "seeds", "domains", "include", "exclude"}
 	keys := limits
 	if _, ok := v.(*Site); ok {

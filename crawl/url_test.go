@@ -68,11 +68,14 @@ func TestHTMLLinks(t *testing.T) {
 	page := `<html><head><base href="http://b.test/"><link rel="stylesheet" href="/s.css">
 <link rel="canonical" href="/canon"><link rel="alternate" type="application/rss+xml" href="/feed/">
 <link rel="icon" href="/i.png"></head><body><a href="/a">a</a><a name="x">no href</a>
-<iframe src="/frame"></iframe><area href="/area"></body></html>`
-	links, base := htmlLinks([]byte(page))
+<iframe src="/frame"></iframe><area href="/area"><img src="/logo.png"><script src="/app.js"></script></body></html>`
+	links, embeds, base := htmlLinks([]byte(page))
 	want := []string{"/canon", "/feed/", "/a", "/frame", "/area"}
 	if base != "http://b.test/" {
 		t.Errorf("base %q", base)
+	}
+	if got := strings.Join(embeds, " "); got != "/s.css /i.png /logo.png /app.js" {
+		t.Errorf("requisites %q", got)
 	}
 	if len(links) != len(want) {
 		t.Fatalf("links %q, want %q", links, want)
