@@ -63,7 +63,7 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	body, truncated, readErr := readBody(resp.Body, t.maxBody)
+	body, truncated, readErr := readBody(resp.Body, resp.ContentLength, t.maxBody)
 	resp.Body.Close()
 	ex := &archive.Exchange{
 		URL:          req.URL.String(),
@@ -121,8 +121,13 @@ func decodeBody(h http.Header, body []byte, max int64) []byte {
 
 // readBody reads up to max bytes; a longer body is cut and marked "length",
 // a connection lost mid-body is kept as far as it came and marked "disconnect".
-func readBody(r io.Reader, max int64) (body []byte, truncated string, err error) {
-	body, err = io.ReadAll(io.LimitReader(r, max+1))
+func readBody(r io.Reader, length, max int64) (body []byte, truncated string, err error) {
+	var buf bytes.Buffer
+	if length > 0 {
+		buf.Grow(int(min(length, max) + 1)) // one allocation for the usual page
+	}
+	_, err = buf.ReadFrom(io.LimitReader(r, max+1))
+	body = buf.Bytes()
 	switch {
 	case err != nil:
 		return body, "disconnect", err
