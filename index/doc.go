@@ -6,8 +6,9 @@
 //
 // Every version of a record is one document. Its ID is the record's ID, an
 // "@" and a version: the capture time as a 14-digit WARC timestamp
-// (20201029143000), or, for a record without a capture time, its payload
-// digest, or failing that a hash of its content (see DocID). The newest
+// (20201029143000, with a fraction of a second when the capture time has
+// one), or, for a record without a capture time, its payload digest, or
+// failing that a hash of its content (see DocID). The newest
 // version of each record (latest capture time, ties broken by the larger
 // document ID) carries latest=true; searches see only those unless
 // Query.AllVersions is set. Add, Sync and Build keep the marks right when a

@@ -121,17 +121,23 @@ func newMapping() *mapping.IndexMappingImpl {
 }
 
 // DocID returns the document ID of r's version: r.ID, "@", and the capture
-// time as a 14-digit UTC timestamp; without a capture time the payload
-// digest stands in, and without either the first 12 hex digits of the
-// record's content hash.
+// time in UTC as a 14-digit WARC timestamp, followed by its fraction of a
+// second when it has one (20240301100000.305338), so that two captures in
+// one second stay two versions; versions of a record sort by time as
+// strings. Without a capture time the payload digest stands in, and
+// without either the first 12 hex digits of the record's content hash.
 func DocID(r record.Record) string {
 	return r.ID + "@" + version(r)
 }
 
+// versionLayout formats a capture time as a version: the fraction, with
+// trailing zeros dropped, only when there is one.
+const versionLayout = "20060102150405.999999999"
+
 func version(r record.Record) string {
 	switch {
 	case !r.Captured.IsZero():
-		return r.Captured.UTC().Format("20060102150405")
+		return r.Captured.UTC().Format(versionLayout)
 	case r.Digest != "":
 		return r.Digest
 	default:

@@ -128,6 +128,8 @@ func TestDocID(t *testing.T) {
 	base := record.Record{ID: "r1", Kind: record.KindPage, URL: "http://x.test/", Text: "t"}
 	withTime := base
 	withTime.Captured = time.Date(2024, 3, 1, 10, 0, 0, 0, time.FixedZone("EST", -5*3600))
+	withFraction := base
+	withFraction.Captured = time.Date(2024, 3, 1, 15, 0, 0, 305338000, time.UTC)
 	withDigest := base
 	withDigest.Digest = "sha1:ABC"
 	for _, tt := range []struct {
@@ -136,6 +138,7 @@ func TestDocID(t *testing.T) {
 		want string
 	}{
 		{"capture time in UTC", withTime, "r1@20240301150000"},
+		{"fraction of a second", withFraction, "r1@20240301150000.305338"},
 		{"digest without time", withDigest, "r1@sha1:ABC"},
 		{"content hash without either", base, "r1@" + contentHash(base)[:12]},
 	} {

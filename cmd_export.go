@@ -1,0 +1,54 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"rankfile/index"
+	"rankfile/pipeline"
+)
+
+func exportCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "export",
+		Usage: "write the records matching a query and filters, with citation fields, as JSON Lines or CSV",
+		Description: "Writes every matching record version (the latest of each record unless --all-versions;\n" +
+			"duplicates are not folded) with its URL, title, authors, publication date, capture time,\n" +
+			"WARC file and offset, and a ready citation line. QUERY and the filters are those of search;\n" +
+			"with neither, every record is exported. jsonl lines are records (as in records.jsonl) plus\n" +
+			"doc_id, latest and citation.",
+		ArgsUsage: "[QUERY]",
+		Flags: append(filterFlags(),
+			&cli.StringFlag{Name: "format", Value: pipeline.ExportJSONL, Usage: "jsonl or csv"},
+			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "file to write (default: standard output)"},
+			&cli.StringFlag{Name: "sort", Value: index.SortDate, Usage: "date (oldest published first), -date or relevance"},
+		),
+		Action: func(c *cli.Context) error {
+			q, err := queryFromFlags(c)
+			if err != nil {
+				return err
+			}
+			q.Sort = c.String("sort")
+			switch q.Sort {
+			case index.SortRelevance, index.SortDate, index.SortDateDesc:
+			default:
+				return fmt.Errorf("%w: --sort must be relevance, date or -date", errUsage)
+			}
+			format := c.String("format")
+			if format != pipeline.ExportJSONL && format != pipeline.ExportCSV {
+				return fmt.Errorf("%w: --format must be jsonl or csv", errUsage)
+			}
+			p, err := newPipeline(c, c.String("data"))
+			if err != nil {
+				return err
+			}
+			out := c.String("output")
+			n, err := p.Export(c.Context, q, format, out)
+			if err == nil && out != "" && out != "-" {
+				fmt.Fprintf(p.Out, "%d records written to %s\n", n, out)
+			}
+			return err
+		},
+	}
+}

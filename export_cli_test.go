@@ -1,0 +1,95 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"rankfile/index"
+	"rankfile/record"
+)
+
+// TestExport_roundTrip exports every record as JSON Lines, reads the file
+// back as records and finds the records the extractor wrote.
+func TestExport_roundTrip(t *testing.T) {
+	dir, _ := demo()
+	file := filepath.Join(t.TempDir(), "export.jsonl")
+	out, errOut, code := rankfile(t, "--data", dir, "export", "--format", "jsonl", "--output", file)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	got, err := record.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{} // document ID -> record as JSON
+	for _, r := range demoRecords(t) {
+		want[index.DocID(r)] = mustJSON(t, r)
+	}
+	if len(got) != len(want) || !strings.Contains(out, "records written") {
+		t.Errorf("exported %d records, want %d; output %q", len(got), len(want), out)
+	}
+	for _, r := range got {
+		if w, ok := want[index.DocID(r)]; !ok || mustJSON(t, r) != w {
+			t.Errorf("exported record %s differs:\ngot  %s\nwant %s", index.DocID(r), mustJSON(t, r), w)
+		}
+	}
+
+	// the citation fields ride along on each line
+	data, _ := os.ReadFile(file)
+	first := jsonLines(t, string(data))[0]
+	for _, k := range []string{"doc_id", "citation", "url", "captured", "warc_file", "warc_offset"} {
+		if first[k] == nil {
+			t.Errorf("line lacks %q: %v", k, first)
+		}
+	}
+	if c := str(first["citation"]); !strings.Contains(c, "(archived ") || !strings.Contains(c, str(first["url"])) {
+		t.Errorf("citation %q", c)
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestExport_filtersAndCSV(t *testing.T) {
+	dir, _ := demo()
+	out, errOut, code := rankfile(t, "--data", dir, "export", "--format", "csv", "--author", "Amrita Dani", "--kind", "post")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var posts int
+	for _, r := range demoRecords(t) {
+		if r.Kind == record.KindPost && strings.Contains(strings.Join(r.Authors, ";"), "Amrita Dani") {
+			posts++
+		}
+	}
+	if len(rows) != posts+1 || posts == 0 {
+		t.Fatalf("got %d rows, want a header and %d posts", len(rows), posts)
+	}
+	col := map[string]int{}
+	for i, name := range rows[0] {
+		col[name] = i
+	}
+	for _, row := range rows[1:] {
+		if !strings.HasPrefix(row[col["citation"]], "Amrita Dani and Chloe Asselin. \"Beginnings") ||
+			row[col["published"]] != "2020-10-29" || row[col["warc_file"]] == "" || row[col["text"]] == "" {
+			t.Errorf("row %q", row)
+		}
+	}
+	if _, _, code := rankfile(t, "--data", dir, "export", "--format", "xml"); code != exitUsage {
+		t.Errorf("--format xml: exit %d, want %d", code, exitUsage)
+	}
+}
