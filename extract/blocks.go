@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -31,6 +32,8 @@ type block struct {
 	href      string     // the first link's target, as written
 	more      string     // target of a "READ MORE" link that ended the block
 	bold      bool       // all of the block's text is bold
+	md        string     // the block as Markdown, with its heading, list and quote markers
+	quote     int        // blockquote depth
 }
 
 // words counts the space-separated words of the block.
@@ -73,17 +76,40 @@ type renderer struct {
 	prefix string     // "- " pending for the next block of a list item
 	elem   *html.Node // block-level element the buffered text belongs to
 	pre    int
+
+	md       []byte               // the text in buf as Markdown
+	gen      int                  // blocks flushed so far: a wrapper whose block ended inside it is not wrapped
+	base     *url.URL             // base URL for Markdown links; nil leaves them as written
+	quote    int                  // blockquote depth
+	lists    []bool               // open lists, true for ordered
+	items    []int                // items seen in each open list
+	lis      int                  // open list items
+	mdPrefix string               // the list marker pending for the next block of a list item
+	heading  int                  // inside a heading, where emphasis is not marked
+	inEm     int
+	skip     func(*html.Node) bool // elements left out, or nil
 }
 
-// render returns the blocks of text under the given roots, in order.
+// render returns the blocks of text under the given roots, in order, with
+// links in their Markdown left as written.
 func render(roots ...*html.Node) []block {
-	r := &renderer{}
+	return (&renderer{}).run(roots...)
+}
+
+// run renders the roots and returns their blocks.
+func (r *renderer) run(roots ...*html.Node) []block {
 	for _, n := range roots {
 		r.elem = n
 		r.node(n)
 		r.flush(blockPara, 0)
 	}
 	return r.blocks
+}
+
+// sub returns a renderer for part of the page (a table cell) that writes
+// links and skips elements as r does.
+func (r *renderer) sub() *renderer {
+	return &renderer{base: r.base, skip: r.skip}
 }
 
 func (r *renderer) node(n *html.Node) {
@@ -96,6 +122,9 @@ func (r *renderer) node(n *html.Node) {
 		r.children(n)
 		return
 	default:
+		return
+	}
+	if r.skip != nil && r.skip(n) {
 		return
 	}
 	if n.DataAtom == atom.Button {
@@ -112,6 +141,7 @@ func (r *renderer) node(n *html.Node) {
 	switch n.DataAtom {
 	case atom.Br:
 		r.buf.WriteByte('\n')
+		r.md = append(r.md, '\n')
 		return
 	case atom.Hr:
 		r.flush(blockPara, 0)
@@ -133,13 +163,32 @@ func (r *renderer) node(n *html.Node) {
 	case atom.Li:
 		r.flush(blockPara, 0)
 		r.prefix = "- "
+		r.mdPrefix = r.listMarker()
+		r.lis++
 		r.within(n, func() { r.children(n); r.flush(blockItem, 0) })
-		r.prefix = ""
+		r.lis--
+		r.prefix, r.mdPrefix = "", ""
+		return
+	case atom.Ul, atom.Ol, atom.Menu, atom.Dir:
+		r.flush(blockPara, 0)
+		r.lists = append(r.lists, n.DataAtom == atom.Ol)
+		r.items = append(r.items, 0)
+		r.within(n, func() { r.children(n); r.flush(blockPara, 0) })
+		r.lists, r.items = r.lists[:len(r.lists)-1], r.items[:len(r.items)-1]
+		return
+	case atom.Blockquote:
+		r.flush(blockPara, 0)
+		r.quote++
+		r.within(n, func() { r.children(n); r.flush(blockPara, 0) })
+		r.quote--
 		return
 	case atom.B, atom.Strong:
 		r.inBold++
-		r.children(n)
+		r.emphasis(n, "**")
 		r.inBold--
+		return
+	case atom.Em, atom.I:
+		r.emphasis(n, "*")
 		return
 	}
 	if boldStyle(n) {
@@ -148,7 +197,9 @@ func (r *renderer) node(n *html.Node) {
 	}
 	if lvl := headingLevel(n); lvl > 0 {
 		r.flush(blockPara, 0)
+		r.heading++
 		r.within(n, func() { r.children(n); r.flush(blockHeading, lvl) })
+		r.heading--
 		return
 	}
 	if blockTags[n.DataAtom] {
@@ -196,9 +247,15 @@ func (r *renderer) link(n *html.Node) {
 	if r.inLink == 0 && r.href == "" {
 		r.href = strings.TrimSpace(attr(n, "href"))
 	}
+	start, gen := len(r.md), r.gen
 	r.inLink++
 	r.children(n)
 	r.inLink--
+	if r.inLink == 0 && gen == r.gen {
+		if dest := r.linkDest(attr(n, "href")); dest != "" {
+			r.wrapMD(start, "[", "]("+dest+")")
+		}
+	}
 }
 
 // moreLink keeps the target of a "READ MORE" link, whose text is chrome,
@@ -218,7 +275,9 @@ func (r *renderer) moreLink(href string) {
 
 func (r *renderer) text(s string) {
 	if r.pre > 0 {
-		r.buf.WriteString(strings.ReplaceAll(s, "\r", ""))
+		s = strings.ReplaceAll(s, "\r", "")
+		r.buf.WriteString(s)
+		r.md = append(r.md, s...)
 		return
 	}
 	if r.inLink > 0 || r.inBold > 0 {
@@ -234,8 +293,11 @@ func (r *renderer) text(s string) {
 		switch c {
 		case '\n', '\r', '\t', '\f', '\v', '\u00a0':
 			c = ' '
+		case '\\', '`', '*', '_', '[', ']', '<':
+			r.md = append(r.md, '\\')
 		}
 		r.buf.WriteRune(c)
+		r.md = utf8.AppendRune(r.md, c)
 	}
 }
 
@@ -243,6 +305,9 @@ func (r *renderer) text(s string) {
 func (r *renderer) flush(k blockKind, level int) {
 	raw := r.buf.String()
 	r.buf.Reset()
+	rawMD := string(r.md)
+	r.md = r.md[:0]
+	r.gen++
 	links, href, more, bolds, nlinks := r.links, r.href, r.more, r.bolds, r.nlinks
 	r.links, r.href, r.more, r.bolds, r.nlinks = 0, "", "", 0, 0
 	var text string
@@ -258,6 +323,7 @@ func (r *renderer) flush(k blockKind, level int) {
 		return
 	}
 	plain := utf8.RuneCountInString(text)
+	md := r.markdown(k, level, text, rawMD)
 	if r.prefix != "" {
 		text = r.prefix + text
 		r.prefix = ""
@@ -272,7 +338,7 @@ func (r *renderer) flush(k blockKind, level int) {
 		links = utf8.RuneCountInString(text)
 	}
 	r.blocks = append(r.blocks, block{kind: k, level: level, text: text, linkChars: links, links: nlinks, elem: r.elem, href: href, more: more,
-		bold: bolds > 0 && bolds >= plain-1})
+		bold: bolds > 0 && bolds >= plain-1, md: md, quote: r.quote})
 }
 
 // tidyLines collapses the white space of each line (lines come from <br>)

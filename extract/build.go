@@ -138,6 +138,9 @@ func (b *builder) start(z *html.Tokenizer, selfClosing bool) {
 	}
 	switch a {
 	case atom.Html:
+		if len(b.html.Attr) == 0 {
+			b.html.Attr = n.Attr // lang, which says the page's language
+		}
 		return
 	case atom.Head:
 		return

@@ -63,7 +63,7 @@ func TestBuild_SameText(t *testing.T) {
 	for _, p := range fixtures.Pages() {
 		pages[p.URL] = string(p.Body())
 	}
-	files, _ := filepath.Glob(filepath.Join(devPages, "*.html.gz"))
+	files, _ := filepath.Glob(filepath.Join(devDir, "html", "*.html.gz"))
 	if testing.Short() || raceFactor > 1 {
 		files = nil // 500 pages are a minute under the race detector; the fixtures stay
 	}

@@ -215,6 +215,7 @@ func clean(blocks []block) []block {
 		}
 		if n := len(out); n > 0 && continuedHeading(out[n-1], b) {
 			out[n-1].text += " " + b.text
+			out[n-1].md += " " + strings.TrimLeft(b.md, "# ")
 			continue
 		}
 		out = append(out, b)

@@ -16,11 +16,12 @@ type entry struct {
 	link      string
 	published string
 	authors   []string
+	tags      []string
 }
 
 // readEntries returns the outermost entries of the page with their title,
-// link, date and authors.
-func readEntries(body *html.Node) []entry {
+// link, date, authors and tags (from the page's tag links).
+func readEntries(body *html.Node, tagLinks []*html.Node) []entry {
 	nodes := findAll(body, func(n *html.Node) bool {
 		return n.DataAtom == atom.Article || hasClass(n, "hentry")
 	})
@@ -44,6 +45,7 @@ func readEntries(body *html.Node) []entry {
 			e.authors = append(e.authors, markupAuthor(a))
 		}
 		e.authors = dedupe(e.authors)
+		e.tags = entryTags(tagLinks, n)
 		out = append(out, e)
 	}
 	return out

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
@@ -58,7 +59,7 @@ func (e *Extractor) Extract(c record.Capture) ([]record.Record, error) {
 	if !isHTML(ct, c.Body) {
 		return nil, fmt.Errorf("%s: content type %q: %w", c.URL, ct, ErrNotHTML)
 	}
-	recs, err := e.extract(c.URL, c.Body, ct)
+	recs, err := e.extract(c.URL, c.Body, c.Header)
 	if err != nil {
 		return nil, fmt.Errorf("extract %s: %w", c.URL, err)
 	}
@@ -75,7 +76,7 @@ func (e *Extractor) Extract(c record.Capture) ([]record.Record, error) {
 // header (which may be nil) gives its Content-Type and so its charset. The
 // body is taken for HTML whatever the header says.
 func (e *Extractor) ExtractHTML(url string, body []byte, header http.Header) ([]record.Record, error) {
-	recs, err := e.extract(url, body, header.Get("Content-Type"))
+	recs, err := e.extract(url, body, header)
 	if err != nil {
 		return nil, fmt.Errorf("extract %s: %w", url, err)
 	}
@@ -99,16 +100,21 @@ func isHTML(contentType string, body []byte) bool {
 }
 
 // extract does the work of Extract for one page.
-func (e *Extractor) extract(pageURL string, body []byte, contentType string) ([]record.Record, error) {
-	page, enc := decode(body, contentType)
+func (e *Extractor) extract(pageURL string, body []byte, header http.Header) ([]record.Record, error) {
+	page, enc := decode(body, header.Get("Content-Type"))
 	doc := build(page)
 	m := readMeta(doc)
+	if m.lang == "" {
+		m.lang = header.Get("Content-Language")
+	}
 	plat := detectPlatform(m)
 	root := bodyOf(doc)
 	unfoldNoscript(root)
-	entries := readEntries(root)
+	entries := readEntries(root, m.tagLinks)
+	comments := readComments(root)
 	prune(root, plat)
-	all := render(root)
+	base, _ := url.Parse(pageURL)
+	all := (&renderer{base: base}).run(root)
 	var roots []*html.Node
 	if plat != nil {
 		roots = plat.contentRoots(root, listingBody(m.bodyClass))
@@ -120,7 +126,11 @@ func (e *Extractor) extract(pageURL string, body []byte, contentType string) ([]
 		roots = mainRoots(root, all)
 	}
 	blocks := clean(withTitle(under(all, roots), all))
-	a := &analysis{url: pageURL, m: m, blocks: blocks, entries: entries}
+	a := &analysis{url: pageURL, m: m, blocks: blocks, entries: entries, comments: comments,
+		canonical: canonicalURL(m, pageURL), lang: pageLanguage(m.lang, writingSample(blocks)), tags: m.tags}
+	if len(entries) > 1 || listingBody(m.bodyClass) {
+		a.tags = firstNonEmpty(m.metaTags, m.ldTags) // the tag links are the entries'
+	}
 	entryTitle := m.entryTitle
 	if listingBody(m.bodyClass) {
 		entryTitle = "" // the one excerpt's title is not the archive's

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"rankfile/fixtures"
 	"rankfile/record"
@@ -48,32 +49,37 @@ func mustExtractFixture(tb testing.TB, p fixtures.Page) []record.Record {
 func TestExtractor_Golden(t *testing.T) {
 	for _, p := range fixtures.Pages() {
 		t.Run(strings.TrimPrefix(p.URL, "http://"), func(t *testing.T) {
-			recs := mustExtractFixture(t, p)
-			var buf bytes.Buffer
-			enc := json.NewEncoder(&buf)
-			enc.SetEscapeHTML(false)
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(recs); err != nil {
-				t.Fatal(err)
-			}
-			path := goldenPath(t, p.URL)
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("read golden file (run go test ./extract -update to write it): %v", err)
-			}
-			if got := buf.String(); got != string(want) {
-				t.Errorf("records of %s differ from %s:\n got: %s\nwant: %s", p.URL, path, got, want)
-			}
+			checkGolden(t, goldenPath(t, p.URL), mustExtractFixture(t, p))
 		})
+	}
+}
+
+// checkGolden compares records with the golden file at path, or writes
+// the file under -update.
+func checkGolden(t *testing.T, path string, recs []record.Record) {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(recs); err != nil {
+		t.Fatal(err)
+	}
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden file (run go test ./extract -update to write it): %v", err)
+	}
+	if got := buf.String(); got != string(want) {
+		t.Errorf("records differ from %s:\n got: %s\nwant: %s", path, got, want)
 	}
 }
 
@@ -115,12 +121,20 @@ var forbidden = []string{
 	"Skip to main content", "Skip to navigation", "Report abuse", "Page details", "Share this:", "Like this:",
 }
 
+// TestExtractor_NoChrome checks that no record of the fixture web's and
+// the platform pages holds chrome: the strings every page must lack, and
+// each platform page's own.
 func TestExtractor_NoChrome(t *testing.T) {
-	for _, p := range fixtures.Pages() {
-		t.Run(strings.TrimPrefix(p.URL, "http://"), func(t *testing.T) {
-			for _, r := range mustExtractFixture(t, p) {
-				for _, f := range [...]string{r.Title, r.Text, r.Organization, r.Acronym, strings.Join(r.Authors, ", ")} {
-					for _, s := range forbidden {
+	for _, p := range allTestPages(t) {
+		t.Run(p.name, func(t *testing.T) {
+			recs, err := New(Options{}).ExtractHTML(p.url, p.body, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range recs {
+				fields := [...]string{r.Title, r.Text, r.Markdown, r.Summary, r.Organization, r.Acronym, strings.Join(r.Authors, ", "), strings.Join(r.Tags, ", ")}
+				for _, f := range fields {
+					for _, s := range append(forbidden[:len(forbidden):len(forbidden)], p.chrome...) {
 						if strings.Contains(f, s) {
 							t.Errorf("record %s (%s %q) holds chrome %q", r.ID, r.Kind, r.Title, s)
 						}
@@ -133,22 +147,34 @@ func TestExtractor_NoChrome(t *testing.T) {
 
 // TestExtractor_Valid checks the fields every record must have.
 func TestExtractor_Valid(t *testing.T) {
-	for _, p := range fixtures.Pages() {
-		t.Run(strings.TrimPrefix(p.URL, "http://"), func(t *testing.T) {
+	for _, p := range allTestPages(t) {
+		t.Run(p.name, func(t *testing.T) {
+			recs, err := New(Options{}).ExtractHTML(p.url, p.body, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
 			ids := map[string]bool{}
-			for _, r := range mustExtractFixture(t, p) {
+			for _, r := range recs {
 				if r.ID == "" || ids[r.ID] {
 					t.Errorf("record %q: empty or repeated ID %q", r.Title, r.ID)
 				}
 				ids[r.ID] = true
-				if r.URL != p.URL {
-					t.Errorf("record %s: URL %q, want %q", r.ID, r.URL, p.URL)
+				if r.URL != p.url {
+					t.Errorf("record %s: URL %q, want %q", r.ID, r.URL, p.url)
 				}
 				if r.Text == "" && r.Kind != record.KindOrganization {
 					t.Errorf("record %s (%s %q) has no text", r.ID, r.Kind, r.Title)
 				}
-				if r.Published != "" && r.PublishedTime().IsZero() {
-					t.Errorf("record %s: malformed date %q", r.ID, r.Published)
+				if (r.Text == "") != (r.Markdown == "") {
+					t.Errorf("record %s (%s %q): text and Markdown not both set or both empty", r.ID, r.Kind, r.Title)
+				}
+				for _, d := range [...]string{r.Published, r.Modified} {
+					if _, err := time.Parse(time.DateOnly, d); d != "" && err != nil {
+						t.Errorf("record %s: malformed date %q", r.ID, d)
+					}
+				}
+				if r.Language == "" {
+					t.Errorf("record %s (%s %q) has no language", r.ID, r.Kind, r.Title)
 				}
 			}
 		})

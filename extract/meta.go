@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"encoding/json"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -22,11 +21,22 @@ type meta struct {
 	published   string   // YYYY-MM-DD from JSON-LD, meta tags or <time>
 	bodyClass   string   // the body's class attribute
 	description string
+	modified    string   // YYYY-MM-DD from JSON-LD, meta tags or <time class="updated">
+	tags        []string // tags and categories: meta tags, JSON-LD, else tag links
+	tagLinks    []*html.Node
+	lang        string // the declared language, as written
+	canonical   string // link rel=canonical, else og:url, as written
 	h1s         []string // texts of the page's <h1> elements
 	entryTitle  string   // text of the page's one .entry-title or .post-title, if exactly one
 	entryTitles int
 	assets      strings.Builder // src and href of the page's scripts, styles and images, one a line
 	wixSite     bool            // the page has Wix's #SITE_CONTAINER
+
+	// what readMeta gathers from each source, before choosing
+	ldModified, pageModified, metaModified, markupModified string
+	ldTags, metaTags                                       []string
+	ldLang, htmlLang, metaLang, locale                     string
+	linkCanonical, ogURL                                   string
 }
 
 // readMeta gathers the page's metadata from the whole document.
@@ -38,6 +48,12 @@ func readMeta(doc *html.Node) *meta {
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode {
 			switch n.DataAtom {
+			case atom.Html:
+				m.htmlLang = firstString(attr(n, "lang"), attr(n, "xml:lang"))
+			case atom.A:
+				if tagAnchor(n) {
+					m.tagLinks = append(m.tagLinks, n)
+				}
 			case atom.Title:
 				if m.title == "" && !insideSVG(n) {
 					m.title = textOf(n)
@@ -64,9 +80,17 @@ func readMeta(doc *html.Node) *meta {
 						timeDate = d
 					}
 				}
+				if m.markupModified == "" && (hasClass(n, "updated") || attr(n, "itemprop") == "dateModified") {
+					m.markupModified = firstString(parseDate(attr(n, "datetime")), parseDate(textOf(n)))
+				}
 			case atom.Style, atom.Noscript, atom.Template:
 				return
-			case atom.Link, atom.Img, atom.Source, atom.Iframe:
+			case atom.Link:
+				m.asset(n)
+				if m.linkCanonical == "" && strings.EqualFold(strings.TrimSpace(attr(n, "rel")), "canonical") {
+					m.linkCanonical = strings.TrimSpace(attr(n, "href"))
+				}
+			case atom.Img, atom.Source, atom.Iframe:
 				m.asset(n)
 			case atom.H1:
 				if t := textOf(n); t != "" && len(m.h1s) < 8 {
@@ -75,6 +99,14 @@ func readMeta(doc *html.Node) *meta {
 			}
 			if attr(n, "id") == "SITE_CONTAINER" {
 				m.wixSite = true
+			}
+			if n.DataAtom != atom.Meta && n.DataAtom != atom.Time {
+				if d := itempropDate(n, "datePublished"); d != "" && timeDate == "" {
+					timeDate = d // Blogger's <abbr class="published" title="...">
+				}
+				if d := itempropDate(n, "dateModified"); d != "" && m.markupModified == "" {
+					m.markupModified = d
+				}
 			}
 			if hasClass(n, "entry-title") || hasClass(n, "post-title") {
 				m.entryTitles++
@@ -95,7 +127,20 @@ func readMeta(doc *html.Node) *meta {
 	}
 	m.authors = firstNonEmpty(ldAuthors, metaAuthors, markupAuthors)
 	m.published = firstString(ldDate, metaDate, timeDate)
+	m.modified = firstString(m.ldModified, m.metaModified, m.markupModified, m.pageModified)
+	m.tags = firstNonEmpty(m.metaTags, m.ldTags, linkTags(m.tagLinks))
+	m.lang = firstString(m.htmlLang, m.metaLang, m.ldLang, m.locale)
+	m.canonical = firstString(m.linkCanonical, m.ogURL)
 	return m
+}
+
+// itempropDate returns the date an element marked itemprop=prop gives in
+// its datetime, content or title attribute, or "".
+func itempropDate(n *html.Node, prop string) string {
+	if len(n.Attr) == 0 || attr(n, "itemprop") != prop {
+		return ""
+	}
+	return firstString(parseDate(attr(n, "datetime")), parseDate(attr(n, "content")), parseDate(attr(n, "title")))
 }
 
 // maxAssets bounds the asset URLs kept for recognising the platform.
@@ -125,12 +170,32 @@ func insideSVG(n *html.Node) bool {
 }
 
 func (m *meta) metaTag(n *html.Node, authors *[]string, date *string) {
-	key := strings.ToLower(firstString(attr(n, "property"), attr(n, "name"), attr(n, "itemprop")))
+	key := strings.ToLower(firstString(attr(n, "property"), attr(n, "name"), attr(n, "itemprop"), attr(n, "http-equiv")))
 	val := collapse(attr(n, "content"))
 	if val == "" {
 		return
 	}
 	switch key {
+	case "article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "dc.date.modified", "last-modified":
+		if m.metaModified == "" {
+			m.metaModified = parseDate(val)
+		}
+	case "article:tag", "article:section":
+		if len(val) <= maxTagLen && len(m.metaTags) < maxKeywords {
+			m.metaTags = append(m.metaTags, val)
+		}
+	case "content-language", "language", "dc.language":
+		if m.metaLang == "" {
+			m.metaLang = val
+		}
+	case "og:locale":
+		if m.locale == "" {
+			m.locale = val
+		}
+	case "og:url":
+		if m.ogURL == "" {
+			m.ogURL = val
+		}
 	case "og:title", "twitter:title":
 		if m.ogTitle == "" {
 			m.ogTitle = val
@@ -188,109 +253,6 @@ func markupAuthor(n *html.Node) string {
 		return t
 	}
 	return ""
-}
-
-// jsonLD reads one JSON-LD script: the article's headline, authors and
-// publication date, and the site's name.
-func (m *meta) jsonLD(src string) (authors []string, date string) {
-	var v any
-	if err := json.Unmarshal([]byte(strings.TrimSpace(src)), &v); err != nil {
-		return nil, ""
-	}
-	var visit func(v any, depth int)
-	visit = func(v any, depth int) {
-		if depth > 8 {
-			return
-		}
-		switch x := v.(type) {
-		case []any:
-			for _, e := range x {
-				visit(e, depth+1)
-			}
-		case map[string]any:
-			if g, ok := x["@graph"]; ok {
-				visit(g, depth+1)
-			}
-			types := ldTypes(x["@type"])
-			switch {
-			case anyArticleType(types):
-				m.article = true
-				if m.headline == "" {
-					m.headline = collapse(ldString(x["headline"]))
-				}
-				if len(authors) == 0 {
-					authors = ldNames(x["author"])
-				}
-				if date == "" {
-					date = parseDate(ldString(x["datePublished"]))
-				}
-			case contains(types, "WebSite") || contains(types, "Organization"):
-				if m.siteName == "" && contains(types, "WebSite") {
-					m.siteName = collapse(ldString(x["name"]))
-				}
-			}
-		}
-	}
-	visit(v, 0)
-	return authors, date
-}
-
-func anyArticleType(types []string) bool {
-	for _, t := range types {
-		switch t {
-		case "Article", "BlogPosting", "NewsArticle", "Report", "ScholarlyArticle", "OpinionNewsArticle",
-			"AnalysisNewsArticle", "ReportageNewsArticle", "TechArticle", "SocialMediaPosting", "LiveBlogPosting":
-			return true
-		}
-	}
-	return false
-}
-
-func ldTypes(v any) []string {
-	switch x := v.(type) {
-	case string:
-		return []string{x}
-	case []any:
-		var out []string
-		for _, e := range x {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
-}
-
-func ldString(v any) string {
-	switch x := v.(type) {
-	case string:
-		return x
-	case []any:
-		if len(x) > 0 {
-			return ldString(x[0])
-		}
-	case map[string]any:
-		return ldString(x["name"])
-	}
-	return ""
-}
-
-func ldNames(v any) []string {
-	var out []string
-	switch x := v.(type) {
-	case string:
-		out = splitAuthors(x)
-	case []any:
-		for _, e := range x {
-			out = append(out, ldNames(e)...)
-		}
-	case map[string]any:
-		if n := collapse(ldString(x["name"])); plausibleName(n) {
-			out = append(out, n)
-		}
-	}
-	return dedupe(out)
 }
 
 func contains(list []string, s string) bool {

@@ -11,18 +11,26 @@ import (
 // analysis is a page's main-content blocks and what is known of the page,
 // from which its records are cut.
 type analysis struct {
-	url     string
-	m       *meta
-	blocks  []block
-	entries []entry // the page's <article> and .hentry elements
-	title   string  // the page's own title
-	site    string  // the site's name
+	url       string
+	m         *meta
+	blocks    []block
+	entries   []entry // the page's <article> and .hentry elements
+	title     string  // the page's own title
+	site      string  // the site's name
+	lang      string  // the writing's language
+	canonical string  // the page's canonical URL
+	tags      []string         // the page's tags, for its main records
+	comments  []record.Comment // the page's reader comments
 }
 
 // part is a record with the index of its first block, for page order.
+// A main part is the page's own writing (its article, page or mission
+// record), which the page's metadata describes; the others (teasers,
+// entries, organizations) are parts of it.
 type part struct {
-	at  int
-	rec record.Record
+	at   int
+	rec  record.Record
+	main bool
 }
 
 // records cuts the page's blocks into records: one post for an article,
@@ -34,7 +42,7 @@ func (a *analysis) records() []record.Record {
 	}
 	strong, weak := a.articleSigns()
 	if strong {
-		return []record.Record{a.post()}
+		return a.finish([]part{{rec: a.post(), main: true}})
 	}
 	if es := listedEntries(a.entries, a.blocks, a.m.bodyClass); es != nil {
 		return a.entryListing(es)
@@ -43,7 +51,7 @@ func (a *analysis) records() []record.Record {
 		return a.listing(ts)
 	}
 	if weak && a.published() != "" {
-		return []record.Record{a.post()}
+		return a.finish([]part{{rec: a.post(), main: true}})
 	}
 	return a.sections()
 }
@@ -128,13 +136,13 @@ func (a *analysis) post() record.Record {
 		}
 	}
 	return record.Record{
-		ID:        record.MakeID(record.KindPost, a.url, a.title),
 		Kind:      record.KindPost,
 		URL:       a.url,
 		Title:     a.title,
 		Authors:   a.authors(),
 		Published: a.published(),
 		Text:      joinBlocks(blocks),
+		Markdown:  joinMarkdown(blocks),
 	}
 }
 
@@ -191,7 +199,7 @@ func (a *analysis) entryListing(es []entry) []record.Record {
 		}
 		parts = append(parts, part{at: at, rec: record.Record{
 			Kind: record.KindPost, URL: a.url, Link: a.resolve(e.link), Title: e.title,
-			Authors: e.authors, Published: e.published, Text: joinBlocks(body),
+			Authors: e.authors, Published: e.published, Tags: e.tags, Text: joinBlocks(body), Markdown: joinMarkdown(body),
 		}})
 	}
 	parts = append(parts, a.rest(used)...)
@@ -211,7 +219,7 @@ func (a *analysis) sections() []record.Record {
 		}
 		parts = append(parts, part{at: s.first, rec: record.Record{
 			Kind: record.KindOrganization, URL: a.url, Title: s.name, Acronym: s.acronym,
-			Link: a.resolve(s.link), Text: joinBlocks(body),
+			Link: a.resolve(s.link), Text: joinBlocks(body), Markdown: joinMarkdown(body),
 		}})
 	}
 	lists := findMemberLists(a.blocks)
@@ -225,7 +233,7 @@ func (a *analysis) sections() []record.Record {
 			name, acr := splitAcronym(name)
 			parts = append(parts, part{at: j, rec: record.Record{
 				Kind: record.KindOrganization, URL: a.url, Title: name, Acronym: acr,
-				Link: a.resolve(a.blocks[j].href), Text: desc,
+				Link: a.resolve(a.blocks[j].href), Text: desc, Markdown: escapeLineStartText(desc),
 			}})
 		}
 	}
@@ -300,8 +308,9 @@ func (a *analysis) mission(used []bool, lists []memberList) (part, bool) {
 	if head >= 0 {
 		at = head
 	}
-	return part{at: at, rec: record.Record{
+	return part{at: at, main: true, rec: record.Record{
 		Kind: record.KindMission, URL: a.url, Title: title, Organization: a.site, Text: joinBlocks(body),
+		Markdown: joinMarkdown(body),
 	}}, true
 }
 
@@ -320,7 +329,8 @@ func (a *analysis) rest(used []bool) []part {
 	if len(body) == 0 {
 		return nil
 	}
-	return []part{{at: at, rec: record.Record{Kind: record.KindPage, URL: a.url, Title: a.title, Text: joinBlocks(body)}}}
+	return []part{{at: at, main: true, rec: record.Record{Kind: record.KindPage, URL: a.url, Title: a.title, Text: joinBlocks(body),
+		Markdown: joinMarkdown(body)}}}
 }
 
 // finish orders the records as their writing stands on the page and gives
@@ -343,8 +353,10 @@ func (a *analysis) finish(parts []part) []record.Record {
 			seen[id] = 1
 		}
 		p.rec.ID = id
+		a.describe(&p.rec, p.main)
 		out = append(out, p.rec)
 	}
+	a.commentsTo(out, parts)
 	return out
 }
 

@@ -26,21 +26,24 @@ func (r *renderer) table(n *html.Node) {
 	}
 	if c := findFirst(n, func(e *html.Node) bool { return e.DataAtom == atom.Caption }); c != nil {
 		if t := textOf(c); t != "" {
-			r.blocks = append(r.blocks, block{kind: blockPara, text: t, elem: c})
+			r.blocks = append(r.blocks, block{kind: blockPara, text: t, elem: c,
+				md: quoted(escapeLineStart(escapeText(t)), r.quote), quote: r.quote})
 		}
 	}
 	var lines []string
+	var mdRows [][]string
 	links, chars := 0, 0
 	for _, row := range rows {
-		var cells []string
+		var cells, mdCells []string
 		for _, cell := range row {
-			sub := render(cell)
-			var parts []string
+			sub := r.sub().run(cell)
+			parts := make([]string, 0, len(sub))
 			for _, b := range sub {
 				parts = append(parts, strings.ReplaceAll(b.text, "\n", " "))
 				links += b.linkChars
 			}
 			cells = append(cells, strings.Join(parts, " "))
+			mdCells = append(mdCells, cellMarkdown(sub))
 		}
 		line := strings.Join(cells, " | ")
 		if strings.Trim(line, " |") == "" {
@@ -48,6 +51,7 @@ func (r *renderer) table(n *html.Node) {
 		}
 		chars += len(line)
 		lines = append(lines, line)
+		mdRows = append(mdRows, mdCells)
 	}
 	if len(lines) == 0 {
 		return
@@ -55,7 +59,9 @@ func (r *renderer) table(n *html.Node) {
 	if links > chars {
 		links = chars
 	}
-	r.blocks = append(r.blocks, block{kind: blockTable, text: strings.Join(lines, "\n"), linkChars: links, elem: n})
+	r.gen++
+	r.blocks = append(r.blocks, block{kind: blockTable, text: strings.Join(lines, "\n"), linkChars: links, elem: n,
+		md: quoted(tableMarkdown(mdRows), r.quote), quote: r.quote})
 }
 
 // layoutCellChars is the length past which a cell holding block elements

@@ -1,0 +1,151 @@
+package extract
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// jsonLD reads one JSON-LD script: the article's headline, authors,
+// publication and modification dates, keywords and sections, the site's
+// name and the page's language.
+func (m *meta) jsonLD(src string) (authors []string, date string) {
+	var v any
+	if err := json.Unmarshal([]byte(strings.TrimSpace(src)), &v); err != nil {
+		return nil, ""
+	}
+	var visit func(v any, depth int)
+	visit = func(v any, depth int) {
+		if depth > 8 {
+			return
+		}
+		switch x := v.(type) {
+		case []any:
+			for _, e := range x {
+				visit(e, depth+1)
+			}
+		case map[string]any:
+			if g, ok := x["@graph"]; ok {
+				visit(g, depth+1)
+			}
+			types := ldTypes(x["@type"])
+			if m.ldLang == "" {
+				m.ldLang = ldString(x["inLanguage"])
+			}
+			switch {
+			case anyArticleType(types):
+				m.article = true
+				if m.headline == "" {
+					m.headline = collapse(ldString(x["headline"]))
+				}
+				if len(authors) == 0 {
+					authors = ldNames(x["author"])
+				}
+				if date == "" {
+					date = parseDate(ldString(x["datePublished"]))
+				}
+				if m.ldModified == "" {
+					m.ldModified = parseDate(ldString(x["dateModified"]))
+				}
+				if len(m.ldTags) == 0 {
+					m.ldTags = append(ldKeywords(x["keywords"]), ldKeywords(x["articleSection"])...)
+				}
+			case contains(types, "WebPage") || contains(types, "AboutPage") || contains(types, "ContactPage"):
+				if m.pageModified == "" {
+					m.pageModified = parseDate(ldString(x["dateModified"]))
+				}
+			case contains(types, "WebSite") || contains(types, "Organization"):
+				if m.siteName == "" && contains(types, "WebSite") {
+					m.siteName = collapse(ldString(x["name"]))
+				}
+			}
+		}
+	}
+	visit(v, 0)
+	return authors, date
+}
+
+func anyArticleType(types []string) bool {
+	for _, t := range types {
+		switch t {
+		case "Article", "BlogPosting", "NewsArticle", "Report", "ScholarlyArticle", "OpinionNewsArticle",
+			"AnalysisNewsArticle", "ReportageNewsArticle", "TechArticle", "SocialMediaPosting", "LiveBlogPosting":
+			return true
+		}
+	}
+	return false
+}
+
+func ldTypes(v any) []string {
+	switch x := v.(type) {
+	case string:
+		return []string{x}
+	case []any:
+		var out []string
+		for _, e := range x {
+			if s, ok := e.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func ldString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case []any:
+		if len(x) > 0 {
+			return ldString(x[0])
+		}
+	case map[string]any:
+		return ldString(x["name"])
+	}
+	return ""
+}
+
+func ldNames(v any) []string {
+	var out []string
+	switch x := v.(type) {
+	case string:
+		out = splitAuthors(x)
+	case []any:
+		for _, e := range x {
+			out = append(out, ldNames(e)...)
+		}
+	case map[string]any:
+		if n := collapse(ldString(x["name"])); plausibleName(n) {
+			out = append(out, n)
+		}
+	}
+	return dedupe(out)
+}
+
+
+// maxKeywords bounds the keywords taken from JSON-LD, where SEO plugins put
+// long lists.
+const maxKeywords = 20
+
+// ldKeywords reads JSON-LD keywords or sections: a list, or one string of
+// comma-separated words.
+func ldKeywords(v any) []string {
+	var raw []string
+	switch x := v.(type) {
+	case string:
+		raw = strings.Split(x, ",")
+	case []any:
+		for _, e := range x {
+			if s := ldString(e); s != "" {
+				raw = append(raw, s)
+			}
+		}
+	}
+	var out []string
+	for _, k := range raw {
+		if k = collapse(k); k != "" && len(k) <= maxTagLen && len(out) < maxKeywords {
+			out = append(out, k)
+		}
+	}
+	return out
+}
