@@ -26,11 +26,12 @@ type previous struct {
 }
 
 // lastCapture returns the newest 200 response archived for url (revisits
-// point back to one), or false when there is none.
-func lastCapture(h History, url string) (previous, bool) {
+// point back to one) and whether it has validators to send; known is
+// whether the archive holds any capture of url.
+func lastCapture(h History, url string) (p previous, conditional, known bool) {
 	entries, err := h.Lookup(url)
-	if err != nil {
-		return previous{}, false
+	if err != nil || len(entries) == 0 {
+		return previous{}, false, false
 	}
 	for i := len(entries) - 1; i >= 0; i-- {
 		e := entries[i]
@@ -44,9 +45,9 @@ func lastCapture(h History, url string) (previous, bool) {
 				p.etag, p.lastModified = later.ETag, later.LastModified
 			}
 		}
-		return p, p.etag != "" || p.lastModified != ""
+		return p, p.etag != "" || p.lastModified != "", true
 	}
-	return previous{}, false
+	return previous{}, false, true
 }
 
 // addConditions makes req conditional on the previous capture.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"rankfile/archive"
 	"rankfile/fixtures"
@@ -20,10 +21,21 @@ import (
 func TestCrawler_Run_conditional(t *testing.T) {
 	var mu sync.Mutex
 	var conditional, notModified, requests int
+	var edited bool // serve one page with new writing
 	handler := fixtures.Handler()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := httptest.NewRecorder()
-		handler.ServeHTTP(rec, r)
+		mu.Lock()
+		edit := edited && r.Host == "www.bmorecaucus.test" && r.URL.Path == "/community-partnerships"
+		mu.Unlock()
+		if edit {
+			rec.Header().Set("Content-Type", "text/html; charset=utf-8")
+			rec.Header().Set("Last-Modified", time.Now().UTC().Format(http.TimeFormat))
+			rec.WriteHeader(http.StatusOK)
+			rec.WriteString("<html><body><h1>Community Partnerships</h1><p>A new partner joined.</p></body></html>")
+		} else {
+			handler.ServeHTTP(rec, r)
+		}
 		mu.Lock()
 		requests++
 		if r.Header.Get("If-Modified-Since") != "" || r.Header.Get("If-None-Match") != "" {
@@ -86,5 +98,12 @@ func TestCrawler_Run_conditional(t *testing.T) {
 	}
 	if second.New != 0 || second.Unchanged != second.Fetched || second.Status["304"] != notModified {
 		t.Errorf("recrawl report %+v: want nothing new, every fetch unchanged, the 304s counted", second)
+	}
+	edited = true
+	mu.Unlock()
+	third := crawlOnce().Totals()
+	mu.Lock()
+	if third.Changed != 1 || third.New != 0 || third.Unchanged != third.Fetched-1 {
+		t.Errorf("recrawl with one page edited: %+v, want exactly one changed", third)
 	}
 }

@@ -98,7 +98,7 @@ func (c *Crawler) redirect(req *http.Request, via []*http.Request) error {
 
 // written counts one archived exchange for the report and logs it: one line
 // per capture is the archivist's audit trail.
-func (c *Crawler) written(req *http.Request, resp *http.Response, ex *archive.Exchange, res archive.WriteResult, err error) {
+func (c *Crawler) written(req *http.Request, resp *http.Response, ex *archive.Exchange, known bool, res archive.WriteResult, err error) {
 	site := c.opts.Sites.SiteFor(req.URL.String())
 	if site == nil {
 		return
@@ -112,9 +112,12 @@ func (c *Crawler) written(req *http.Request, resp *http.Response, ex *archive.Ex
 		sr.Fetched++
 		sr.Status[strconv.Itoa(resp.StatusCode)]++
 		sr.Bytes += int64(len(ex.Body))
-		if res.Revisit {
+		switch {
+		case res.Revisit:
 			sr.Unchanged++
-		} else {
+		case known:
+			sr.Changed++
+		default:
 			sr.New++
 		}
 	})

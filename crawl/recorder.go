@@ -38,7 +38,8 @@ type recorder struct {
 	now     func() time.Time
 	history History // earlier captures, for conditional requests; nil sends none
 	// written is called after each exchange is archived.
-	written func(req *http.Request, resp *http.Response, ex *archive.Exchange, res archive.WriteResult, err error)
+	// known says whether the archive held a capture of the URL before.
+	written func(req *http.Request, resp *http.Response, ex *archive.Exchange, known bool, res archive.WriteResult, err error)
 }
 
 func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -52,10 +53,14 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}}
 	req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
-	prev, conditional := previous{}, false
-	if t.history != nil && req.Method == http.MethodGet && req.Header.Get("If-None-Match") == "" && req.Header.Get("If-Modified-Since") == "" {
-		if prev, conditional = lastCapture(t.history, req.URL.String()); conditional {
+	var prev previous
+	var conditional, known bool
+	if t.history != nil && req.Method == http.MethodGet {
+		prev, conditional, known = lastCapture(t.history, req.URL.String())
+		if conditional && req.Header.Get("If-None-Match") == "" && req.Header.Get("If-Modified-Since") == "" {
 			addConditions(req, prev)
+		} else {
+			conditional = false
 		}
 	}
 	date := t.now().UTC()
@@ -76,7 +81,7 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	res, werr := t.archive.Write(ex)
 	if t.written != nil {
-		t.written(req, resp, ex, res, werr)
+		t.written(req, resp, ex, known, res, werr)
 	}
 	if werr != nil {
 		return nil, fmt.Errorf("archive %s: %w", req.URL, werr)

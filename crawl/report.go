@@ -13,7 +13,8 @@ import (
 type SiteReport struct {
 	Site      string         `json:"site"`
 	Fetched   int            `json:"fetched"`   // exchanges archived, robots.txt and redirects included
-	New       int            `json:"new"`       // responses whose payload the archive had not seen
+	New       int            `json:"new"`       // responses for URLs the archive had no capture of
+	Changed   int            `json:"changed"`   // responses for archived URLs whose content changed
 	Unchanged int            `json:"unchanged"` // responses archived as revisits
 	Resumed   int            `json:"resumed"`   // pages an interrupted run archived, not fetched again
 	Bytes     int64          `json:"bytes"`     // payload bytes received
@@ -60,6 +61,7 @@ func (r *Report) Totals() SiteReport {
 	for _, s := range r.Sites {
 		t.Fetched += s.Fetched
 		t.New += s.New
+		t.Changed += s.Changed
 		t.Unchanged += s.Unchanged
 		t.Resumed += s.Resumed
 		t.Bytes += s.Bytes
@@ -88,12 +90,12 @@ func (r *Report) WriteJSON(w io.Writer) error {
 // WriteText writes the report as a short table an archivist reads in the morning.
 func (r *Report) WriteText(w io.Writer) {
 	t := r.Totals()
-	fmt.Fprintf(w, "crawl %s: %d fetched (%d new, %d unchanged), %s, %s\n",
-		r.CrawlID, t.Fetched, t.New, t.Unchanged, byteSize(t.Bytes), r.Duration.Round(time.Millisecond))
+	fmt.Fprintf(w, "crawl %s: %d fetched (%d new, %d changed, %d unchanged), %s, %s\n",
+		r.CrawlID, t.Fetched, t.New, t.Changed, t.Unchanged, byteSize(t.Bytes), r.Duration.Round(time.Millisecond))
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, s := range r.Sites {
-		fmt.Fprintf(w, "  %-50s %4d fetched %4d new %4d unchanged  status %s", s.Site, s.Fetched, s.New, s.Unchanged, counts(s.Status))
+		fmt.Fprintf(w, "  %-50s %4d fetched %4d new %4d changed %4d unchanged  status %s", s.Site, s.Fetched, s.New, s.Changed, s.Unchanged, counts(s.Status))
 		if len(s.Failed) > 0 {
 			fmt.Fprintf(w, "  failed %s", counts(s.Failed))
 		}
