@@ -77,15 +77,15 @@ type renderer struct {
 	elem   *html.Node // block-level element the buffered text belongs to
 	pre    int
 
-	md       []byte               // the text in buf as Markdown
-	gen      int                  // blocks flushed so far: a wrapper whose block ended inside it is not wrapped
-	base     *url.URL             // base URL for Markdown links; nil leaves them as written
-	quote    int                  // blockquote depth
-	lists    []bool               // open lists, true for ordered
-	items    []int                // items seen in each open list
-	lis      int                  // open list items
-	mdPrefix string               // the list marker pending for the next block of a list item
-	heading  int                  // inside a heading, where emphasis is not marked
+	md       []byte   // the text in buf as Markdown
+	gen      int      // blocks flushed so far: a wrapper whose block ended inside it is not wrapped
+	base     *url.URL // base URL for Markdown links; nil leaves them as written
+	quote    int      // blockquote depth
+	lists    []bool   // open lists, true for ordered
+	items    []int    // items seen in each open list
+	lis      int      // open list items
+	mdPrefix string   // the list marker pending for the next block of a list item
+	heading  int      // inside a heading, where emphasis is not marked
 	inEm     int
 	skip     func(*html.Node) bool // elements left out, or nil
 }

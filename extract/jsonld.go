@@ -122,7 +122,6 @@ func ldNames(v any) []string {
 	return dedupe(out)
 }
 
-
 // maxKeywords bounds the keywords taken from JSON-LD, where SEO plugins put
 // long lists.
 const maxKeywords = 20

@@ -24,8 +24,8 @@ type meta struct {
 	modified    string   // YYYY-MM-DD from JSON-LD, meta tags or <time class="updated">
 	tags        []string // tags and categories: meta tags, JSON-LD, else tag links
 	tagLinks    []*html.Node
-	lang        string // the declared language, as written
-	canonical   string // link rel=canonical, else og:url, as written
+	lang        string   // the declared language, as written
+	canonical   string   // link rel=canonical, else og:url, as written
 	h1s         []string // texts of the page's <h1> elements
 	entryTitle  string   // text of the page's one .entry-title or .post-title, if exactly one
 	entryTitles int

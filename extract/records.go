@@ -14,11 +14,11 @@ type analysis struct {
 	url       string
 	m         *meta
 	blocks    []block
-	entries   []entry // the page's <article> and .hentry elements
-	title     string  // the page's own title
-	site      string  // the site's name
-	lang      string  // the writing's language
-	canonical string  // the page's canonical URL
+	entries   []entry          // the page's <article> and .hentry elements
+	title     string           // the page's own title
+	site      string           // the site's name
+	lang      string           // the writing's language
+	canonical string           // the page's canonical URL
 	tags      []string         // the page's tags, for its main records
 	comments  []record.Comment // the page's reader comments
 }
