@@ -85,9 +85,19 @@ func Open(dir string, opts Options) (*Archive, error) {
 	a.log = a.opts.Logger.With("component", "archive")
 	a.idx = newIndex(dir)
 	a.comp.New = func() any { return newCompressor() }
-	if err := a.idx.load(); err != nil {
+	torn, err := a.idx.load()
+	if err != nil {
 		lock.Unlock()
 		return nil, err
+	}
+	if torn {
+		// Rewrite the index now, so that no line is ever appended to the
+		// journal after the torn one.
+		a.log.Warn("dropped a torn last line of the index journal", "file", journalName)
+		if err := a.idx.flush(); err != nil {
+			lock.Unlock()
+			return nil, err
+		}
 	}
 	if err := a.recover(); err != nil {
 		lock.Unlock()

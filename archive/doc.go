@@ -26,6 +26,23 @@
 // renamed to their final name when rotated or closed. Every file starts with
 // a 'warcinfo' record describing the crawl.
 //
+// Records over 2 KiB (page bodies) are compressed at gzip's default level
+// through klauspost's encoder; smaller ones (requests, revisits, metadata,
+// short error pages) through its stateless encoder, which skips fitting
+// Huffman tables to each record: nearly the same size at about two thirds
+// of the CPU time.
+//
+// # Cost
+//
+// BenchmarkWriterOverGzip compares, on one thread, a Write of a 20 KB page
+// with gzip of the page body alone at the same level: the writer takes
+// about 1.6 times gzip's CPU time (go test ./archive -run X -bench
+// WriterOverGzip -benchtime 10000x). Two SHA-1 passes over the body, which
+// WARC asks for (payload digest of the body, block digest of head and
+// body), cost about 0.2 of gzip's time on their own; the rest is the
+// compression of the WARC and HTTP headers with the body, the request
+// record, and the index.
+//
 // # Crash safety
 //
 // Each Write appends its records with a single write call and then one line

@@ -76,17 +76,18 @@ func (h *Header) Add(name, value string) {
 	*h = append(*h, Field{Name: name, Value: value})
 }
 
-// writeTo writes the version line and the fields, without the blank line
-// that ends the header.
-func (h Header) writeTo(w *strings.Builder, version string) {
-	w.WriteString(version)
-	w.WriteString("\r\n")
+// appendTo appends the version line and the fields to b, without the
+// blank line that ends the header.
+func (h Header) appendTo(b []byte, version string) []byte {
+	b = append(b, version...)
+	b = append(b, "\r\n"...)
 	for _, f := range h {
-		w.WriteString(f.Name)
-		w.WriteString(": ")
-		w.WriteString(f.Value)
-		w.WriteString("\r\n")
+		b = append(b, f.Name...)
+		b = append(b, ": "...)
+		b = append(b, f.Value...)
+		b = append(b, "\r\n"...)
 	}
+	return b
 }
 
 // readHeader reads a record's version line and named fields up to and

@@ -144,34 +144,44 @@ func parseEntry(line string) (Entry, error) {
 }
 
 // readEntries reads a CDXJ file; a missing file has no entries. A line that
-// does not parse is an error naming the line.
-func readEntries(path string) ([]Entry, error) {
+// does not parse is an error naming the line, except that, when tornOK, a
+// last line without its newline is dropped: a process killed while
+// appending to the journal leaves one, and torn reports it.
+func readEntries(path string, tornOK bool) (es []Entry, torn bool, err error) {
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {
-		return nil, nil
+		return nil, false, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open capture index: %w", err)
+		return nil, false, fmt.Errorf("open capture index: %w", err)
 	}
 	defer f.Close()
-	var es []Entry
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
+	r := bufio.NewReaderSize(f, 64<<10)
+	for n := 1; ; n++ {
+		line, err := r.ReadString('\n')
+		if err == io.EOF {
+			if line != "" && tornOK {
+				return es, true, nil
+			}
+			if line == "" {
+				return es, false, nil
+			}
+		} else if err != nil {
+			return es, false, fmt.Errorf("read %s: %w", filepath.Base(path), err)
+		}
+		line = strings.TrimSuffix(strings.TrimSuffix(line, "\n"), "\r")
 		if line == "" || strings.HasPrefix(line, "!") { // "!" lines are CDXJ metadata
 			continue
 		}
-		e, err := parseEntry(line)
-		if err != nil {
-			return es, fmt.Errorf("%s line %d: %w", filepath.Base(path), n, err)
+		e, perr := parseEntry(line)
+		if perr != nil {
+			return es, false, fmt.Errorf("%s line %d: %w", filepath.Base(path), n, perr)
 		}
 		es = append(es, e)
+		if err == io.EOF {
+			return es, false, nil
+		}
 	}
-	if err := sc.Err(); err != nil {
-		return es, fmt.Errorf("read %s: %w", filepath.Base(path), err)
-	}
-	return es, nil
 }
 
 // location identifies a record in the archive.
@@ -194,16 +204,22 @@ func newIndex(dir string) *index {
 	return &index{dir: dir, byKey: map[string][]Entry{}, seen: map[location]bool{}}
 }
 
-// load reads index.cdxj and the journal left beside it.
-func (x *index) load() error {
-	for _, name := range []string{indexName, journalName} {
-		es, err := readEntries(filepath.Join(x.dir, name))
-		if err != nil {
-			return err
-		}
-		x.insert(es...)
+// load reads index.cdxj and the journal left beside it. It reports
+// whether the journal ended in a torn line, which it dropped: the record
+// that line stood for is in a WARC file left open, which recovery indexes
+// again.
+func (x *index) load() (torn bool, err error) {
+	es, _, err := readEntries(filepath.Join(x.dir, indexName), false)
+	if err != nil {
+		return false, err
 	}
-	return nil
+	x.insert(es...)
+	es, torn, err = readEntries(filepath.Join(x.dir, journalName), true)
+	if err != nil {
+		return false, err
+	}
+	x.insert(es...)
+	return torn, nil
 }
 
 // insert adds entries to memory only, skipping any already there.

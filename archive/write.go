@@ -57,8 +57,9 @@ type exchangeParts struct {
 	payload string   // payload digest of Body
 }
 
-// prepare checks ex and works out what the response record will hold.
-func (a *Archive) prepare(ex *Exchange) (*exchangeParts, error) {
+// prepare checks ex and works out what the response record will hold,
+// hashing with c.
+func (a *Archive) prepare(ex *Exchange, c *compressor) (*exchangeParts, error) {
 	u, err := url.Parse(ex.URL)
 	if err != nil || !u.IsAbs() {
 		return nil, fmt.Errorf("%w: URL %q is not absolute", ErrExchange, ex.URL)
@@ -74,7 +75,7 @@ func (a *Archive) prepare(ex *Exchange) (*exchangeParts, error) {
 	if err != nil || resp.Status == 0 {
 		return nil, fmt.Errorf("%w: response head of %s has no status line", ErrExchange, ex.URL)
 	}
-	p := &exchangeParts{date: ex.Date, key: SURT(ex.URL), resp: resp, head: head, payload: sha1Digest(ex.Body)}
+	p := &exchangeParts{date: ex.Date, key: SURT(ex.URL), resp: resp, head: head, payload: c.digest(ex.Body)}
 	if p.date.IsZero() {
 		p.date = a.opts.Now()
 	}
@@ -106,7 +107,9 @@ func endHead(head []byte) []byte {
 // goroutine, so concurrent callers compress in parallel; the finished
 // records are appended whole under a lock. Write does not keep ex.
 func (a *Archive) Write(ex *Exchange) (WriteResult, error) {
-	p, err := a.prepare(ex)
+	c := a.getCompressor()
+	defer a.putCompressor(c)
+	p, err := a.prepare(ex, c)
 	if err != nil {
 		return WriteResult{}, err
 	}
@@ -119,13 +122,11 @@ func (a *Archive) Write(ex *Exchange) (WriteResult, error) {
 	}
 	defer a.release(wf)
 
-	c := a.getCompressor()
-	defer a.putCompressor(c)
 	buf := &c.out
 	buf.Reset()
 	respID := newRecordID()
 	date := formatWARCDate(p.date)
-	h, block := a.responseRecord(p, ex, ref, respID, date, wf)
+	h, block := a.responseRecord(c, p, ex, ref, respID, date, wf)
 	respLen, err := c.record(buf, h, block...)
 	if err == nil && len(ex.Request) > 0 {
 		req := endHeadOnly(ex.Request)
@@ -133,15 +134,15 @@ func (a *Archive) Write(ex *Exchange) (WriteResult, error) {
 		h := a.captureHeader(TypeRequest, newRecordID(), date, ex, wf)
 		h.Add("WARC-Concurrent-To", respID)
 		h.Add("Content-Type", "application/http;msgtype=request")
-		h.Add("WARC-Block-Digest", sha1Digest(req))
-		h.Add("WARC-Payload-Digest", sha1Digest(body))
+		h.Add("WARC-Block-Digest", c.digest(req))
+		h.Add("WARC-Payload-Digest", c.digest(body))
 		_, err = c.record(buf, h, req)
 	}
 	if meta := metadataBlock(ex); err == nil && meta != nil {
 		h := a.captureHeader(TypeMetadata, newRecordID(), date, ex, wf)
 		h.Add("WARC-Concurrent-To", respID)
 		h.Add("Content-Type", "application/warc-fields")
-		h.Add("WARC-Block-Digest", sha1Digest(meta))
+		h.Add("WARC-Block-Digest", c.digest(meta))
 		_, err = c.record(buf, h, meta)
 	}
 	if err != nil {
@@ -171,11 +172,11 @@ func (a *Archive) Write(ex *Exchange) (WriteResult, error) {
 
 // responseRecord returns the named fields and block of the capture's main
 // record: a response, or a revisit of ref.
-func (a *Archive) responseRecord(p *exchangeParts, ex *Exchange, ref *referent, id, date string, wf *warcFile) (Header, [][]byte) {
+func (a *Archive) responseRecord(c *compressor, p *exchangeParts, ex *Exchange, ref *referent, id, date string, wf *warcFile) (Header, [][]byte) {
 	if ref == nil {
 		h := a.captureHeader(TypeResponse, id, date, ex, wf)
 		h.Add("Content-Type", "application/http;msgtype=response")
-		h.Add("WARC-Block-Digest", sha1Digest(p.block...))
+		h.Add("WARC-Block-Digest", c.digest(p.block...))
 		h.Add("WARC-Payload-Digest", p.payload)
 		if ex.Truncated != "" {
 			h.Add("WARC-Truncated", ex.Truncated)
@@ -190,7 +191,7 @@ func (a *Archive) responseRecord(p *exchangeParts, ex *Exchange, ref *referent, 
 	h.Add("WARC-Refers-To-Target-URI", ref.entry.URL)
 	h.Add("WARC-Refers-To-Date", ref.info.date)
 	h.Add("Content-Type", "application/http;msgtype=response")
-	h.Add("WARC-Block-Digest", sha1Digest(ref.block...))
+	h.Add("WARC-Block-Digest", c.digest(ref.block...))
 	if ref.digest != "" {
 		h.Add("WARC-Payload-Digest", ref.digest)
 	}

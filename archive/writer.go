@@ -6,13 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/klauspost/compress/gzip"
 )
 
 // openSuffix marks a WARC file still being written.
@@ -34,55 +31,6 @@ type warcFile struct {
 
 	refs    int  // writers holding the file; guarded by Archive.mu
 	retired bool // no new writer may reserve it; guarded by Archive.mu
-}
-
-// compressor turns records into gzip members; it is pooled per Archive.
-type compressor struct {
-	zw  *gzip.Writer
-	hdr strings.Builder
-	out bytes.Buffer // a Write's members, reused
-	raw bytes.Buffer // one record before compression, reused
-}
-
-func newCompressor() *compressor {
-	zw, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression) // the level is valid
-	return &compressor{zw: zw}
-}
-
-// record appends one WARC/1.1 record, gzip-compressed as its own member, to
-// dst: h's fields, then Content-Length, then the block (the concatenation of
-// block) and the CRLF CRLF that ends a record. It returns the member's size.
-func (c *compressor) record(dst *bytes.Buffer, h Header, block ...[]byte) (int64, error) {
-	return c.versioned(dst, Version11, h, block...)
-}
-
-// versioned is record with another version line, for imported records.
-func (c *compressor) versioned(dst *bytes.Buffer, version string, h Header, block ...[]byte) (int64, error) {
-	var n int
-	for _, b := range block {
-		n += len(b)
-	}
-	c.hdr.Reset()
-	h.writeTo(&c.hdr, version)
-	c.hdr.WriteString("Content-Length: " + strconv.Itoa(n) + "\r\n\r\n")
-	// The record is assembled and compressed in one Write: klauspost's
-	// encoder compresses a small stream in one go on Close, cheaper than
-	// feeding it in pieces.
-	c.raw.Reset()
-	c.raw.WriteString(c.hdr.String())
-	for _, b := range block {
-		c.raw.Write(b)
-	}
-	c.raw.WriteString("\r\n\r\n")
-	start := dst.Len()
-	c.zw.Reset(dst)
-	if _, err := c.zw.Write(c.raw.Bytes()); err != nil {
-		return 0, fmt.Errorf("compress record: %w", err)
-	}
-	if err := c.zw.Close(); err != nil {
-		return 0, fmt.Errorf("compress record: %w", err)
-	}
-	return int64(dst.Len() - start), nil
 }
 
 // createFile creates the next WARC file and writes its warcinfo record.
