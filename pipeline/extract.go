@@ -8,9 +8,12 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"runtime"
 	"strings"
+	"sync"
 
 	"rankfile/archive"
+	"rankfile/crawl"
 	"rankfile/extract"
 	"rankfile/record"
 )
@@ -68,44 +71,76 @@ func (p *Pipeline) extractNew(ctx context.Context, arc *archive.Archive, crawlID
 	return recs, nil
 }
 
-// extractCaptures extracts the HTML 200 captures that keep accepts, giving
-// each record its site from the sites file of the last crawl.
+// extractCaptures extracts the HTML 200 captures that keep accepts, on
+// every core, giving each record its site from the sites file of the last
+// crawl. Records come out in archive order, whatever the workers' order.
 func (p *Pipeline) extractCaptures(ctx context.Context, arc *archive.Archive, keep func(record.Capture) bool) ([]record.Record, error) {
 	sites, err := p.sites()
 	if err != nil {
 		return nil, err
 	}
 	ex := extract.New(extract.Options{Logger: p.logger()})
-	var recs []record.Record
-	captures := 0
+	type job struct {
+		seq int
+		c   record.Capture
+	}
+	jobs := make(chan job, 64)
+	results := map[int][]record.Record{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				rs := p.extractOne(ex, sites, j.c)
+				mu.Lock()
+				results[j.seq] = rs
+				mu.Unlock()
+			}
+		}()
+	}
+	seq := 0
 	err = arc.Captures(ctx, func(c record.Capture) error {
 		if c.Status != 200 || c.Revisit || !keep(c) {
 			return nil
 		}
-		rs, err := ex.Extract(c)
-		if errors.Is(err, extract.ErrNotHTML) {
-			return nil // robots.txt, feeds, sitemaps, images: archived, not extracted
-		}
-		if err != nil {
-			p.logger().Warn("capture not extracted", "url", c.URL, "warc_file", c.File, "warc_offset", c.Offset, "error", err)
-			return nil
-		}
-		captures++
-		for i := range rs {
-			if s := sites.SiteFor(rs[i].URL); s != nil {
-				rs[i].Site, rs[i].SiteKind = s.Name, s.Kind
-			} else if u, err := url.Parse(rs[i].URL); err == nil {
-				rs[i].Site = u.Host // an imported capture of a site not in the sites file
-			}
-		}
-		recs = append(recs, rs...)
+		seq++
+		jobs <- job{seq, c}
 		return nil
 	})
+	close(jobs)
+	wg.Wait()
+	var recs []record.Record
+	for i := 1; i <= seq; i++ {
+		recs = append(recs, results[i]...)
+	}
 	if err != nil {
 		return recs, fmt.Errorf("read archive: %w", err)
 	}
-	p.logger().Info("extracted", "captures", captures, "records", len(recs))
+	p.logger().Info("extracted", "captures", seq, "records", len(recs))
 	return recs, nil
+}
+
+// extractOne extracts one capture; a capture the extractor cannot read is
+// logged and yields nothing.
+func (p *Pipeline) extractOne(ex *extract.Extractor, sites *crawl.Sites, c record.Capture) []record.Record {
+	rs, err := ex.Extract(c)
+	if errors.Is(err, extract.ErrNotHTML) {
+		return nil // robots.txt, feeds, sitemaps, images: archived, not extracted
+	}
+	if err != nil {
+		p.logger().Warn("capture not extracted", "url", c.URL, "warc_file", c.File, "warc_offset", c.Offset, "error", err)
+		return nil
+	}
+	for i := range rs {
+		if s := sites.SiteFor(rs[i].URL); s != nil {
+			rs[i].Site, rs[i].SiteKind = s.Name, s.Kind
+		} else if u, err := url.Parse(rs[i].URL); err == nil {
+			rs[i].Site = u.Host // an imported capture of a site not in the sites file
+		}
+	}
+	return rs
 }
 
 // maxPageSize bounds what ExtractPage reads from its input.
