@@ -29,12 +29,17 @@ var ErrStatus = errors.New("extract: capture status is not 2xx")
 type Options struct {
 	// Logger receives one debug line per extracted page; nil discards.
 	Logger *slog.Logger
+	// Organizations are the organizations known to the archive (from the
+	// sites file and organization records): the posts, pages and missions
+	// that name one list it in their Mentions.
+	Organizations []Organization
 }
 
 // Extractor turns HTML captures into records. It holds no state between
 // pages and is safe for concurrent use.
 type Extractor struct {
-	log *slog.Logger
+	log  *slog.Logger
+	orgs []orgMatcher
 }
 
 // New returns an Extractor configured by opts.
@@ -43,7 +48,7 @@ func New(opts Options) *Extractor {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Extractor{log: log.With("component", "extract")}
+	return &Extractor{log: log.With("component", "extract"), orgs: newMatchers(opts.Organizations)}
 }
 
 // Extract returns the records of an HTML capture, in page order, with the
@@ -138,6 +143,7 @@ func (e *Extractor) extract(pageURL string, body []byte, header http.Header) ([]
 	a.title = pageTitle(m, m.h1s, entryTitle)
 	a.site = siteName(m, a.title, pageURL)
 	recs := a.records()
+	e.mention(recs)
 	e.log.Debug("page extracted", "url", pageURL, "charset", enc, "platform", platformName(plat),
 		"blocks", len(blocks), "records", len(recs))
 	return recs, nil

@@ -1,0 +1,182 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"rankfile/record"
+)
+
+// Organization is an organization whose mentions the extractor notes in
+// the records that name it (Record.Mentions).
+type Organization struct {
+	// Name is the organization's full name, found whatever its case and
+	// punctuation ("Rank-and-File" matches "rank and file"); a one-word
+	// name is found as an acronym is.
+	Name string
+	// Acronym is found as written (case matters) as a whole word in its
+	// "(ACRONYM)" form, or alone when it has three letters or more and is
+	// in capitals (all of it, or two letters or more, as in "AlbuCORE"),
+	// outside runs of capitalized words ("OUR CORE VALUES" does not name
+	// CORE). So "WE" is found only as "(WE)".
+	Acronym string
+}
+
+// orgMatcher is an Organization ready to be looked for.
+type orgMatcher struct {
+	canonical string // what Mentions holds: the name, or the acronym when there is none
+	name      string // the name as normPhrase reduces it, when it has two words or more
+	words     []string
+	bare      bool // the words may stand alone, not only in parentheses
+}
+
+// newMatchers prepares the organizations, dropping those with neither a
+// name nor an acronym.
+func newMatchers(orgs []Organization) []orgMatcher {
+	var out []orgMatcher
+	for _, o := range orgs {
+		name, acr := strings.TrimSpace(o.Name), strings.TrimSpace(o.Acronym)
+		m := orgMatcher{canonical: firstString(name, acr)}
+		if m.canonical == "" {
+			continue
+		}
+		if n := normPhrase(name); strings.Contains(n, " ") {
+			m.name = n
+		} else if name != "" && wordLike(name) {
+			m.words = append(m.words, name)
+			m.bare = true
+		}
+		if acr != "" && wordLike(acr) {
+			m.words = append(m.words, acr)
+			m.bare = m.bare || bareAcronym(acr)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// wordLike reports whether s is one word of letters and digits, as the
+// mention scan cuts text into.
+func wordLike(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// bareAcronym reports whether an acronym is distinctive enough to be found
+// alone: three letters or more, with two capitals or more and no lower
+// case letter but inside ("CEDE", "AlbuCORE"; not "WE", not "Core").
+func bareAcronym(s string) bool {
+	letters, upper := 0, 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			letters++
+		}
+		if unicode.IsUpper(r) {
+			upper++
+		}
+	}
+	first, _ := utf8.DecodeRuneInString(s)
+	return letters >= 3 && upper >= 2 && unicode.IsUpper(first)
+}
+
+// mentionText is what a record's mentions are looked for in.
+type mentionText struct {
+	norm   string          // " " + normPhrase(text) + " "
+	words  map[string]bool // words standing alone, outside runs of capitals
+	parens map[string]bool // words standing alone in parentheses
+}
+
+// scanMentions reads a text for names and acronyms.
+func scanMentions(text string) mentionText {
+	mt := mentionText{norm: " " + normPhrase(text) + " ", words: map[string]bool{}, parens: map[string]bool{}}
+	type word struct {
+		s          string
+		start, end int
+	}
+	var ws []word
+	start := -1
+	for i, r := range text {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			ws = append(ws, word{text[start:i], start, i})
+			start = -1
+		}
+	}
+	if start >= 0 {
+		ws = append(ws, word{text[start:], start, len(text)})
+	}
+	for i, w := range ws {
+		if w.start > 0 && text[w.start-1] == '(' && w.end < len(text) && text[w.end] == ')' {
+			mt.parens[w.s] = true
+		}
+		// A word in a run of capitals ("OUR CORE VALUES": words a space
+		// apart, all in capitals) is shouted, not named; a list of
+		// acronyms ("UCORE, TDP and CEDE") is not such a run.
+		before := i > 0 && capitals(ws[i-1].s) && blank(text[ws[i-1].end:w.start])
+		after := i < len(ws)-1 && capitals(ws[i+1].s) && blank(text[w.end:ws[i+1].start])
+		if !capitals(w.s) || !(before || after) {
+			mt.words[w.s] = true
+		}
+	}
+	return mt
+}
+
+// blank reports whether s is only spaces.
+func blank(s string) bool { return strings.Trim(s, " ") == "" }
+
+// capitals reports whether a word has letters and they are all capitals.
+func capitals(s string) bool {
+	letters := false
+	for _, r := range s {
+		if unicode.IsLower(r) {
+			return false
+		}
+		letters = letters || unicode.IsLetter(r)
+	}
+	return letters
+}
+
+// mentions returns the canonical names of the organizations the text
+// names, in the order of the list.
+func mentions(ms []orgMatcher, text string) []string {
+	if len(ms) == 0 || text == "" {
+		return nil
+	}
+	mt := scanMentions(text)
+	var out []string
+	for _, m := range ms {
+		found := m.name != "" && strings.Contains(mt.norm, " "+m.name+" ")
+		for _, w := range m.words {
+			found = found || mt.parens[w] || (m.bare && mt.words[w])
+		}
+		if found {
+			out = append(out, m.canonical)
+		}
+	}
+	return dedupe(out)
+}
+
+// mention fills in the mentions of the records that are writing (posts,
+// pages and missions), from their titles and texts.
+func (e *Extractor) mention(recs []record.Record) {
+	if len(e.orgs) == 0 {
+		return
+	}
+	for i := range recs {
+		r := &recs[i]
+		if r.Kind == record.KindOrganization {
+			continue
+		}
+		r.Mentions = mentions(e.orgs, r.Title+"\n\n"+r.Text)
+	}
+}
