@@ -3,6 +3,7 @@ package crawl
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -28,7 +29,8 @@ func benchPages() int {
 // siteHandler serves a generated site of n pages of about 20 KB: page i
 // links to pages 10i+1 .. 10i+10, so every page is reachable from /.
 func siteHandler(n int) http.Handler {
-	para := strings.Repeat("Rank-and-file educators organized in every building for the schools our students deserve. ", 8)
+	para := "<p>" + strings.Repeat("Rank-and-file educators organized in every building for the schools our students deserve. ", 8) + "</p>\n"
+	filler := []byte(strings.Repeat(para, (20<<10)/len(para)+1)) // shared: the server must not cost the crawl GC work
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/robots.txt" || r.URL.Path == "/sitemap.xml" {
 			http.NotFound(w, r)
@@ -43,16 +45,15 @@ func siteHandler(n int) http.Handler {
 			}
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		var b strings.Builder
-		fmt.Fprintf(&b, "<html><head><title>Page %d</title></head><body><h1>Page %d</h1>", i, i)
+		head := make([]byte, 0, 512)
+		head = fmt.Appendf(head, "<html><head><title>Page %d</title></head><body><h1>Page %d</h1>", i, i)
 		for j := 10*i + 1; j <= 10*i+10 && j < n; j++ {
-			fmt.Fprintf(&b, `<a href="/p/%d.html">page %d</a> `, j, j)
+			head = fmt.Appendf(head, `<a href="/p/%d.html">page %d</a> `, j, j)
 		}
-		for b.Len() < 20<<10 {
-			b.WriteString("<p>" + para + "</p>\n")
-		}
-		b.WriteString("</body></html>")
-		w.Write([]byte(b.String()))
+		w.Header().Set("Content-Length", strconv.Itoa(len(head)+len(filler)+len("</body></html>")))
+		w.Write(head)
+		w.Write(filler)
+		io.WriteString(w, "</body></html>")
 	})
 }
 

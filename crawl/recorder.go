@@ -129,7 +129,7 @@ func decodeBody(h http.Header, body []byte, max int64) []byte {
 func readBody(r io.Reader, length, max int64) (body []byte, truncated string, err error) {
 	var buf bytes.Buffer
 	if length > 0 {
-		buf.Grow(int(min(length, max) + 1)) // one allocation for the usual page
+		buf.Grow(int(min(length, max)) + bytes.MinRead) // one allocation: ReadFrom wants MinRead spare to see EOF
 	}
 	_, err = buf.ReadFrom(io.LimitReader(r, max+1))
 	body = buf.Bytes()
