@@ -1,0 +1,193 @@
+package serve
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/zlib"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httputil"
+	"net/textproto"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+
+	"rankfile/archive"
+)
+
+// maxBlock bounds the WARC record block read for replay.
+const maxBlock = 256 << 20
+
+// archived is an HTTP response read from a WARC response or revisit record.
+type archived struct {
+	Type      string // WARC-Type
+	URL       string // WARC-Target-URI
+	Date      time.Time
+	Status    int
+	Header    http.Header
+	Payload   []byte // entity body with the transfer coding removed, still content-encoded
+	Digest    string // WARC-Payload-Digest
+	RefTarget string // revisit: WARC-Refers-To-Target-URI
+	RefDate   time.Time
+}
+
+// openWARC opens a WARC file of the archive directory by name, wherever
+// it is: finished, or still being written under its .open name (and
+// perhaps renamed between two tries).
+func openWARC(dir, name string) (*os.File, error) {
+	if !safeFileName(name) {
+		return nil, fmt.Errorf("warc file name %q: %w", name, os.ErrNotExist)
+	}
+	for range 2 {
+		for _, n := range []string{name, name + ".open"} {
+			f, err := os.Open(filepath.Join(dir, n))
+			if err == nil {
+				return f, nil
+			}
+			if !errors.Is(err, os.ErrNotExist) {
+				return nil, fmt.Errorf("open warc file: %w", err)
+			}
+		}
+	}
+	return nil, fmt.Errorf("open warc file %s: %w", name, os.ErrNotExist)
+}
+
+// readArchived reads the response or revisit record at offset off of the
+// WARC file name in dir, without taking the archive's lock.
+func readArchived(dir, name string, off int64) (*archived, error) {
+	f, err := openWARC(dir, name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	rd := archive.NewReader(io.NewSectionReader(f, off, 1<<62))
+	rd.File = name
+	rec, err := rd.Next()
+	if err != nil {
+		return nil, fmt.Errorf("read warc record %s@%d: %w", name, off, err)
+	}
+	if t := rec.Type(); t != archive.TypeResponse && t != archive.TypeRevisit {
+		return nil, fmt.Errorf("warc record %s@%d is a %q record", name, off, t)
+	}
+	if rec.ContentLength > maxBlock {
+		return nil, fmt.Errorf("warc record %s@%d: block of %d bytes is too large to replay", name, off, rec.ContentLength)
+	}
+	block, err := io.ReadAll(rec.Body)
+	if err != nil {
+		return nil, fmt.Errorf("read warc record %s@%d: %w", name, off, err)
+	}
+	a := &archived{Type: rec.Type(), URL: rec.TargetURI(), Digest: rec.Header.Get("WARC-Payload-Digest"), Header: http.Header{}}
+	if a.Date, err = rec.Date(); err != nil {
+		return nil, fmt.Errorf("warc record %s@%d: %w", name, off, err)
+	}
+	a.RefTarget = strings.Trim(rec.Header.Get("WARC-Refers-To-Target-URI"), "<>")
+	if v := rec.Header.Get("WARC-Refers-To-Date"); v != "" {
+		a.RefDate, _ = time.Parse(time.RFC3339Nano, v)
+	}
+	if len(block) > 0 {
+		a.Status, a.Header, a.Payload = parseResponse(block)
+	}
+	if a.Type == archive.TypeResponse && a.Status == 0 {
+		return nil, fmt.Errorf("warc record %s@%d: no HTTP status line", name, off)
+	}
+	if isChunked(a.Header) {
+		a.Payload = dechunk(a.Payload)
+		a.Header.Del("Transfer-Encoding")
+	}
+	return a, nil
+}
+
+// parseResponse splits an HTTP response block leniently: archived servers
+// send all sorts of header lines, and the ones that do not parse are
+// skipped.
+func parseResponse(block []byte) (status int, h http.Header, body []byte) {
+	head := block
+	h = http.Header{}
+	if i := bytes.Index(block, []byte("\r\n\r\n")); i >= 0 {
+		head, body = block[:i], block[i+4:]
+	} else if i := bytes.Index(block, []byte("\n\n")); i >= 0 {
+		head, body = block[:i], block[i+2:]
+	}
+	lines := strings.Split(strings.ReplaceAll(string(head), "\r\n", "\n"), "\n")
+	if f := strings.Fields(lines[0]); len(f) >= 2 && strings.HasPrefix(f[0], "HTTP/") {
+		if n, err := strconv.Atoi(f[1]); err == nil && n >= 100 && n <= 999 {
+			status = n
+		}
+	}
+	for _, line := range lines[1:] {
+		name, value, ok := strings.Cut(line, ":")
+		if !ok || strings.TrimSpace(name) == "" || strings.ContainsAny(name, " \t") {
+			continue
+		}
+		h.Add(textproto.CanonicalMIMEHeaderKey(name), strings.TrimSpace(value))
+	}
+	return status, h, body
+}
+
+func isChunked(h http.Header) bool {
+	for _, v := range h.Values("Transfer-Encoding") {
+		if strings.Contains(strings.ToLower(v), "chunked") {
+			return true
+		}
+	}
+	return false
+}
+
+// dechunk removes a chunked transfer coding; data that turns out not to be
+// chunked is returned as it is.
+func dechunk(p []byte) []byte {
+	out, err := io.ReadAll(httputil.NewChunkedReader(bytes.NewReader(p)))
+	if err != nil && len(out) == 0 {
+		return p
+	}
+	return out
+}
+
+// errEncoding marks a Content-Encoding the server cannot remove.
+var errEncoding = errors.New("unsupported content encoding")
+
+// decode removes the content codings of h from p, last applied first. It
+// returns p unchanged with an error wrapping errEncoding for a coding it
+// does not know (br).
+func decode(h http.Header, p []byte) ([]byte, error) {
+	var codings []string
+	for _, v := range h.Values("Content-Encoding") {
+		for _, c := range strings.Split(v, ",") {
+			if c = strings.ToLower(strings.TrimSpace(c)); c != "" && c != "identity" {
+				codings = append(codings, c)
+			}
+		}
+	}
+	out := p
+	for i := len(codings) - 1; i >= 0; i-- {
+		var r io.Reader
+		switch codings[i] {
+		case "gzip", "x-gzip":
+			zr, err := gzip.NewReader(bytes.NewReader(out))
+			if err != nil {
+				return p, fmt.Errorf("gzip content: %w", err)
+			}
+			r = zr
+		case "deflate":
+			if zr, err := zlib.NewReader(bytes.NewReader(out)); err == nil {
+				r = zr
+			} else {
+				r = flate.NewReader(bytes.NewReader(out))
+			}
+		default:
+			return p, fmt.Errorf("%w: %s", errEncoding, codings[i])
+		}
+		dec, err := io.ReadAll(io.LimitReader(r, maxBlock))
+		if err != nil && !(errors.Is(err, io.ErrUnexpectedEOF) && len(dec) > 0) {
+			return p, fmt.Errorf("%s content: %w", codings[i], err)
+		}
+		out = dec
+	}
+	return out, nil
+}
