@@ -82,7 +82,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			&cli.BoolFlag{Name: "verbose", Usage: "log every capture and stage"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only errors (for cron mail)"},
 		},
-		Commands: []*cli.Command{crawlCommand(), extractCommand(), indexCommand(), searchCommand(), showCommand(), diffCommand(), exportCommand(), archiveCommand(), importCommand(), demoCommand()},
+		Commands: []*cli.Command{crawlCommand(), extractCommand(), indexCommand(), searchCommand(), showCommand(), diffCommand(), exportCommand(), archiveCommand(), importCommand(), demoCommand(), serveCommand()},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return fmt.Errorf("%w: %w", errUsage, err)
 		},
