@@ -53,6 +53,24 @@ func (a *Archive) files() ([]fileRef, error) {
 	return refs, nil
 }
 
+// Files returns the names of the archive's WARC files, in name order,
+// those being written included. Each is a file of that name in Dir, or,
+// while this Archive writes it, the same name with ".open" added.
+func (a *Archive) Files() ([]string, error) {
+	if a.isClosed() {
+		return nil, ErrClosed
+	}
+	refs, err := a.files()
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(refs))
+	for i, r := range refs {
+		names[i] = r.name
+	}
+	return names, nil
+}
+
 // openFile opens a WARC file of the archive by name, wherever it is: still
 // being written under its .open name, or finished.
 func (a *Archive) openFile(name string) (*os.File, error) {

@@ -297,11 +297,9 @@ func (x *index) replace(es []Entry) {
 	x.insert(es...)
 }
 
-// flush writes every entry, sorted as pywb expects, to index.cdxj through a
-// synced temporary file and a rename, then drops the journal.
-func (x *index) flush() error {
-	x.mu.Lock()
-	defer x.mu.Unlock()
+// sortedLines returns every entry's CDXJ line, sorted as pywb expects. The
+// caller holds x.mu.
+func (x *index) sortedLines() []string {
 	var lines []string
 	for _, list := range x.byKey {
 		for _, e := range list {
@@ -309,6 +307,36 @@ func (x *index) flush() error {
 		}
 	}
 	slices.Sort(lines)
+	return lines
+}
+
+// WriteIndex writes the capture index to w as index.cdxj holds it: one
+// sorted CDXJ line per response or revisit record, filenames relative to
+// the archive directory.
+func (a *Archive) WriteIndex(w io.Writer) error {
+	if a.isClosed() {
+		return ErrClosed
+	}
+	a.idx.mu.RLock()
+	lines := a.idx.sortedLines()
+	a.idx.mu.RUnlock()
+	bw := bufio.NewWriter(w)
+	for _, l := range lines {
+		bw.WriteString(l)
+		bw.WriteByte('\n')
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write capture index: %w", err)
+	}
+	return nil
+}
+
+// flush writes every entry, sorted as pywb expects, to index.cdxj through a
+// synced temporary file and a rename, then drops the journal.
+func (x *index) flush() error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	lines := x.sortedLines()
 	if err := writeFileAtomic(filepath.Join(x.dir, indexName), lines); err != nil {
 		return fmt.Errorf("write capture index: %w", err)
 	}

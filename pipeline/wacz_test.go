@@ -1,0 +1,245 @@
+package pipeline
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"rankfile/crawl"
+	"rankfile/fixtures"
+)
+
+// readZip returns every entry of the zip file at path, by name, with its
+// content.
+func readZip(t *testing.T, path string) (*zip.ReadCloser, map[string][]byte) {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { zr.Close() })
+	files := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		files[f.Name] = data
+	}
+	return zr, files
+}
+
+func sha256Of(b []byte) string {
+	s := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(s[:])
+}
+
+// TestPipeline_ExportWACZ crawls the fixture web twice (so the archive
+// holds revisits too), exports it as WACZ and checks the package: its
+// layout, the WARC files stored byte for byte, the manifest's sizes and
+// hashes, the pages with their titles, and the index lines pointing into
+// the packaged files. warcio.js then reads a WARC file out of the package.
+func TestPipeline_ExportWACZ(t *testing.T) {
+	srv := fixtures.Start()
+	defer srv.Close()
+	p := &Pipeline{Dir: t.TempDir()}
+	for range 2 {
+		if _, err := p.Crawl(context.Background(), CrawlOptions{SitesData: fixtures.SitesFile(),
+			Transport: crawl.DefaultTransport(srv.DialContext), NoIndex: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "caucuses.wacz")
+	start := time.Now().UTC().Truncate(time.Second)
+	if err := p.ExportWACZ(context.Background(), path); err != nil {
+		t.Fatal(err)
+	}
+	zr, files := readZip(t, path)
+
+	warcs, err := filepath.Glob(filepath.Join(p.Dir, archiveDir, "*.warc.gz"))
+	if err != nil || len(warcs) != 2 {
+		t.Fatalf("archive holds WARC files %v (%v), want 2", warcs, err)
+	}
+	want := []string{"datapackage.json", "datapackage-digest.json", "indexes/index.cdxj", "pages/pages.jsonl"}
+	for _, w := range warcs {
+		want = append(want, "archive/"+filepath.Base(w))
+	}
+	var got []string
+	for _, f := range zr.File {
+		got = append(got, f.Name)
+		if strings.HasPrefix(f.Name, "archive/") {
+			if f.Method != zip.Store {
+				t.Errorf("%s compressed with method %d, want stored", f.Name, f.Method)
+			}
+			if f.Flags&0x8 != 0 {
+				t.Errorf("%s has a data descriptor; want sizes in its local header", f.Name)
+			}
+			orig, err := os.ReadFile(filepath.Join(p.Dir, archiveDir, strings.TrimPrefix(f.Name, "archive/")))
+			if err != nil || !bytes.Equal(orig, files[f.Name]) {
+				t.Errorf("%s differs from the archive's file (%v)", f.Name, err)
+			}
+		}
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("package holds %v, want %v", got, want)
+	}
+
+	var pkg waczPackage
+	if err := json.Unmarshal(files["datapackage.json"], &pkg); err != nil {
+		t.Fatal(err)
+	}
+	created, err := time.Parse(time.RFC3339, pkg.Created)
+	if pkg.Profile != "data-package" || pkg.WACZVersion != "1.1.1" || err != nil || created.Before(start) ||
+		!strings.HasPrefix(pkg.Software, "rankfile/") {
+		t.Errorf("datapackage.json: profile %q, wacz_version %q, created %q (%v), software %q",
+			pkg.Profile, pkg.WACZVersion, pkg.Created, err, pkg.Software)
+	}
+	listed := map[string]bool{}
+	for _, r := range pkg.Resources {
+		listed[r.Path] = true
+		data, ok := files[r.Path]
+		switch {
+		case !ok:
+			t.Errorf("datapackage.json lists %s, not in the package", r.Path)
+		case r.Bytes != int64(len(data)) || r.Hash != sha256Of(data):
+			t.Errorf("%s: listed %d bytes %s; holds %d bytes %s", r.Path, r.Bytes, r.Hash, len(data), sha256Of(data))
+		case r.Name != filepath.Base(r.Path):
+			t.Errorf("%s named %q", r.Path, r.Name)
+		}
+	}
+	for name := range files {
+		if !listed[name] && name != "datapackage.json" && name != "datapackage-digest.json" {
+			t.Errorf("%s is not listed in datapackage.json", name)
+		}
+	}
+	var digest map[string]string
+	if err := json.Unmarshal(files["datapackage-digest.json"], &digest); err != nil ||
+		digest["path"] != "datapackage.json" || digest["hash"] != sha256Of(files["datapackage.json"]) {
+		t.Errorf("datapackage-digest.json %s (%v), want the hash of datapackage.json %s",
+			files["datapackage-digest.json"], err, sha256Of(files["datapackage.json"]))
+	}
+
+	checkWACZPages(t, files["pages/pages.jsonl"])
+	checkWACZIndex(t, files)
+	warcioReads(t, files["archive/"+filepath.Base(warcs[0])])
+}
+
+// checkWACZPages checks pages.jsonl: its header, then every HTML content
+// page of the fixture web once (the second crawl's revisits add no page),
+// with its title and a capture time.
+func checkWACZPages(t *testing.T, data []byte) {
+	t.Helper()
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	if !sc.Scan() || !strings.Contains(sc.Text(), `"format":"json-pages-1.0"`) {
+		t.Fatalf("pages.jsonl starts %q, want the json-pages-1.0 header", sc.Text())
+	}
+	pages := map[string]waczPage{}
+	for sc.Scan() {
+		var pg waczPage
+		if err := json.Unmarshal(sc.Bytes(), &pg); err != nil {
+			t.Fatalf("pages.jsonl line %q: %v", sc.Text(), err)
+		}
+		if _, dup := pages[pg.URL]; dup {
+			t.Errorf("%s listed twice", pg.URL)
+		}
+		if _, err := time.Parse(time.RFC3339, pg.TS); err != nil || pg.ID == "" {
+			t.Errorf("%s: ts %q (%v), id %q", pg.URL, pg.TS, err, pg.ID)
+		}
+		pages[pg.URL] = pg
+	}
+	for _, fp := range fixtures.Pages() {
+		pg, ok := pages[fp.URL]
+		if !ok {
+			t.Errorf("%s missing from pages.jsonl", fp.URL)
+			continue
+		}
+		body, _ := fixtures.Body(fp.URL)
+		if want := pageTitle(body, "text/html; charset=utf-8"); pg.Title != want || want == "" {
+			t.Errorf("%s: title %q, want %q", fp.URL, pg.Title, want)
+		}
+	}
+}
+
+// checkWACZIndex checks indexes/index.cdxj: sorted, and every line naming
+// a WARC file of the package and an offset and length within it.
+func checkWACZIndex(t *testing.T, files map[string][]byte) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(string(files["indexes/index.cdxj"]), "\n"), "\n")
+	if len(lines) < 2 || !slices.IsSorted(lines) {
+		t.Fatalf("index.cdxj: %d lines, sorted %v", len(lines), slices.IsSorted(lines))
+	}
+	revisits := 0
+	for _, l := range lines {
+		parts := strings.SplitN(l, " ", 3)
+		var f struct {
+			Mime     string `json:"mime"`
+			Offset   int64  `json:"offset,string"`
+			Length   int64  `json:"length,string"`
+			Filename string `json:"filename"`
+		}
+		if len(parts) != 3 || json.Unmarshal([]byte(parts[2]), &f) != nil {
+			t.Errorf("index line %q", l)
+			continue
+		}
+		warc, ok := files["archive/"+f.Filename]
+		if !ok || f.Offset+f.Length > int64(len(warc)) || warc[f.Offset] != 0x1f {
+			t.Errorf("index line %q does not point at a gzip member of a packaged WARC file", l)
+		}
+		if f.Mime == "warc/revisit" {
+			revisits++
+		}
+	}
+	if revisits == 0 {
+		t.Errorf("index.cdxj has no revisit lines; the second crawl wrote revisits")
+	}
+}
+
+// warcioReads runs webrecorder's warcio.js check over a WARC file taken
+// from the package, when node and warcio are installed (always under CI).
+func warcioReads(t *testing.T, warc []byte) {
+	t.Helper()
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	modules := filepath.Join(root, "tools", "warcio", "node_modules")
+	node, err := exec.LookPath("node")
+	if err == nil {
+		_, err = os.Stat(filepath.Join(modules, "warcio", "package.json"))
+	}
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("warcio.js check needs node and `npm ci --prefix tools/warcio`: %v", err)
+		}
+		t.Logf("warcio.js check skipped: %v", err)
+		return
+	}
+	file := filepath.Join(t.TempDir(), "from-wacz.warc.gz")
+	if err := os.WriteFile(file, warc, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(node, filepath.Join(root, "archive", "testdata", "warcio-check.mjs"), file)
+	cmd.Env = append(os.Environ(), "WARCIO_NODE_MODULES="+modules)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("warcio.js rejects a WARC file of the package: %v\n%s", err, out)
+	}
+}
