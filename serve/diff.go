@@ -124,7 +124,7 @@ func diffParagraphs(from, to string) ([]diffBlock, diffStats) {
 	var st diffStats
 	for i := 0; i < len(edits); {
 		if edits[i].Op == opEqual {
-			blocks = append(blocks, diffBlock{Kind: "same", HTML: template.HTML(html.EscapeString(edits[i].Text))})
+			blocks = append(blocks, diffBlock{Kind: "same", HTML: escapeLines(edits[i].Text)})
 			st.Same++
 			i++
 			continue
@@ -143,11 +143,11 @@ func diffParagraphs(from, to string) ([]diffBlock, diffStats) {
 				st.Changed++
 			default:
 				if k < len(dels) {
-					blocks = append(blocks, diffBlock{Kind: "removed", HTML: template.HTML(html.EscapeString(dels[k]))})
+					blocks = append(blocks, diffBlock{Kind: "removed", HTML: escapeLines(dels[k])})
 					st.Removed++
 				}
 				if k < len(ins) {
-					blocks = append(blocks, diffBlock{Kind: "added", HTML: template.HTML(html.EscapeString(ins[k]))})
+					blocks = append(blocks, diffBlock{Kind: "added", HTML: escapeLines(ins[k])})
 					st.Added++
 				}
 			}
@@ -213,4 +213,9 @@ func wordDiff(a, b string) template.HTML {
 		}
 	}
 	return template.HTML(strings.ReplaceAll(strings.ReplaceAll(s.String(), "</del> <del>", " "), "</ins> <ins>", " "))
+}
+
+// escapeLines escapes a paragraph, keeping its line breaks (list items).
+func escapeLines(s string) template.HTML {
+	return template.HTML(strings.ReplaceAll(html.EscapeString(s), "\n", "<br>\n"))
 }

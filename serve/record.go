@@ -53,6 +53,7 @@ type versionRow struct {
 	URL         string // the record page of this version
 	CaptureURL  string
 	Current     bool
+	First       bool // the oldest version
 	Changed     bool // its digest differs from the version before
 	DiffPrev    string
 }
@@ -147,7 +148,7 @@ func newRecordPage(rec record.Record, cur version, vs []version, base string) *r
 	for i, x := range vs {
 		row := versionRow{
 			Version: x.Version, Digest: x.Digest, URL: recordURL(rec.ID, x.Version),
-			Current: x.Version == cur.Version, Changed: i == 0 || x.Digest != vs[i-1].Digest,
+			Current: x.Version == cur.Version, First: i == 0, Changed: i > 0 && x.Digest != vs[i-1].Digest,
 		}
 		if !x.Captured.IsZero() {
 			row.Captured = x.Captured.UTC().Format("2006-01-02 15:04:05 UTC")
@@ -292,11 +293,8 @@ func newDiffPage(ra, rb record.Record, a, b version, vs []version) *diffPage {
 		SameDigest: a.Digest != "" && a.Digest == b.Digest,
 		FromValue:  a.Version, ToValue: b.Version,
 	}
-	fromText, toText := ra.Text, rb.Text
-	if ra.Markdown != "" && rb.Markdown != "" {
-		fromText, toText = ra.Markdown, rb.Markdown
-	}
-	p.Blocks, p.Stats = diffParagraphs(fromText, toText)
+	// the plain text, not the Markdown: a reader compares words, not markup
+	p.Blocks, p.Stats = diffParagraphs(ra.Text, rb.Text)
 	p.Identical = p.Stats.Added+p.Stats.Removed+p.Stats.Changed == 0
 	for _, x := range vs {
 		p.Versions = append(p.Versions, versionRowOf(rb.ID, x))

@@ -1,0 +1,272 @@
+package serve_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chromium finds Debian's chromium. Without it the browser tests skip,
+// unless CI is set: there they must run.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("chromium is not installed (apt-get install chromium); CI must run the browser tests")
+	}
+	t.Skip("chromium is not installed")
+	return ""
+}
+
+// browser starts a headless chromium with a fresh profile, isolated from
+// the network's background services.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := chromium(t)
+	// not t.TempDir: chromium's helper processes may still be writing to
+	// the profile when the test ends
+	profile, err := os.MkdirTemp("", "rankfile-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(profile) })
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(profile),
+		chromedp.WindowSize(1280, 900),
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	t.Cleanup(cancel)
+	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
+	t.Cleanup(acancel)
+	bctx, bcancel := chromedp.NewContext(actx)
+	t.Cleanup(bcancel)
+	if err := chromedp.Run(bctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return bctx
+}
+
+// shot saves a full-page screenshot under dir (and under
+// $RANKFILE_SCREENSHOTS, when set, to look at).
+func shot(dir, name string) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		var b []byte
+		if err := chromedp.FullScreenshot(&b, 100).Do(ctx); err != nil {
+			return err
+		}
+		if keep := os.Getenv("RANKFILE_SCREENSHOTS"); keep != "" {
+			os.MkdirAll(keep, 0o755)
+			os.WriteFile(filepath.Join(keep, name+".png"), b, 0o644)
+		}
+		return os.WriteFile(filepath.Join(dir, name+".png"), b, 0o644)
+	})
+}
+
+// textOf reads the text of the first element matching sel.
+func textOf(sel string, s *string) chromedp.Action {
+	return chromedp.Text(sel, s, chromedp.NodeVisible, chromedp.ByQuery)
+}
+
+// TestBrowser_journey drives chromium through search, a facet, a record,
+// the diff of its two versions and its capture, checking what each page
+// shows.
+func TestBrowser_journey(t *testing.T) {
+	ctx := browser(t)
+	d := mustData(t)
+	ts := newServer(t, d.dir)
+	shots := t.TempDir()
+	var heading, filter, title, versions, summary, del, ins, banner, styled, loc, pageTitle string
+	var marks, rows int
+	step := func(name string, actions ...chromedp.Action) {
+		t.Helper()
+		if err := chromedp.Run(ctx, append(actions, shot(shots, name))...); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+
+	step("1-search",
+		chromedp.Navigate(ts.URL+"/"),
+		chromedp.SendKeys("#q", "contract campaign", chromedp.ByQuery),
+		chromedp.Submit("#q", chromedp.ByQuery),
+		chromedp.WaitVisible("#hits-h", chromedp.ByQuery),
+		textOf("#hits-h", &heading),
+		chromedp.Evaluate(`document.querySelectorAll("ol.hits mark").length`, &marks),
+		chromedp.Location(&loc),
+	)
+	if !strings.HasPrefix(heading, "Hits 1–") || marks == 0 || !strings.Contains(loc, "/search?q=contract+campaign") {
+		t.Errorf("search page: heading %q, %d marks, at %s", heading, marks, loc)
+	}
+
+	step("2-facet",
+		chromedp.Click(`//section[@aria-labelledby="facet-site"]//a[contains(., "Test")]`, chromedp.BySearch),
+		chromedp.WaitVisible("#active-h", chromedp.ByQuery),
+		textOf(".active li", &filter),
+		chromedp.Evaluate(`[...document.querySelectorAll("ol.hits .site")].every(e => e.textContent === "Script <i>Test</i> Caucus")`, new(bool)),
+		chromedp.Location(&loc),
+	)
+	if !strings.Contains(filter, "Site: Script <i>Test</i> Caucus") || !strings.Contains(loc, "site=Script+%3Ci%3ETest%3C%2Fi%3E+Caucus") {
+		t.Errorf("facet: filter %q at %s", filter, loc)
+	}
+
+	step("3-record",
+		chromedp.Click(`//ol[@class="hits"]//h3/a[contains(., "friends")]`, chromedp.BySearch),
+		chromedp.WaitVisible("#title", chromedp.ByQuery),
+		textOf("#title", &title),
+		chromedp.Evaluate(`document.querySelectorAll("table.versions tbody tr").length`, &rows),
+		textOf("#versions-h", &versions),
+		chromedp.Evaluate(`document.querySelectorAll("script").length + document.querySelectorAll(".text img").length`, &marks),
+	)
+	if title != postTitle || rows != 2 || versions != "Captured versions (2)" || marks != 0 {
+		t.Errorf("record page: title %q, %d version rows (%q), %d script or img elements", title, rows, versions, marks)
+	}
+
+	step("4-diff",
+		chromedp.Click(`//button[contains(., "Show changes")]`, chromedp.BySearch),
+		chromedp.WaitVisible("#diff-summary", chromedp.ByQuery),
+		textOf("#diff-summary", &summary),
+		textOf(".diff del", &del),
+		textOf(".diff ins", &ins),
+	)
+	if !strings.Contains(summary, "1 paragraph changed, 1 added") || del != "Monday" || ins != "Tuesday" {
+		t.Errorf("diff page: %q, del %q, ins %q", summary, del, ins)
+	}
+
+	step("5-capture",
+		chromedp.Click(`//a[contains(., "Back to the record")]`, chromedp.BySearch),
+		chromedp.WaitVisible("#title", chromedp.ByQuery),
+		chromedp.Click(`//a[contains(., "The page as captured")]`, chromedp.BySearch),
+		chromedp.WaitVisible("#rankfile-banner", chromedp.ByQuery),
+		textOf("#rankfile-banner", &banner),
+		chromedp.Title(&pageTitle),
+		chromedp.Location(&loc),
+	)
+	if !strings.Contains(banner, "Archived page") || !strings.Contains(banner, "UTC from "+postURL) || !strings.Contains(loc, "/capture/") || pageTitle != postTitle {
+		t.Errorf("capture: banner %q, title %q, at %s", banner, pageTitle, loc)
+	}
+
+	// the scripted page: its archived style sheet applies (replayed from
+	// the archive), its link to the post leads to the post's capture
+	step("6-scripted-page",
+		chromedp.Navigate(ts.URL+captureOf(t, d.dir, evilURL)),
+		chromedp.WaitVisible("#rankfile-banner", chromedp.ByQuery),
+		chromedp.Evaluate(`getComputedStyle(document.getElementById("styled")).color`, &styled),
+		chromedp.Click("#post-link", chromedp.ByQuery),
+		chromedp.WaitVisible("#rankfile-banner", chromedp.ByQuery),
+		chromedp.Location(&loc),
+	)
+	if styled != "rgb(200, 0, 0)" || !strings.Contains(loc, "/capture/") || !strings.HasSuffix(loc, "/post/hello") {
+		t.Errorf("scripted page: styled %q; post link led to %s", styled, loc)
+	}
+	t.Logf("screenshots in %s", shots)
+}
+
+// TestBrowser_replayRunsNothing replays an archived page with an inline
+// script, an external script, onload and onerror handlers, a javascript:
+// link and a form, all of which would set the title and report to a hit
+// server, clicks what can be clicked, and checks that nothing ran. The
+// same page served outside the archive is the control: there the scripts
+// run and report, so the test would see them.
+func TestBrowser_replayRunsNothing(t *testing.T) {
+	ctx := browser(t)
+	d := mustData(t)
+	ts := newServer(t, d.dir)
+	shots := t.TempDir()
+	before := len(d.hit.hits())
+
+	var title, banner string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(ts.URL+captureOf(t, d.dir, evilURL)),
+		chromedp.WaitVisible("#rankfile-banner", chromedp.ByQuery),
+		chromedp.Click("#js-link", chromedp.ByQuery),
+		chromedp.Click("#form-button", chromedp.ByQuery),
+		chromedp.WaitVisible("#rankfile-banner", chromedp.ByQuery),
+		chromedp.Title(&title),
+		textOf("#rankfile-banner", &banner),
+		shot(shots, "replay"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if title != "Scripted page" {
+		t.Errorf("title %q: an archived script ran", title)
+	}
+
+	// the control: the same page, not sandboxed, runs and reports
+	control := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, evilHTML(d.hit.URL+"/control"))
+	}))
+	defer control.Close()
+	var controlTitle string
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(control.URL+"/"),
+		chromedp.Poll(`document.title === "pwned"`, nil, chromedp.WithPollingTimeout(20*time.Second)),
+		chromedp.Title(&controlTitle),
+	)
+	if err != nil {
+		t.Fatalf("control page: %v", err)
+	}
+	if err := waitFor(ctx, func() bool { return hasPrefix(d.hit.hits()[before:], "/control/hit?inline-script") }); err != nil {
+		t.Fatalf("the control page's script never reported: %v (hits %v)", err, d.hit.hits()[before:])
+	}
+	for _, h := range d.hit.hits()[before:] {
+		if !strings.HasPrefix(h, "/control/") {
+			t.Errorf("the replayed page reported %s: an archived script ran", h)
+		}
+	}
+	if controlTitle != "pwned" {
+		t.Errorf("control title %q", controlTitle)
+	}
+}
+
+func hasPrefix(hits []string, p string) bool {
+	for _, h := range hits {
+		if strings.HasPrefix(h, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// waitFor asks the browser for a round trip until cond holds: each
+// evaluation is an event the hit server's requests race against, not a
+// sleep.
+func waitFor(ctx context.Context, cond func() bool) error {
+	for i := 0; i < 2000; i++ {
+		if cond() {
+			return nil
+		}
+		var x int
+		if err := chromedp.Run(ctx, chromedp.Evaluate(`1`, &x)); err != nil {
+			return err
+		}
+	}
+	return fmt.Errorf("condition not met")
+}
