@@ -50,6 +50,12 @@ func indexCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "index",
 		Usage: "rebuild the search index from the extracted records",
+		Description: "Builds a new index from records/records.jsonl beside the old one and swaps it in whole:\n" +
+			"searches running meanwhile, here or in another process, see the old index or the new, never\n" +
+			"a part. A crawl adds its new records to the index by itself; rebuild after re-extracting.",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "rebuild", Usage: "build the whole index anew and swap it in (what index always does)"},
+		},
 		Action: func(c *cli.Context) error {
 			p, err := newPipeline(c, c.String("data"))
 			if err != nil {

@@ -100,11 +100,13 @@ func TestBuild_swapsAtomically(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != 1 {
-		var names []string
-		for _, e := range entries {
+	var names []string
+	for _, e := range entries {
+		if e.Name() != "index" && e.Name() != ".index.lock" {
 			names = append(names, e.Name())
 		}
+	}
+	if len(names) > 0 {
 		t.Errorf("build left %q beside the index", names)
 	}
 }

@@ -20,9 +20,10 @@ const containedShare = 0.85
 
 // collapse folds near-identical hits into one, keeping rank order. Two
 // hits are near-identical when they come from different URLs and
-// different records, and their texts are the same (by text hash), or one
-// text, a teaser's or a listing's, is contained in the other's: nearly all
-// its word triples are in the other. Of the two, the survivor is the page's
+// different records, and their texts are the same (by text hash), or they
+// have the same title or one links to the other, and one text, a teaser's
+// or a listing's, is contained in the other's: nearly all its word triples
+// are in the other. Of the two, the survivor is the page's
 // own record rather than a teaser pointing elsewhere (Link set), else the
 // one with more words, else the better ranked; it takes the better rank of the two, and the other's URL
 // joins its Duplicates.
@@ -51,6 +52,13 @@ next:
 func nearIdentical(a, b *Hit) bool {
 	if a.textHash != "" && a.textHash == b.textHash && strings.TrimSpace(a.rec.Text) != "" {
 		return true
+	}
+	// only hits with one title, or one linking to the other, are compared
+	// word by word: a teaser carries its post's title and links to it
+	sameTitle := a.Title != "" && normalizeText(a.Title) == normalizeText(b.Title)
+	linked := a.Link != "" && a.Link == b.URL || b.Link != "" && b.Link == a.URL
+	if !sameTitle && !linked {
+		return false
 	}
 	sa, sb := a.wordTriples(), b.wordTriples()
 	if len(sa.set) > len(sb.set) {

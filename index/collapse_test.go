@@ -14,11 +14,21 @@ func TestCollapse(t *testing.T) {
 	dated := "March 3, 2024 Parents and teachers packed the board meeting to oppose two new charter schools that would drain money from neighborhood schools. The board delayed its vote."
 	other := "Members voted to authorise a strike if the district does not return to the table with a fair offer on class sizes and pay."
 	h := func(rec, url, text string) Hit {
-		return Hit{RecordID: rec, URL: url, textHash: textHash(text), rec: record.Record{Text: text}}
+		return Hit{RecordID: rec, URL: url, Title: "Board meeting", textHash: textHash(text), rec: record.Record{Text: text}}
 	}
 	linked := func(rec, url, link, text string) Hit {
 		x := h(rec, url, text)
 		x.Link = link
+		return x
+	}
+	retitled := func(rec, url, text string) Hit {
+		x := h(rec, url, text)
+		x.Title = "Read more"
+		return x
+	}
+	relinked := func(rec, url, link, text string) Hit {
+		x := linked(rec, url, link, text)
+		x.Title = "Read more"
 		return x
 	}
 	for _, tt := range []struct {
@@ -32,6 +42,8 @@ func TestCollapse(t *testing.T) {
 		{"dated teaser longer than its post", []Hit{linked("t", "home", "post", dated), h("p", "post", post)}, "post[home]"},
 		{"post above its dated teaser", []Hit{h("p", "post", post), linked("t", "home", "post", dated)}, "post[home]"},
 		{"different writing stays apart", []Hit{h("a", "u1", post), h("b", "u2", other)}, "u1[] u2[]"},
+		{"another title stays apart", []Hit{h("p", "post", post), retitled("t", "home", teaser)}, "post[] home[]"},
+		{"another title linking to the post folds", []Hit{h("p", "post", post), relinked("t", "home", "post", teaser)}, "post[home]"},
 		{"versions of one record stay apart", []Hit{h("a", "u1", post), h("a", "u1", post)}, "u1[] u1[]"},
 		{"short texts stay apart", []Hit{h("a", "u1", "Read more about the strike vote"), h("b", "u2", "Read more")}, "u1[] u2[]"},
 		{"empty texts stay apart", []Hit{h("a", "u1", ""), h("b", "u2", "")}, "u1[] u2[]"},

@@ -1,10 +1,14 @@
 package index
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"sync"
 	"time"
 
@@ -18,12 +22,8 @@ var (
 	ErrNoIndex  = errors.New("index: no index")  // OpenReadOnly found no index in the directory
 	ErrLocked   = errors.New("index: locked")    // another process has the index open for writing (or, for a writer, open at all)
 	ErrReadOnly = errors.New("index: read-only") // Add or Sync on an index opened with OpenReadOnly
-	ErrOldIndex = errors.New("index: written by another version of rankfile; rebuild it")
+	ErrOldIndex = errors.New("index: written by another version of rankfile; rebuild it (rankfile index --rebuild)")
 )
-
-// versionKey is where an index keeps its mappingVersion (bleve's internal
-// key-value store).
-var versionKey = []byte("rankfile-mapping")
 
 // lockTimeout bounds how long Open waits for another process's lock on the
 // index before it gives up with ErrLocked.
@@ -33,12 +33,49 @@ const lockTimeout = 5 * time.Second
 // directory while it is opening it.
 const openAttempts = 5
 
-// Index is a bleve index of record versions. Its methods are safe for
-// concurrent use; writes (Add, Sync) are serialised so that the latest
-// marks stay consistent, searches run alongside them.
+// maxShards bounds the shards of an index: one per CPU, at most this.
+const maxShards = 4
+
+// shardRecords is the fewest records per shard. Each shard scores matches
+// by its own term statistics, which are close to the whole index's only
+// when a shard holds a large sample of it; a small index is one shard.
+const shardRecords = 5000
+
+// metaFile, in the index directory, names the layout and the shards; each
+// shard is a bleve index in the subdirectory shardName(i).
+const metaFile = "rankfile-index.json"
+
+// meta is the content of metaFile.
+type meta struct {
+	Version string `json:"version"` // mappingVersion
+	Shards  int    `json:"shards"`
+}
+
+func shardName(i int) string { return "shard-" + strconv.Itoa(i) }
+
+// shardsFor returns the number of shards of an index of n records.
+func shardsFor(n int) int {
+	return max(1, min(n/shardRecords, runtime.GOMAXPROCS(0), maxShards))
+}
+
+// shardOf returns the shard holding the versions of record recID: all
+// versions of a record live in one shard, so its latest mark is decided
+// there.
+func shardOf(recID string, shards int) int {
+	h := fnv.New32a()
+	h.Write([]byte(recID))
+	return int(h.Sum32() % uint32(shards))
+}
+
+// Index is a bleve index of record versions, split by record ID into
+// shards that are written and searched in parallel behind one bleve index
+// alias. Its methods are safe for concurrent use; writes (Add, Sync) are
+// serialised so that the latest marks stay consistent, searches run
+// alongside them.
 type Index struct {
 	dir      string
-	bi       bleve.Index
+	shards   []bleve.Index
+	all      bleve.IndexAlias // searches every shard
 	readOnly bool
 	opened   os.FileInfo // dir as it was when opened, to tell when Build replaced it
 
@@ -47,9 +84,11 @@ type Index struct {
 }
 
 // Open opens the index in dir for reading and writing, creating an empty
-// one (and dir's parents) when dir does not exist. Only one process at a
+// one (of one shard; Build shards large indexes) and dir's parents when
+// dir does not exist. Only one process at a
 // time can have an index open this way; while another has it open at all,
-// Open waits a few seconds and then fails with ErrLocked.
+// Open waits a few seconds and then fails with ErrLocked. An index written
+// by another version of rankfile fails with ErrOldIndex.
 func Open(dir string) (*Index, error) { return open(dir, false) }
 
 // OpenReadOnly opens the index in dir for searching only. Any number of
@@ -59,10 +98,6 @@ func Open(dir string) (*Index, error) { return open(dir, false) }
 func OpenReadOnly(dir string) (*Index, error) { return open(dir, true) }
 
 func open(dir string, readOnly bool) (*Index, error) {
-	cfg := map[string]any{"bolt_timeout": lockTimeout.String()}
-	if readOnly {
-		cfg["read_only"] = true
-	}
 	var err error
 	for range openAttempts {
 		before, _ := os.Stat(dir)
@@ -71,42 +106,72 @@ func open(dir string, readOnly bool) (*Index, error) {
 				return nil, fmt.Errorf("open index %s: %w", dir, ErrNoIndex)
 			}
 			var x *Index
-			if x, err = create(dir); !errors.Is(err, bleve.ErrorIndexPathExists) {
+			if x, err = create(dir, 1); !errors.Is(err, os.ErrExist) {
 				return x, err
 			}
 			continue // created meanwhile, by Build or another Open
 		}
-		var bi bleve.Index
-		bi, err = bleve.OpenUsing(dir, cfg)
+		var x *Index
+		x, err = openShards(dir, readOnly)
 		after, _ := os.Stat(dir)
 		if after != nil && os.SameFile(before, after) {
-			if !readOnly && errors.Is(err, bleve.ErrorIndexMetaMissing) && emptyDir(dir) {
+			if !readOnly && errors.Is(err, ErrNoIndex) && emptyDir(dir) {
 				// an empty directory made ready for the index: fill it
 				if rerr := os.Remove(dir); rerr == nil {
 					continue
 				}
 			}
 			if err != nil {
-				return nil, openError(dir, err)
+				return nil, err
 			}
-			if v, err := bi.GetInternal(versionKey); err != nil || string(v) != mappingVersion {
-				bi.Close()
-				return nil, fmt.Errorf("open index %s: %w", dir, ErrOldIndex)
-			}
-			return &Index{dir: dir, bi: bi, readOnly: readOnly, opened: after}, nil
+			x.opened = after
+			return x, nil
 		}
-		if bi != nil { // opened while Build swapped it: maybe half old, half new
-			bi.Close()
+		if x != nil { // opened while Build swapped it: maybe half old, half new
+			x.closeShards()
 		}
 	}
 	return nil, fmt.Errorf("open index %s: replaced while opening %d times: %w", dir, openAttempts, err)
+}
+
+// openShards opens the shards metaFile lists.
+func openShards(dir string, readOnly bool) (*Index, error) {
+	data, err := os.ReadFile(filepath.Join(dir, metaFile))
+	if errors.Is(err, os.ErrNotExist) {
+		if _, serr := os.Stat(filepath.Join(dir, "index_meta.json")); serr == nil {
+			return nil, fmt.Errorf("open index %s: %w", dir, ErrOldIndex) // a single bleve index
+		}
+		return nil, fmt.Errorf("open index %s: %w", dir, ErrNoIndex)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open index %s: %w", dir, err)
+	}
+	var m meta
+	if err := json.Unmarshal(data, &m); err != nil || m.Version != mappingVersion || m.Shards < 1 {
+		return nil, fmt.Errorf("open index %s: %w", dir, ErrOldIndex)
+	}
+	cfg := map[string]any{"bolt_timeout": lockTimeout.String()}
+	if readOnly {
+		cfg["read_only"] = true
+	}
+	x := &Index{dir: dir, readOnly: readOnly}
+	for i := range m.Shards {
+		bi, err := bleve.OpenUsing(filepath.Join(dir, shardName(i)), cfg)
+		if err != nil {
+			x.closeShards()
+			return nil, openError(dir, err)
+		}
+		x.shards = append(x.shards, bi)
+	}
+	x.all = bleve.NewIndexAlias(x.shards...)
+	return x, nil
 }
 
 func openError(dir string, err error) error {
 	switch {
 	case errors.Is(err, bolterrors.ErrTimeout):
 		return fmt.Errorf("open index %s: %w", dir, ErrLocked)
-	case errors.Is(err, bleve.ErrorIndexMetaMissing):
+	case errors.Is(err, bleve.ErrorIndexMetaMissing), errors.Is(err, bleve.ErrorIndexPathDoesNotExist):
 		return fmt.Errorf("open index %s: %w: %w", dir, ErrNoIndex, err)
 	}
 	return fmt.Errorf("open index %s: %w", dir, err)
@@ -117,24 +182,63 @@ func emptyDir(dir string) bool {
 	return err == nil && len(entries) == 0
 }
 
-func create(dir string) (*Index, error) {
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+// create makes an empty index of n shards in dir, which must not exist:
+// it is built aside and renamed into place, so that it fails with an
+// error wrapping os.ErrExist when dir appeared meanwhile.
+func create(dir string, n int) (*Index, error) {
+	parent := filepath.Dir(dir)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("create index directory: %w", err)
 	}
-	bi, err := bleve.New(dir, newMapping())
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".new-*")
 	if err != nil {
 		return nil, fmt.Errorf("create index %s: %w", dir, err)
 	}
-	if err := bi.SetInternal(versionKey, []byte(mappingVersion)); err != nil {
-		bi.Close()
+	defer os.RemoveAll(tmp)
+	fresh := filepath.Join(tmp, "index")
+	if err := createEmpty(fresh, n); err != nil {
 		return nil, fmt.Errorf("create index %s: %w", dir, err)
 	}
-	opened, err := os.Stat(dir)
+	if err := os.Rename(fresh, dir); err != nil {
+		if _, serr := os.Stat(dir); serr == nil {
+			return nil, fmt.Errorf("create index %s: %w", dir, os.ErrExist)
+		}
+		return nil, fmt.Errorf("create index %s: %w", dir, err)
+	}
+	x, err := openShards(dir, false)
 	if err != nil {
-		bi.Close()
+		return nil, err
+	}
+	if x.opened, err = os.Stat(dir); err != nil {
+		x.closeShards()
 		return nil, fmt.Errorf("create index %s: %w", dir, err)
 	}
-	return &Index{dir: dir, bi: bi, opened: opened}, nil
+	return x, nil
+}
+
+// createEmpty writes an empty index of n shards into dir.
+func createEmpty(dir string, n int) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for i := range n {
+		bi, err := bleve.New(filepath.Join(dir, shardName(i)), newMapping())
+		if err != nil {
+			return err
+		}
+		if err := bi.Close(); err != nil {
+			return err
+		}
+	}
+	return writeMeta(dir, n)
+}
+
+func writeMeta(dir string, n int) error {
+	data, err := json.Marshal(meta{Version: mappingVersion, Shards: n})
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, metaFile), append(data, '\n'), 0o644)
 }
 
 // Close closes the index; it is safe to call more than once.
@@ -145,10 +249,18 @@ func (x *Index) Close() error {
 		return nil
 	}
 	x.closed = true
-	if err := x.bi.Close(); err != nil {
+	if err := x.closeShards(); err != nil {
 		return fmt.Errorf("close index: %w", err)
 	}
 	return nil
+}
+
+func (x *Index) closeShards() error {
+	var errs []error
+	for _, bi := range x.shards {
+		errs = append(errs, bi.Close())
+	}
+	return errors.Join(errs...)
 }
 
 // Stale reports whether Build has replaced the index in the directory
@@ -161,7 +273,7 @@ func (x *Index) Stale() bool {
 
 // Count returns the number of documents (record versions) in the index.
 func (x *Index) Count() (uint64, error) {
-	n, err := x.bi.DocCount()
+	n, err := x.all.DocCount()
 	if err != nil {
 		return 0, fmt.Errorf("count documents: %w", err)
 	}

@@ -40,11 +40,12 @@ const (
 	fieldLanguage     = "language"
 	fieldMentions     = "mentions"
 	fieldRecord       = "rec"
+	fieldFacet        = "facet" // every facet value as NAME\x1fVALUE, see facetValues
 )
 
 // mappingVersion names the layout of documents: an index written with
 // another layout is rebuilt, not read (see ErrOldIndex).
-const mappingVersion = "2"
+const mappingVersion = "3"
 
 // titleBoost is how much more a match in the title weighs than one in the
 // text.
@@ -95,9 +96,10 @@ func newMapping() *mapping.IndexMappingImpl {
 	} {
 		doc.AddFieldMappingsAt(name, kw(false))
 	}
-	for _, name := range []string{fieldSite, fieldKind, fieldAuthors, fieldYear} { // faceted
-		doc.AddFieldMappingsAt(name, kw(true))
+	for _, name := range []string{fieldSite, fieldKind, fieldAuthors, fieldYear} {
+		doc.AddFieldMappingsAt(name, kw(false))
 	}
+	doc.AddFieldMappingsAt(fieldFacet, kw(true))
 	for _, name := range []string{fieldHash, fieldTextHash} { // read back by Sync and collapse
 		f := kw(false)
 		f.Store = true
@@ -224,7 +226,31 @@ func document(r record.Record, hash string, latest bool) (map[string]any, error)
 	if !r.Captured.IsZero() {
 		d[fieldCaptured] = r.Captured.UTC()
 	}
+	d[fieldFacet] = facetValues(r)
 	return d, nil
+}
+
+// facetSep joins a facet's name and a value in fieldFacet.
+const facetSep = "\x1f"
+
+// facetValues returns r's values of every facet, each as NAME facetSep
+// VALUE; a facet r has no value of is NAME facetSep alone, so that the
+// documents missing it are counted too.
+func facetValues(r record.Record) []string {
+	var year string
+	if t := r.PublishedTime(); !t.IsZero() {
+		year = t.Format("2006")
+	}
+	out := []string{FacetSite + facetSep + r.Site, FacetKind + facetSep + string(r.Kind), FacetYear + facetSep + year}
+	for _, a := range r.Authors {
+		if a != "" {
+			out = append(out, FacetAuthor+facetSep+a)
+		}
+	}
+	if len(out) == 3 {
+		out = append(out, FacetAuthor+facetSep)
+	}
+	return out
 }
 
 // storedFields are the fields a document is read back from.

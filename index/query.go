@@ -63,15 +63,12 @@ const (
 	FacetAuthor = "author"
 )
 
-var facetFields = []struct {
-	name, field string
-	size        int
-}{
-	{FacetSite, fieldSite, 50},
-	{FacetKind, fieldKind, 10},
-	{FacetYear, fieldYear, 100},
-	{FacetAuthor, fieldAuthors, 25},
-}
+// facetSizes are the most terms each facet lists; the rest count as Other.
+var facetSizes = map[string]int{FacetSite: 50, FacetKind: 10, FacetYear: 100, FacetAuthor: 25}
+
+// facetRequestSize is the most distinct facet values a search counts: all
+// of them, in practice.
+const facetRequestSize = 1 << 20
 
 // maxFuzziness is the largest edit distance bleve's fuzzy terms allow.
 const maxFuzziness = 2
@@ -90,7 +87,15 @@ func (q Query) request() (*bleve.SearchRequest, query.Query, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	bq := query.NewBooleanQuery([]query.Query{main}, nil, nil)
+	var notLatest []query.Query
+	if !q.AllVersions {
+		// excluding the few old versions costs less than requiring the
+		// mark of every match
+		old := query.NewBoolFieldQuery(false)
+		old.SetField(fieldLatest)
+		notLatest = append(notLatest, old)
+	}
+	bq := query.NewBooleanQuery([]query.Query{main}, nil, notLatest)
 	if f := q.filters(); len(f) > 0 {
 		bq.AddFilter(query.NewConjunctionQuery(f))
 	}
@@ -98,9 +103,9 @@ func (q Query) request() (*bleve.SearchRequest, query.Query, error) {
 	req := bleve.NewSearchRequestOptions(bq, size, q.From, false)
 	req.Fields = storedFields
 	if q.Facets {
-		for _, f := range facetFields {
-			req.AddFacet(f.name, bleve.NewFacetRequest(f.field, f.size))
-		}
+		// one field holds all facet values, so that each match costs one
+		// look-up of its values rather than one per facet
+		req.AddFacet(fieldFacet, bleve.NewFacetRequest(fieldFacet, facetRequestSize))
 	}
 	order, err := q.sortOrder()
 	if err != nil {
@@ -242,11 +247,6 @@ func cloneLeaf(q query.FieldableQuery) query.FieldableQuery {
 // filters returns the non-scoring conditions every hit must meet.
 func (q Query) filters() []query.Query {
 	var f []query.Query
-	if !q.AllVersions {
-		latest := query.NewBoolFieldQuery(true)
-		latest.SetField(fieldLatest)
-		f = append(f, latest)
-	}
 	for _, t := range []struct{ field, value string }{
 		{fieldSite, q.Site}, {fieldKind, q.Kind}, {fieldAuthors, q.Author}, {fieldOrganization, q.Org},
 	} {

@@ -67,12 +67,12 @@ func (x *Index) Records(ctx context.Context, q Query, fn func(Version) error) er
 	}
 	// first the IDs of all matches in order, then their documents in chunks
 	req.Fields = nil
-	count, err := x.bi.SearchInContext(ctx, req)
+	count, err := x.all.SearchInContext(ctx, req)
 	if err != nil {
 		return fmt.Errorf("search %q: %w", q.Text, err)
 	}
 	req.Size = int(count.Total)
-	res, err := x.bi.SearchInContext(ctx, req)
+	res, err := x.all.SearchInContext(ctx, req)
 	if err != nil {
 		return fmt.Errorf("search %q: %w", q.Text, err)
 	}
@@ -85,7 +85,7 @@ func (x *Index) Records(ctx context.Context, q Query, fn func(Version) error) er
 		docs := make(map[string]Version, len(chunk))
 		creq := bleve.NewSearchRequestOptions(query.NewDocIDQuery(chunk), len(chunk), 0, false)
 		creq.Fields = storedFields
-		cres, err := x.bi.SearchInContext(ctx, creq)
+		cres, err := x.all.SearchInContext(ctx, creq)
 		if err != nil {
 			return fmt.Errorf("load records: %w", err)
 		}

@@ -92,7 +92,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	var hits []Hit
 	for {
 		req.Size = fetch
-		res, err := x.bi.SearchInContext(ctx, req)
+		res, err := x.all.SearchInContext(ctx, req)
 		if err != nil {
 			return nil, fmt.Errorf("search %q: %w", q.Text, err)
 		}
@@ -146,7 +146,7 @@ func (x *Index) highlight(ctx context.Context, main query.Query, r *Result) erro
 		req := bleve.NewSearchRequestOptions(hq, len(ids), 0, false)
 		req.Highlight = bleve.NewHighlightWithStyle(html.Name)
 		req.Highlight.AddField(fieldText)
-		res, err := x.bi.SearchInContext(ctx, req)
+		res, err := x.all.SearchInContext(ctx, req)
 		if err != nil {
 			return fmt.Errorf("highlight: %w", err)
 		}
@@ -211,15 +211,45 @@ func (h Hit) PlainSnippet() string {
 	return strings.Join(strings.Fields(stdhtml.UnescapeString(s)), " ")
 }
 
+// facets splits the counts of fieldFacet's values into the four facets.
 func facets(fr search.FacetResults) map[string]Facet {
-	out := make(map[string]Facet, len(fr))
-	for name, r := range fr {
-		f := Facet{Total: r.Total, Missing: r.Missing, Other: r.Other}
-		if r.Terms != nil {
-			for _, t := range r.Terms.Terms() {
-				f.Terms = append(f.Terms, FacetTerm{Term: t.Term, Count: t.Count})
+	r := fr[fieldFacet]
+	if r == nil {
+		return nil
+	}
+	out := map[string]Facet{}
+	for name := range facetSizes {
+		out[name] = Facet{}
+	}
+	if r.Terms != nil {
+		for _, t := range r.Terms.Terms() {
+			name, value, ok := strings.Cut(t.Term, facetSep)
+			f, known := out[name]
+			if !ok || !known {
+				continue
 			}
+			if value == "" {
+				f.Missing += t.Count
+			} else {
+				f.Total += t.Count
+				f.Terms = append(f.Terms, FacetTerm{Term: value, Count: t.Count})
+			}
+			out[name] = f
 		}
+	}
+	for name, f := range out {
+		sort.SliceStable(f.Terms, func(i, j int) bool {
+			a, b := f.Terms[i], f.Terms[j]
+			return a.Count > b.Count || a.Count == b.Count && a.Term < b.Term
+		})
+		if n := facetSizes[name]; len(f.Terms) > n {
+			f.Terms = f.Terms[:n]
+		}
+		kept := 0
+		for _, t := range f.Terms {
+			kept += t.Count
+		}
+		f.Other = f.Total - kept
 		if name == FacetYear {
 			sort.Slice(f.Terms, func(i, j int) bool { return f.Terms[i].Term < f.Terms[j].Term })
 		}

@@ -28,10 +28,21 @@ func swap(fresh, dir, old string) error {
 }
 
 // writerActive reports whether a process holds dir's index open for
-// writing: bolt keeps an exclusive flock on store/root.bolt while it is open for
-// writing and a shared one while it is open read-only.
+// writing: bolt keeps an exclusive flock on each shard's store/root.bolt
+// while it is open for writing and a shared one while it is open
+// read-only.
 func writerActive(dir string) bool {
-	f, err := os.Open(filepath.Join(dir, "store", "root.bolt"))
+	bolts, _ := filepath.Glob(filepath.Join(dir, "shard-*", "store", "root.bolt"))
+	for _, b := range bolts {
+		if boltWriter(b) {
+			return true
+		}
+	}
+	return false
+}
+
+func boltWriter(path string) bool {
+	f, err := os.Open(path)
 	if err != nil {
 		return false
 	}

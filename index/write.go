@@ -107,8 +107,7 @@ func (x *Index) apply(ctx context.Context, put []record.Record, del []string) er
 
 	w := x.newWriter()
 	for _, id := range del {
-		w.b.Delete(id)
-		if err := w.maybeFlush(); err != nil {
+		if err := w.delete(id); err != nil {
 			return err
 		}
 	}
@@ -155,7 +154,7 @@ func (x *Index) reindexFlipped(ctx context.Context, w *writer, ids []string, new
 // versions returns the versions already indexed of the given records.
 func (x *Index) versions(ctx context.Context, recIDs map[string]bool) (map[string][]versionInfo, error) {
 	out := map[string][]versionInfo{}
-	if n, err := x.bi.DocCount(); err != nil {
+	if n, err := x.all.DocCount(); err != nil {
 		return nil, fmt.Errorf("count documents: %w", err)
 	} else if n == 0 || len(recIDs) == 0 {
 		return out, nil
@@ -199,7 +198,7 @@ func (x *Index) scan(ctx context.Context, q query.Query, fields []string, fn fun
 		if after != nil {
 			req.SetSearchAfter(after)
 		}
-		res, err := x.bi.SearchInContext(ctx, req)
+		res, err := x.all.SearchInContext(ctx, req)
 		if err != nil {
 			return err
 		}
@@ -221,38 +220,61 @@ func termQuery(field, term string) *query.TermQuery {
 	return q
 }
 
-// writer fills bleve batches and sends each when it is full.
+// writer fills a bleve batch per shard and sends each when it is full.
 type writer struct {
-	bi bleve.Index
-	b  *bleve.Batch
+	shards []bleve.Index
+	b      []*bleve.Batch
 }
 
-func (x *Index) newWriter() *writer { return &writer{bi: x.bi, b: x.bi.NewBatch()} }
+func (x *Index) newWriter() *writer {
+	w := &writer{shards: x.shards, b: make([]*bleve.Batch, len(x.shards))}
+	for i, bi := range x.shards {
+		w.b[i] = bi.NewBatch()
+	}
+	return w
+}
 
 func (w *writer) index(id string, doc map[string]any) error {
-	if err := w.b.Index(id, doc); err != nil {
+	s := shardOf(recordIDOf(id), len(w.shards))
+	if err := w.b[s].Index(id, doc); err != nil {
 		return fmt.Errorf("index %s: %w", id, err)
 	}
-	return w.maybeFlush()
+	return w.maybeFlush(s)
 }
 
-func (w *writer) maybeFlush() error {
-	if w.b.Size() < batchSize {
-		return nil
-	}
-	return w.flush()
+func (w *writer) delete(id string) error {
+	s := shardOf(recordIDOf(id), len(w.shards))
+	w.b[s].Delete(id)
+	return w.maybeFlush(s)
 }
 
-func (w *writer) flush() error {
-	if w.b.Size() == 0 {
+func (w *writer) maybeFlush(s int) error {
+	if w.b[s].Size() < batchSize {
 		return nil
 	}
-	if err := w.bi.Batch(w.b); err != nil {
+	return w.flushShard(s)
+}
+
+func (w *writer) flushShard(s int) error {
+	if w.b[s].Size() == 0 {
+		return nil
+	}
+	if err := w.shards[s].Batch(w.b[s]); err != nil {
 		return fmt.Errorf("index batch: %w", err)
 	}
 	// a new batch, not Reset: scorch's Batch returns while a goroutine of
 	// it may still be ranging over the old batch's map (a data race under
 	// -race in bleve v2.6.3)
-	w.b = w.bi.NewBatch()
+	w.b[s] = w.shards[s].NewBatch()
+	return nil
+}
+
+// flush sends what is left of every shard's batch.
+func (w *writer) flush() error {
+	for s := range w.b {
+		if err := w.flushShard(s); err != nil {
+			return err
+		}
+	}
 	return nil
 }

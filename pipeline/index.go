@@ -10,8 +10,9 @@ import (
 	"rankfile/record"
 )
 
-// Index rebuilds the search index from the records file, swapping the new
-// index in whole so that a search running meanwhile never sees half of it.
+// Index rebuilds the search index from the records file: it builds a new
+// index beside the old and swaps it in whole, so that a search running
+// meanwhile, in this process or another, never sees half of it.
 func (p *Pipeline) Index(ctx context.Context) error {
 	recs, err := record.ReadFile(p.path(recordsFile))
 	if errors.Is(err, os.ErrNotExist) {
@@ -30,15 +31,34 @@ func (p *Pipeline) Index(ctx context.Context) error {
 	return nil
 }
 
+// IndexNew adds recs, new record versions (a crawl's), to the search index
+// in place of a rebuild: the index is cloned, the records added to the
+// clone and the clone swapped in, so that a search running meanwhile sees
+// the index before or after, whole. When there is no index yet, or one
+// written by another version of rankfile, it builds the index from the
+// records file instead (which must hold recs already).
+func (p *Pipeline) IndexNew(ctx context.Context, recs []record.Record) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	err := index.Update(p.path(indexDir), recs)
+	if errors.Is(err, index.ErrNoIndex) || errors.Is(err, index.ErrOldIndex) {
+		p.logger().Info("building the index from the records file", "reason", err)
+		return p.Index(ctx)
+	}
+	if err != nil {
+		return err
+	}
+	p.logger().Info("indexed new records", "records", len(recs))
+	return nil
+}
+
 // Search runs q over the index and writes the hits in format: "text" (a
 // readable layout), "json" (one JSON object per hit per line, then the
 // facets, if counted, on one more line) or "csv" (a header row, then a row
 // per hit).
 func (p *Pipeline) Search(ctx context.Context, q index.Query, format string) (*index.Result, error) {
-	ix, err := index.OpenReadOnly(p.path(indexDir))
-	if errors.Is(err, index.ErrNoIndex) {
-		return nil, ErrNoIndex
-	}
+	ix, err := p.openIndex()
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,80 @@
+package index
+
+import (
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"rankfile/record"
+)
+
+// mustOpenShards builds recs into an index of n shards and opens it for
+// writing.
+func mustOpenShards(t *testing.T, recs []record.Record, n int) *Index {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "index")
+	if err := buildInto(dir, recs, n); err != nil {
+		t.Fatal(err)
+	}
+	x, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { x.Close() })
+	if len(x.shards) != n {
+		t.Fatalf("opened %d shards, want %d", len(x.shards), n)
+	}
+	return x
+}
+
+// TestShards runs the search tests over the corpus split into three
+// shards: the same records match, in the same order where the order does
+// not depend on relevance (each shard scores with its own statistics).
+func TestShards(t *testing.T) {
+	x := mustOpenShards(t, mustCorpus(t), 3)
+	for _, tt := range searchTests {
+		if tt.match == first {
+			continue
+		}
+		t.Run(tt.name, func(t *testing.T) {
+			got, want := recordIDs(mustSearch(t, x, tt.q)), tt.want
+			if tt.match == anyOrder {
+				got, want = sorted(got), sorted(want)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("got %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+func TestShards_versions(t *testing.T) {
+	x := mustOpenShards(t, append(mustCorpus(t), v2023), 2)
+	if err := x.Add([]record.Record{v2025, v2024}); err != nil {
+		t.Fatal(err)
+	}
+	marks := versionMarks(t, x, "charter")
+	want := map[string]bool{DocID(v2023): false, DocID(v2024): false, DocID(v2025): true}
+	for id, latest := range want {
+		if got, ok := marks[id]; !ok || got != latest {
+			t.Errorf("%s: latest=%v (present %v), want %v", id, got, ok, latest)
+		}
+	}
+	n, err := x.Count()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := n, uint64(len(mustCorpus(t))+3); got != want {
+		t.Errorf("count %d, want %d", got, want)
+	}
+	st, err := x.Sync(append(mustCorpus(t), v2023, v2024))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (SyncStats{Deleted: 1, Unchanged: len(mustCorpus(t)) + 2}); st != want {
+		t.Errorf("sync: got %v, want %v", st, want)
+	}
+	if marks := versionMarks(t, x, "charter"); !marks[DocID(v2024)] || marks[DocID(v2023)] {
+		t.Errorf("after sync, marks %v: want %s latest", marks, DocID(v2024))
+	}
+}

@@ -1,0 +1,89 @@
+package index
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"rankfile/record"
+)
+
+// Update adds recs, new record versions, to the index in dir without
+// rebuilding it and without disturbing its searchers: it clones the index
+// beside dir (hard links to its segment files, which bleve never changes
+// once written, and copies of the rest), adds recs to the clone as Add
+// does, and swaps the clone in as Build swaps a new index. A searcher that
+// has the index open keeps its view until it reopens. Update fails with
+// ErrNoIndex when dir holds no index, ErrOldIndex when its layout is
+// another version's, and ErrLocked when a process has it open for writing.
+func Update(dir string, recs []record.Record) error {
+	return replace(dir, func(fresh string) error {
+		if writerActive(dir) {
+			return fmt.Errorf("update index %s: %w", dir, ErrLocked)
+		}
+		if _, err := os.Stat(filepath.Join(dir, metaFile)); err != nil {
+			x, oerr := OpenReadOnly(dir) // tells a missing index from an old one
+			if oerr != nil {
+				return oerr
+			}
+			x.Close()
+			return err
+		}
+		if err := clone(dir, fresh); err != nil {
+			return fmt.Errorf("clone index: %w", err)
+		}
+		x, err := openShards(fresh, false)
+		if err != nil {
+			return err
+		}
+		if err := x.Add(recs); err != nil {
+			x.Close()
+			return err
+		}
+		return x.Close()
+	})
+}
+
+// clone copies the index directory src to dst, hard-linking its segment
+// files (*.zap), falling back to copying them where links fail.
+func clone(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dst, rel)
+		switch {
+		case d.IsDir():
+			return os.MkdirAll(target, 0o755)
+		case !d.Type().IsRegular():
+			return nil
+		case strings.HasSuffix(path, ".zap"):
+			if err := os.Link(path, target); err == nil {
+				return nil
+			}
+		}
+		return copyFile(path, target)
+	})
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(out, in)
+	return errors.Join(err, out.Close())
+}
