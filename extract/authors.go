@@ -8,7 +8,7 @@ import (
 
 var (
 	// "By Amrita Dani and Chloe Asselin", "Written by X", "Posted by X on May 1"
-	bylineRE = regexp.MustCompile(`(?i)^(?:(?:written|posted|published|posted|authored|story|text|words)\s+)?by[:\s]\s*(.+)$`)
+	bylineRE = regexp.MustCompile(`(?i)^(?:(?:written|posted|published|submitted|authored|story|text|words|photos?)\s+)?by[:\s]\s*(.+)$`)
 	// "Author: X", "Authors: X and Y"
 	authorLabelRE = regexp.MustCompile(`(?i)^authors?\s*:\s*(.+)$`)
 	// what follows the names in a byline: a date, a role, a separator

@@ -140,6 +140,10 @@ func (r *renderer) node(n *html.Node) {
 	}
 	switch n.DataAtom {
 	case atom.Br:
+		if r.pre == 0 && r.afterBreak() {
+			r.flush(blockPara, 0) // <br><br> ends a paragraph, as Blogger and old editors write them
+			return
+		}
 		r.buf.WriteByte('\n')
 		r.md = append(r.md, '\n')
 		return
@@ -208,6 +212,22 @@ func (r *renderer) node(n *html.Node) {
 		return
 	}
 	r.children(n)
+}
+
+// afterBreak reports whether the buffered text ends with a line break
+// and white space: a <br> right after another.
+func (r *renderer) afterBreak() bool {
+	s := r.buf.String()
+	for i := len(s) - 1; i >= 0; i-- {
+		switch s[i] {
+		case '\n':
+			return true
+		case ' ':
+			continue
+		}
+		return false
+	}
+	return false
 }
 
 // boldStyle reports an element styled bold inline, as site builders write

@@ -15,7 +15,7 @@ func TestRender(t *testing.T) {
 		{"list items", "<ul><li>a</li><li><p>b</p></li></ul><ol><li>c</li></ol>", "- a|- b|- c"},
 		{"nested lists", "<ul><li>a<ul><li>b</li></ul></li></ul>", "- a|- b"},
 		{"inline text around blocks", "<div>intro <p>para</p> outro</div>", "intro|para|outro"},
-		{"line breaks", "<p>one<br>two<br><br>three</p>", "one\ntwo\nthree"},
+		{"line breaks, two ending a paragraph", "<p>one<br>two<br> <br>three</p>", "one\ntwo|three"},
 		{"data table", "<table><tr><th>A</th><th>B</th></tr><tr><td>1</td><td>2</td></tr></table>", "A | B\n1 | 2"},
 		{"table caption", "<table><caption>Cap</caption><tr><td>1</td><td>2</td></tr></table>", "Cap|1 | 2"},
 		{"layout table", "<table><tr><td><p>" + para + "</p><p>" + para + "</p></td><td><p>side</p></td></tr></table>", para + "|" + para + "|side"},

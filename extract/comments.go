@@ -250,8 +250,9 @@ func commentText(n *html.Node, skip func(*html.Node) bool) string {
 	return joinBlocks(kept)
 }
 
-// authorTailRE matches what follows a commenter's name: "says:", "said...".
-var authorTailRE = regexp.MustCompile(`(?i)\s*(?:says|said|wrote)\s*[:.…]*\s*$`)
+// authorTailRE matches what follows a commenter's name: "says:",
+// "said...", "commented <date>", Drupal's "(not verified)".
+var authorTailRE = regexp.MustCompile(`(?i)\s*(?:says|said|wrote)\s*[:.…]*\s*$|\s+commented\b.*$|\s*\(not verified\)\s*$`)
 
 // commentAuthor cleans a commenter's name.
 func commentAuthor(s string) string {

@@ -71,6 +71,11 @@ func entryDate(n *html.Node) string {
 		return first
 	}
 	if e := findFirst(n, func(e *html.Node) bool {
+		return elementDate(e, "datePublished", "schema:dateCreated", "schema:datePublished") != ""
+	}); e != nil {
+		return elementDate(e, "datePublished", "schema:dateCreated", "schema:datePublished")
+	}
+	if e := findFirst(n, func(e *html.Node) bool {
 		return hasClass(e, "posted-on") || hasClass(e, "entry-date") || hasClass(e, "date") || hasClass(e, "post-date")
 	}); e != nil {
 		return parseDate(textOf(e))

@@ -113,6 +113,11 @@ func (e *Extractor) extract(pageURL string, body []byte, header http.Header) ([]
 		m.lang = header.Get("Content-Language")
 	}
 	plat := detectPlatform(m)
+	if plat != nil {
+		if names := plat.platformAuthors(doc); len(names) > 0 {
+			m.authors = names
+		}
+	}
 	root := bodyOf(doc)
 	unfoldNoscript(root)
 	entries := readEntries(root, m.tagLinks)

@@ -43,7 +43,7 @@ type meta struct {
 func readMeta(doc *html.Node) *meta {
 	m := &meta{}
 	var ldAuthors, metaAuthors, markupAuthors []string
-	var ldDate, metaDate, timeDate string
+	var ldDate, metaDate, itemDate, timeDate, classDate string
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode {
@@ -73,6 +73,9 @@ func readMeta(doc *html.Node) *meta {
 			case atom.Body:
 				m.bodyClass = attr(n, "class")
 			case atom.Time:
+				if inComments(n) {
+					break // a reader comment's date
+				}
 				if timeDate == "" || hasClass(n, "published") || attr(n, "itemprop") == "datePublished" {
 					if d := parseDate(attr(n, "datetime")); d != "" {
 						timeDate = d
@@ -100,11 +103,14 @@ func readMeta(doc *html.Node) *meta {
 			if attr(n, "id") == "SITE_CONTAINER" {
 				m.wixSite = true
 			}
-			if n.DataAtom != atom.Meta && n.DataAtom != atom.Time {
-				if d := itempropDate(n, "datePublished"); d != "" && timeDate == "" {
-					timeDate = d // Blogger's <abbr class="published" title="...">
+			if classDate == "" && dateClass(n) && !textAtLeast(n, 80) && writingContext(n) {
+				classDate = parseDate(textOf(n))
+			}
+			if n.DataAtom != atom.Meta && n.DataAtom != atom.Time && len(n.Attr) > 0 {
+				if d := elementDate(n, "datePublished", "schema:dateCreated", "schema:datePublished", "dc:date", "dc:created"); d != "" && itemDate == "" {
+					itemDate = d // Blogger's <abbr class="published" title="...">, Drupal's RDFa
 				}
-				if d := itempropDate(n, "dateModified"); d != "" && m.markupModified == "" {
+				if d := elementDate(n, "dateModified", "schema:dateModified", "dc:modified"); d != "" && m.markupModified == "" {
 					m.markupModified = d
 				}
 			}
@@ -113,7 +119,9 @@ func readMeta(doc *html.Node) *meta {
 				m.entryTitle = textOf(n)
 			}
 			if a := markupAuthor(n); a != "" {
-				markupAuthors = append(markupAuthors, a)
+				if writingContext(n) {
+					markupAuthors = append(markupAuthors, a)
+				}
 				return
 			}
 		}
@@ -125,8 +133,14 @@ func readMeta(doc *html.Node) *meta {
 	if m.entryTitles != 1 {
 		m.entryTitle = ""
 	}
+	if len(markupAuthors) > 0 {
+		// A site's name given as every page's author (Squarespace's
+		// itemprop=author) gives way to the byline's names.
+		ldAuthors = without(ldAuthors, m.siteName)
+		metaAuthors = without(metaAuthors, m.siteName)
+	}
 	m.authors = firstNonEmpty(ldAuthors, metaAuthors, markupAuthors)
-	m.published = firstString(ldDate, metaDate, timeDate)
+	m.published = firstString(ldDate, metaDate, itemDate, timeDate, classDate)
 	m.modified = firstString(m.ldModified, m.metaModified, m.markupModified, m.pageModified)
 	m.tags = firstNonEmpty(m.metaTags, m.ldTags, linkTags(m.tagLinks))
 	m.lang = firstString(m.htmlLang, m.metaLang, m.ldLang, m.locale)
@@ -134,13 +148,63 @@ func readMeta(doc *html.Node) *meta {
 	return m
 }
 
-// itempropDate returns the date an element marked itemprop=prop gives in
-// its datetime, content or title attribute, or "".
-func itempropDate(n *html.Node, prop string) string {
-	if len(n.Attr) == 0 || attr(n, "itemprop") != prop {
+// elementDate returns the date an element whose itemprop (microdata) or
+// property (RDFa) is one of props gives in its datetime, content or title
+// attribute, or in its text when it is short; "" for other elements.
+func elementDate(n *html.Node, props ...string) string {
+	prop := attr(n, "itemprop")
+	if prop == "" {
+		prop = attr(n, "property")
+	}
+	if prop == "" || !contains(props, prop) {
 		return ""
 	}
-	return firstString(parseDate(attr(n, "datetime")), parseDate(attr(n, "content")), parseDate(attr(n, "title")))
+	if d := firstString(parseDate(attr(n, "datetime")), parseDate(attr(n, "content")), parseDate(attr(n, "title"))); d != "" {
+		return d
+	}
+	if !textAtLeast(n, 80) {
+		return parseDate(textOf(n))
+	}
+	return ""
+}
+
+// dateClasses name the elements holding a post's date in its byline.
+var dateClasses = []string{"post-date", "entry-date", "date-published", "article-date", "posted-on", "byline-date",
+	"post-meta-date", "publish-date", "published-date", "blog-date", "news-date"}
+
+// dateClass reports an element named as a post's date.
+func dateClass(n *html.Node) bool {
+	class := attr(n, "class")
+	if class == "" || !strings.Contains(class, "date") && !strings.Contains(class, "posted") {
+		return false
+	}
+	for _, c := range dateClasses {
+		if hasClass(n, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// inComments reports whether n stands in reader comments.
+func inComments(n *html.Node) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Type == html.ElementNode && len(p.Attr) > 0 && commentName(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// without returns names without name (compared case-insensitively).
+func without(names []string, name string) []string {
+	var out []string
+	for _, n := range names {
+		if !strings.EqualFold(n, name) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // maxAssets bounds the asset URLs kept for recognising the platform.
@@ -238,6 +302,12 @@ func markupAuthor(n *html.Node) string {
 			}
 			n = nm
 		}
+	case strings.Contains(attr(n, "rel"), "schema:author") || attr(n, "property") == "schema:author":
+		// RDFa, as Drupal writes it
+		if nm := findFirst(n, func(e *html.Node) bool { return attr(e, "property") == "schema:name" }); nm != nil {
+			n = nm
+		}
+	case hasClass(n, "p-author"): // microformats2
 	case hasClass(n, "author") && (hasClass(n, "vcard") || insideClass(n, "byline")):
 		if fn := findFirst(n, func(e *html.Node) bool { return hasClass(e, "fn") || e.DataAtom == atom.A }); fn != nil {
 			n = fn

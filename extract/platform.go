@@ -16,6 +16,7 @@ type platform struct {
 	content []cascadia.Matcher // where the writing is, most specific first
 	list    []cascadia.Matcher // where the writing is on a page listing posts, if not content
 	drop    []cascadia.Matcher // chrome
+	authors []cascadia.Matcher // the names in a post's byline, where the generic rules miss them
 }
 
 func sels(list ...string) []cascadia.Matcher {
@@ -141,6 +142,56 @@ var platforms = []*platform{
 		drop: wordpressChrome,
 	},
 	{
+		name: "blogger",
+		detect: func(m *meta, assets string) bool {
+			return generatorHas(m, "blogger") || strings.Contains(assets, "blogger.com/static/") ||
+				strings.Contains(assets, "blogblog.com")
+		},
+		content: sels(`.post-body`, `.blog-posts`, `#main`),
+		list:    sels(`.blog-posts`, `#main`),
+		drop: sels(`.post-footer`, `.post-share-buttons`, `.blog-pager`, `.post-feeds`, `.date-header`, `#navbar`,
+			`.comment-form`, `.post-header`, `.Attribution`, `.Profile`, `.BlogArchive`),
+	},
+	{
+		name: "squarespace",
+		detect: func(m *meta, assets string) bool {
+			return generatorHas(m, "squarespace") || strings.Contains(assets, "squarespace") ||
+				strings.Contains(assets, "sqspcdn.com")
+		},
+		content: sels(`.blog-item-content`, `.blog-item-content-wrapper`, `article.entry`, `#sections`, `main`),
+		list:    sels(`.blog-list`, `.blog-basic-grid`, `.summary-item-list`, `#sections`, `main`),
+		drop: sels(`#header`, `header.header`, `#footer-sections`, `.header-announcement-bar-wrapper`,
+			`.sqs-block-newsletter`, `.newsletter-block`, `.item-pagination`, `.blog-item-author-profile-wrapper`,
+			`.blog-meta-section`, `.blog-share-wrapper`, `.squarespace-comments`, `.blog-item-comments`,
+			`.sqs-announcement-bar`, `.sqs-cookie-banner-v2`, `.blog-item-meta-wrapper`),
+		authors: sels(`.blog-author-name`, `.blog-meta-item--author a`, `.blog-meta-item--author`),
+	},
+	{
+		name: "nationbuilder",
+		detect: func(m *meta, assets string) bool {
+			return generatorHas(m, "nationbuilder") || strings.Contains(assets, "nationbuilder.com/") ||
+				strings.Contains(assets, "d3n8a8pro7vhmx.cloudfront")
+		},
+		content: sels(`.blog_post .content`, `.page-type-blog_post .content`, `#content .main-content`, `#content`),
+		list:    sels(`.blog`, `#content .main-content`, `#content`),
+		drop: sels(`.top-bar`, `.user-nav`, `#intro .breadcrumbs`, `.like-page`, `.share-buttons`, `.signup-sidebar`,
+			`.sidebar`, `.nb-credit`, `.byline`, `.tags`, `.comment-form`, `.signup_form`, `.ajaxForm`),
+		authors: sels(`.byline .linked-signup-name`, `.byline .author`, `.byline a`),
+	},
+	{
+		name: "drupal",
+		detect: func(m *meta, assets string) bool {
+			return generatorHas(m, "drupal") || strings.Contains(assets, "/sites/default/files/") ||
+				strings.Contains(assets, "/core/misc/drupal.js") || strings.Contains(assets, "/misc/drupal.js")
+		},
+		content: sels(`.node__content`, `.node .content`, `.field--name-body`, `.field-name-body`, `article.node`,
+			`.region-content`, `main`),
+		list: sels(`.view-content`, `.region-content`, `.region--content`, `main`),
+		drop: sels(`.node__meta`, `.submitted`, `.field--name-field-tags`, `.field-name-field-tags`, `.node__links`,
+			`ul.links.inline`, `.breadcrumb`, `.block-system-powered-by-block`, `.visually-hidden`, `.element-invisible`,
+			`.comment-wrapper`, `section.comments`, `.add-comment__heading`, `#block-olivero-powered`),
+	},
+	{
 		name: "google-sites",
 		detect: func(m *meta, assets string) bool {
 			return generatorHas(m, "google sites") || strings.Contains(assets, "gstatic.com/atari/") ||
@@ -164,6 +215,26 @@ var wordpressChrome = sels(`#wpadminbar`, `.skip-link`, `.screen-reader-text`, `
 	`.post-navigation`, `.posts-navigation`, `.navigation`, `.nav-links`, `.entry-footer`, `.entry-meta`,
 	`.byline`, `.cat-links`, `.tags-links`, `.edit-link`, `.author-info`, `.author-bio`, `#cancel-comment-reply-link`,
 	`.wp-block-post-comments-form`, `.wp-block-comments`, `.addtoany_share_save_container`, `.jetpack-likes-widget-wrapper`)
+
+// platformAuthors returns the names the platform's byline selectors find
+// in doc, or nil.
+func (p *platform) platformAuthors(doc *html.Node) []string {
+	for _, s := range p.authors {
+		var names []string
+		for _, n := range cascadia.QueryAll(doc, s) {
+			t := textOf(n)
+			if bl := parseByline(t); len(bl) > 0 {
+				names = append(names, bl...)
+			} else if plausibleName(t) {
+				names = append(names, t)
+			}
+		}
+		if len(names) > 0 {
+			return dedupe(names)
+		}
+	}
+	return nil
+}
 
 // detectPlatform returns the platform the page was built with, or nil.
 func detectPlatform(m *meta) *platform {

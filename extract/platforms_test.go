@@ -39,6 +39,59 @@ var platformPages = []platformPage{
 		chrome: []string{"Recent Posts", "Open Meeting Notes", "Blog at WordPress.com", "Follow", "Post Comment",
 			"Notify me of new comments", "2 thoughts on", "Reply", "says:"},
 	},
+	{
+		name: "astra", url: "https://fightingunion.test/2023/05/02/statement-school-closure-plan/",
+		platform: "wordpress", kind: record.KindPost, title: "Our Statement on the School Closure Plan",
+		authors: []string{"Rosa Jimenez"}, published: "2023-05-02", tags: []string{"Statements"},
+		comments: []record.Comment{
+			{Author: "Alicia Moreno", Date: "2023-05-03", Text: "Hamilton Elementary is on the list."},
+			{Author: "Tom Reilly", Date: "2023-05-05", Text: "Is there a sign-up sheet for testimony?"},
+		},
+		chrome: []string{"Related Posts", "What We Said at the Budget Hearing", "Leave a Comment", "Previous Post",
+			"Save my name", "Post Comment", "Search for:", "Categories", "Copyright", "Astra WordPress Theme",
+			"About Us", "Join Us", "2 thoughts on", "Reply"},
+	},
+	{
+		name: "squarespace", url: "https://www.edu-caucus.test/blog/bargaining-common-good-springfield",
+		platform: "squarespace", kind: record.KindPost, title: "Bargaining for the Common Good in Springfield",
+		authors: []string{"Nadia Rahman"}, published: "2023-03-14", tags: []string{"News", "bargaining", "common good"},
+		chrome: []string{"Skip to Content", "Donate", "Stay in the loop", "Sign up with your email", "We respect your privacy",
+			"Listening Sessions", "Welcome, New Members", "Paid for by members", "Nadia teaches fourth grade",
+			"Email Address", "Sign Up", "Facebook", "Previous"},
+	},
+	{
+		name: "nationbuilder", url: "https://www.chicagoeducatorsunited.test/spring_organizing_update",
+		platform: "nationbuilder", kind: record.KindPost, title: "Spring organizing update",
+		authors: []string{"Maria Delgado"}, published: "2022-04-05", tags: []string{"staffing", "community schools"},
+		comments: []record.Comment{
+			{Author: "James Williams", Date: "2022-04-06", Text: "Dyett parents are ready."},
+		},
+		chrome: []string{"Log in", "Sign up", "Donate", "23 people like this", "Share this post", "Share on Facebook",
+			"Tweet", "Get updates", "Upcoming events", "May 3 walk-ins", "Created with", "Showing 1 reaction",
+			"Sign in with", "Chicago Educators United is a caucus", "Tagged:", "Flag"},
+	},
+	{
+		name: "blogger", url: "https://rankandfileteachers.blogspot.test/2021/09/back-to-school-bargaining.html",
+		platform: "blogger", kind: record.KindPost, title: "Back-to-school bargaining: what the tentative agreement says",
+		authors: []string{"Ken Ito"}, published: "2021-09-07", tags: []string{"bargaining", "contract"},
+		comments: []record.Comment{
+			{Author: "Priya Natarajan", Date: "2021-09-07", Text: "Thank you for this."},
+			{Author: "Ken Ito", Date: "2021-09-08", Text: "They are. Bring the numbers"},
+		},
+		chrome: []string{"Posted by", "Email This", "BlogThis!", "Share to X", "Labels:", "2 comments:", "Newer Post",
+			"Older Post", "Subscribe to:", "Blog Archive", "View my complete profile", "Powered by",
+			"Only a member of this blog", "Notes from a caucus", "Delete", "Add comment", "Load more"},
+	},
+	{
+		name: "drupal", url: "https://www.educatorscaucus.test/news/solidarity-school-staff",
+		platform: "drupal", kind: record.KindPost, title: "Solidarity with school support staff",
+		authors: []string{"Dana Washington"}, published: "2023-03-14", tags: []string{"solidarity", "support staff"},
+		comments: []record.Comment{
+			{Author: "Lena Park", Date: "2023-03-15", Text: "My son's bus driver has been driving"},
+		},
+		chrome: []string{"Skip to main content", "Main navigation", "Breadcrumb", "Add new comment", "Your name",
+			"Powered by", "Permalink", "Menu", "Tags", "Comments", "Our platform", "Sticky header"},
+	},
 }
 
 // platformBody reads the HTML of a platform page.

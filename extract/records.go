@@ -63,10 +63,28 @@ func (a *analysis) records() []record.Record {
 func (a *analysis) articleSigns() (strong, weak bool) {
 	classes := " " + a.m.bodyClass + " "
 	strong = a.m.article || strings.Contains(classes, " single-post ") ||
-		(strings.Contains(classes, " single ") && strings.Contains(classes, " postid-"))
+		(strings.Contains(classes, " single ") && strings.Contains(classes, " postid-")) || postBody(classes)
 	weak = a.m.ogType == "article" || urlDate(a.url) != "" ||
 		(a.visibleDate() != "" && a.words() >= 80)
 	return strong, weak
+}
+
+// postBodyClasses are the body classes of single posts on Drupal
+// (page-node-type-article, Drupal 8 on; node-type-article before),
+// NationBuilder and Squarespace (a blog collection's item view).
+var postBodyClasses = []string{" page-node-type-article ", " page-node-type-blog-post ", " page-node-type-blog_post ",
+	" page-node-type-news ", " node-type-article ", " node-type-blog-post ", " node-type-blog ", " node-type-news ",
+	" page-type-blog_post ", " page-type-news_post "}
+
+// postBody reports whether the body classes (space-padded) say the page
+// is one post.
+func postBody(classes string) bool {
+	for _, c := range postBodyClasses {
+		if strings.Contains(classes, c) {
+			return true
+		}
+	}
+	return strings.Contains(classes, " view-item ") && strings.Contains(classes, " collection-type-blog ")
 }
 
 func (a *analysis) words() int {

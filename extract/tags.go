@@ -36,12 +36,14 @@ func tagAnchor(n *html.Node) bool {
 			p = p.Parent
 		}
 	}
-	return tagged && tagContext(n)
+	return tagged && writingContext(n)
 }
 
 // tagContainer reports an element whose class names it a list of tags,
-// categories or labels. Class names made from a post's own categories
-// ("category-news") name the post, not a list.
+// categories or labels ("tags-links", "post-labels", "blog-categories-list",
+// "field--name-field-tags"). Class names made from a post's own terms
+// ("category-news", "tag-closures") name the post, and tag clouds are
+// navigation.
 func tagContainer(n *html.Node) bool {
 	class := attr(n, "class")
 	if class == "" || !(strings.Contains(class, "tag") || strings.Contains(class, "categor") ||
@@ -49,13 +51,20 @@ func tagContainer(n *html.Node) bool {
 		return false
 	}
 	for _, name := range strings.Fields(class) {
-		lower := strings.ToLower(name)
-		if taxonomyName(lower) || strings.Contains(lower, "cloud") {
+		words := nameWords(name)
+		if len(words) == 0 || contains(words, "cloud") || contains(words, "tagcloud") {
 			continue
 		}
-		for _, w := range nameWords(name) {
+		last := words[len(words)-1]
+		switch words[0] {
+		case "category", "tag", "term", "tax":
+			if len(words) > 1 && !containerWords[last] {
+				continue // a term of the post: category-news
+			}
+		}
+		for _, w := range words {
 			switch w {
-			case "tags", "tag", "categories", "category", "labels", "cat":
+			case "tags", "tag", "categories", "category", "labels", "cat", "tagged":
 				return true
 			}
 		}
@@ -63,11 +72,16 @@ func tagContainer(n *html.Node) bool {
 	return false
 }
 
-// tagContext reports whether a tag link stands with the writing rather
-// than in navigation: not in a menu, sidebar, widget, tag cloud or the
-// site's footer.
-func tagContext(n *html.Node) bool {
-	for p := n.Parent; p != nil; p = p.Parent {
+// containerWords end the class names of lists.
+var containerWords = wordSet(`links list wrapper container items box area section`)
+
+// writingContext reports whether a tag link or an author's name stands
+// with the writing rather than in navigation: inside a post (an <article>, a .hentry, a .post) with
+// no menu, sidebar, widget or tag cloud between them, or, outside posts,
+// in none of these nor the site's header or footer. The body's classes
+// ("ast-right-sidebar") describe the layout, not the link.
+func writingContext(n *html.Node) bool {
+	for p := n.Parent; p != nil && p.DataAtom != atom.Body; p = p.Parent {
 		if p.Type != html.ElementNode {
 			continue
 		}
@@ -79,25 +93,38 @@ func tagContext(n *html.Node) bool {
 				return false
 			}
 		}
-		for _, key := range [...]string{"class", "id"} {
-			v := attr(p, key)
-			if v == "" {
+		if navName(p) {
+			return false
+		}
+		if p.DataAtom == atom.Article || hasClass(p, "hentry") || hasClass(p, "post") || hasClass(p, "h-entry") || hasClass(p, "node") {
+			return true
+		}
+	}
+	return true
+}
+
+// navName reports an element whose class or id names navigation, a
+// sidebar, a widget, a tag cloud, related posts or reader comments.
+func navName(p *html.Node) bool {
+	for _, key := range [...]string{"class", "id"} {
+		v := attr(p, key)
+		if v == "" {
+			continue
+		}
+		for _, name := range strings.Fields(v) {
+			if taxonomyName(strings.ToLower(name)) {
 				continue
 			}
-			for _, name := range strings.Fields(v) {
-				if taxonomyName(strings.ToLower(name)) {
-					continue
-				}
-				for _, w := range nameWords(name) {
-					switch w {
-					case "menu", "nav", "navigation", "widget", "sidebar", "secondary", "tagcloud", "cloud", "colophon":
-						return false
-					}
+			for _, w := range nameWords(name) {
+				switch w {
+				case "menu", "nav", "navigation", "widget", "sidebar", "secondary", "tagcloud", "cloud", "colophon", "related",
+					"comment", "comments", "commentlist", "respond", "replies":
+					return true
 				}
 			}
 		}
 	}
-	return true
+	return false
 }
 
 // linkTags returns the names of the tag links, deduplicated.
@@ -117,7 +144,7 @@ func linkTags(links []*html.Node) []string {
 func tagName(t string) string {
 	t = strings.TrimSpace(strings.TrimLeft(t, "#"))
 	t = strings.TrimRight(t, ",;")
-	if t == "" || len(t) > maxTagLen || wordCount(t) > maxTagWords {
+	if t == "" || len(t) > maxTagLen || wordCount(t) > maxTagWords || isChromeText(t) {
 		return ""
 	}
 	switch strings.ToLower(strings.TrimRight(t, ":")) {
