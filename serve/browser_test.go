@@ -184,6 +184,20 @@ func TestBrowser_journey(t *testing.T) {
 	if styled != "rgb(200, 0, 0)" || !strings.Contains(loc, "/capture/") || !strings.HasSuffix(loc, "/post/hello") {
 		t.Errorf("scripted page: styled %q; post link led to %s", styled, loc)
 	}
+	var bars, nodes int
+	step("7-timeline",
+		chromedp.Navigate(ts.URL+"/timeline"),
+		chromedp.WaitVisible("figure svg", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll("figure svg a rect").length`, &bars),
+	)
+	step("8-network",
+		chromedp.Navigate(ts.URL+"/network"),
+		chromedp.WaitVisible("figure svg", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll("figure svg a circle").length`, &nodes),
+	)
+	if bars == 0 || nodes < 6 {
+		t.Errorf("pictures: %d timeline bars, %d network nodes", bars, nodes)
+	}
 	t.Logf("screenshots in %s", shots)
 }
 

@@ -57,7 +57,7 @@ func timelineSVG(d timelineData) string {
 		y0 := top + si*rowH
 		base := y0 + rowH - 6
 		color := palette[si%len(palette)]
-		fmt.Fprintf(&b, `<g><text x="8" y="%d" font-size="13" fill="#1a1a1a">%s<title>%s</title></text>`, y0+rowH/2+4, svgText(shorten(site, 34)), svgText(site))
+		fmt.Fprintf(&b, `<g><text x="8" y="%d" font-size="13" fill="#1a1a1a">%s<title>%s</title></text>`, y0+rowH/2+4, svgText(shorten(site, 31)), svgText(site))
 		fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#6b6b6b"/>`, labelW, base, w-right, base)
 		for i, m := range d.Months {
 			n := d.Counts[site][m]
