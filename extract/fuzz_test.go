@@ -42,15 +42,19 @@ func inputText(page []byte, contentType string) string {
 }
 
 // FuzzExtract checks that extraction never panics, always yields valid
-// UTF-8, and never writes more text than the page holds: the letters and
-// digits of each record's text are at most those of the page's text.
-// The seed corpus is in testdata/fuzz/FuzzExtract; the fixture pages are
-// added to it.
+// UTF-8 in every field, and never writes more text than the page holds:
+// the letters and digits of each record's text, summary and comments are
+// at most those of the page's text.
+// The seed corpus is in testdata/fuzz/FuzzExtract; the fixture pages and
+// the platform pages are added to it.
 func FuzzExtract(f *testing.F) {
 	for _, p := range fixtures.Pages() {
 		f.Add(p.Body(), "text/html; charset=utf-8")
 	}
-	e := New(Options{})
+	for _, p := range platformPages {
+		f.Add(platformBody(f, p.name), "")
+	}
+	e := New(Options{Organizations: []Organization{{Name: "Caucus of Working Educators", Acronym: "WE"}, {Acronym: "UCORE"}}})
 	f.Fuzz(func(t *testing.T, page []byte, contentType string) {
 		recs, err := e.ExtractHTML("http://fuzz.test/2020/01/02/post", page, httpHeader(contentType))
 		if err != nil {
@@ -58,13 +62,22 @@ func FuzzExtract(f *testing.F) {
 		}
 		limit := wordChars(inputText(page, contentType))
 		for _, r := range recs {
-			for _, s := range [...]string{r.Text, r.Title, r.Organization, r.Acronym, r.Link, r.Published, strings.Join(r.Authors, "")} {
+			fields := []string{r.Text, r.Title, r.Organization, r.Acronym, r.Link, r.Published, r.Modified, r.Language,
+				r.Canonical, r.Summary, r.Markdown, strings.Join(r.Authors, ""), strings.Join(r.Tags, ""), strings.Join(r.Mentions, "")}
+			comments := 0
+			for _, c := range r.Comments {
+				fields = append(fields, c.Author, c.Date, c.Text)
+				comments += wordChars(c.Text)
+			}
+			for _, s := range fields {
 				if !utf8.ValidString(s) {
 					t.Fatalf("record %s holds invalid UTF-8: %q", r.ID, s)
 				}
 			}
-			if got := wordChars(r.Text); got > limit {
-				t.Fatalf("record %s text has %d letters and digits, the page %d", r.ID, got, limit)
+			for name, got := range map[string]int{"text": wordChars(r.Text), "summary": wordChars(r.Summary), "comments": comments} {
+				if got > limit {
+					t.Fatalf("record %s %s has %d letters and digits, the page %d", r.ID, name, got, limit)
+				}
 			}
 		}
 		if text := Text(recs); !utf8.ValidString(text) || bytes.ContainsRune([]byte(text), utf8.RuneError) && !bytes.ContainsRune(page, utf8.RuneError) && utf8.Valid(page) {
