@@ -22,7 +22,8 @@ func (r *Report) OK() bool { return len(r.Problems) == 0 }
 
 // Problem is one thing Check found wrong, located in a WARC file. Err wraps
 // ErrDigest (a block or payload digest mismatch), ErrIndex (an index entry
-// or record the other lacks), or the *RecordError of a damaged record.
+// or record the other lacks), ErrRevisit (a revisit whose original is not in
+// the archive), or the *RecordError of a damaged record.
 type Problem struct {
 	File   string
 	Offset int64
@@ -34,9 +35,11 @@ func (p Problem) String() string { return fmt.Sprintf("%s offset %d: %v", p.File
 
 // Check reads every record of every WARC file in the archive and verifies
 // its WARC-Block-Digest and WARC-Payload-Digest (sha1 or sha256; records
-// without them, or with other algorithms, are not checked), then checks every
-// capture index entry against the record it points at, and every response or
-// revisit record against the index. What is wrong goes in the Report; the
+// without them, or with other algorithms, are not checked), that every
+// revisit record leads to its original (the response its WARC-Refers-To
+// names, with the target URI, date and payload digest it states), then
+// checks every capture index entry against the record it points at, and
+// every response or revisit record against the index. What is wrong goes in the Report; the
 // error is for failing to check at all (an unreadable directory, the end of
 // ctx).
 func (a *Archive) Check(ctx context.Context) (*Report, error) {
@@ -49,11 +52,13 @@ func (a *Archive) Check(ctx context.Context) (*Report, error) {
 	}
 	rep := &Report{}
 	found := map[location]Entry{}
+	rv := newRevisits()
 	for _, ref := range refs {
-		if err := a.checkFile(ctx, ref, rep, found); err != nil {
+		if err := a.checkFile(ctx, ref, rep, found, rv); err != nil {
 			return nil, err
 		}
 	}
+	rep.Problems = append(rep.Problems, rv.problems()...)
 	a.checkIndex(rep, found)
 	slices.SortFunc(rep.Problems, func(x, y Problem) int {
 		if c := strings.Compare(x.File, y.File); c != 0 {
@@ -65,8 +70,8 @@ func (a *Archive) Check(ctx context.Context) (*Report, error) {
 }
 
 // checkFile verifies one file's records, noting the index entries they
-// call for in found.
-func (a *Archive) checkFile(ctx context.Context, ref fileRef, rep *Report, found map[location]Entry) error {
+// call for in found, and responses and revisits in rv.
+func (a *Archive) checkFile(ctx context.Context, ref fileRef, rep *Report, found map[location]Entry, rv *revisits) error {
 	rep.Files++
 	problem := func(off int64, err error) {
 		rep.Problems = append(rep.Problems, Problem{File: ref.name, Offset: off, Err: err})
@@ -91,6 +96,7 @@ func (a *Archive) checkFile(ctx context.Context, ref fileRef, rep *Report, found
 		if e, ok := entryOf(s, ref.name); ok {
 			found[location{e.File, e.Offset}] = e
 		}
+		rv.note(s, ref.name)
 		return nil
 	})
 	if err != nil {

@@ -26,6 +26,9 @@ var (
 	ErrIndex = errors.New("archive: index entry does not match the files")
 	// ErrExists means Import found a file of the same name in the archive.
 	ErrExists = errors.New("archive: file already in the archive")
+	// ErrRevisit means a revisit record does not lead to its original: the
+	// response it names is not in the archive, or is not the one it describes.
+	ErrRevisit = errors.New("archive: revisit without its original")
 	// ErrExchange means an Exchange handed to Write is unusable.
 	ErrExchange = errors.New("archive: invalid exchange")
 )

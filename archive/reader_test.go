@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 var update = flag.Bool("update", false, "rewrite the generated files under testdata")
@@ -49,18 +51,31 @@ func fixedRecords() []struct {
 	}
 }
 
+// gzipRecord appends a WARC/1.1 record to dst as one gzip member at the
+// default level, whatever its size. The broken inputs are made this way,
+// not by the compressor, so that their offsets (checked with Python's zlib)
+// stay put when the compressor changes.
+func gzipRecord(t *testing.T, dst *bytes.Buffer, h Header, block []byte) {
+	t.Helper()
+	raw := h.appendTo(nil, Version11)
+	raw = append(raw, "Content-Length: "+strconv.Itoa(len(block))+"\r\n\r\n"...)
+	raw = append(append(raw, block...), "\r\n\r\n"...)
+	zw, _ := gzip.NewWriterLevel(dst, gzip.DefaultCompression)
+	zw.Write(raw)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // generateBrokenInputs rewrites the damaged WARC files under testdata.
 func generateBrokenInputs(t *testing.T) {
 	t.Helper()
 	recs := fixedRecords()
 	var gz bytes.Buffer
-	c := newCompressor()
 	var starts []int
 	for _, r := range recs {
 		starts = append(starts, gz.Len())
-		if _, err := c.record(&gz, r.h, r.block); err != nil {
-			t.Fatal(err)
-		}
+		gzipRecord(t, &gz, r.h, r.block)
 	}
 	// The last gzip member loses its last 10 bytes (trailer and some data).
 	write(t, "truncated.warc.gz", gz.Bytes()[:gz.Len()-10])
@@ -86,6 +101,26 @@ func generateBrokenInputs(t *testing.T) {
 		plain.WriteString("\r\n\r\n")
 	}
 	write(t, "bad-content-length.warc", plain.Bytes())
+
+	// Revisits of the first response: one whose WARC-Payload-Digest is not
+	// its original's, one whose WARC-Refers-To names no record.
+	orig := recs[1]
+	head, body := splitHTTP(orig.block)
+	revisit := func(id, refersTo, digest string) []byte {
+		h := Header{{"WARC-Type", TypeRevisit}, {"WARC-Record-ID", "<urn:uuid:00000000-0000-4000-8000-00000000000" + id + ">"},
+			{"WARC-Date", "2024-03-06T14:30:15Z"}, {"WARC-Target-URI", "http://example.test/"},
+			{"WARC-Profile", ProfileIdenticalPayload}, {"WARC-Refers-To", refersTo},
+			{"WARC-Refers-To-Target-URI", "http://example.test/"}, {"WARC-Refers-To-Date", "2024-03-05T14:30:15Z"},
+			{"WARC-Block-Digest", sha1Digest(head)}, {"WARC-Payload-Digest", digest}, {"WARC-Truncated", "length"}}
+		var gz bytes.Buffer
+		for _, r := range recs[:2] {
+			gzipRecord(t, &gz, r.h, r.block)
+		}
+		gzipRecord(t, &gz, h, head)
+		return gz.Bytes()
+	}
+	write(t, "revisit-wrong-digest.warc.gz", revisit("6", orig.h.Get("WARC-Record-ID"), sha1Digest([]byte("another payload"))))
+	write(t, "revisit-no-original.warc.gz", revisit("7", "<urn:uuid:00000000-0000-4000-8000-000000000099>", sha1Digest(body)))
 }
 
 func write(t *testing.T, name string, data []byte) {

@@ -16,6 +16,7 @@ import (
 
 // warcioRecord is one line of testdata/warcio-check.mjs output.
 type warcioRecord struct {
+	File          string `json:"file"`
 	Offset        int64  `json:"offset"`
 	Type          string `json:"type"`
 	ID            string `json:"id"`
@@ -25,23 +26,25 @@ type warcioRecord struct {
 	PayloadDigest string `json:"payload_digest"`
 	Status        int    `json:"status"`
 	ContentSHA1   string `json:"content_sha1_hex"`
+	RefersOK      *bool  `json:"refers_ok"` // a revisit's original found and matching
 }
 
-// warcioCheck runs webrecorder's warcio.js over a WARC file through
-// testdata/warcio-check.mjs. Without node or the warcio package it skips the
-// test, or fails it when the CI environment variable is set.
-func warcioCheck(t *testing.T, file string) []warcioRecord {
+// warcioCheck runs webrecorder's warcio.js over WARC files (all those a
+// revisit may refer to) through testdata/warcio-check.mjs. Without node or
+// the warcio package it skips the test, or fails it when the CI environment
+// variable is set.
+func warcioCheck(t *testing.T, files ...string) []warcioRecord {
 	t.Helper()
-	recs, stderr, err := runWarcio(t, file)
+	recs, stderr, err := runWarcio(t, files...)
 	if err != nil {
-		t.Fatalf("warcio-check %s: %v\n%s", filepath.Base(file), err, stderr)
+		t.Fatalf("warcio-check %v: %v\n%s", files, err, stderr)
 	}
 	return recs
 }
 
 // runWarcio runs the check, returning its records, its complaints and its
 // exit error.
-func runWarcio(t *testing.T, file string) ([]warcioRecord, []byte, error) {
+func runWarcio(t *testing.T, files ...string) ([]warcioRecord, []byte, error) {
 	t.Helper()
 	modules, err := filepath.Abs(filepath.Join("..", "tools", "warcio", "node_modules"))
 	if err != nil {
@@ -58,7 +61,7 @@ func runWarcio(t *testing.T, file string) ([]warcioRecord, []byte, error) {
 		}
 		t.Skip(msg)
 	}
-	cmd := exec.Command(node, filepath.Join("testdata", "warcio-check.mjs"), file)
+	cmd := exec.Command(node, append([]string{filepath.Join("testdata", "warcio-check.mjs")}, files...)...)
 	cmd.Env = append(os.Environ(), "WARCIO_NODE_MODULES="+modules)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -82,7 +85,8 @@ func runWarcio(t *testing.T, file string) ([]warcioRecord, []byte, error) {
 // TestWarcioCheck_RejectsBroken makes sure the warcio.js check can fail: it
 // must reject each damaged input under testdata.
 func TestWarcioCheck_RejectsBroken(t *testing.T) {
-	for _, name := range []string{"truncated.warc.gz", "corrupt-member.warc.gz", "bad-content-length.warc"} {
+	for _, name := range []string{"truncated.warc.gz", "corrupt-member.warc.gz", "bad-content-length.warc",
+		"revisit-wrong-digest.warc.gz", "revisit-no-original.warc.gz"} {
 		t.Run(name, func(t *testing.T) {
 			if _, stderr, err := runWarcio(t, filepath.Join("testdata", name)); err == nil {
 				t.Errorf("warcio-check accepted %s", name)
@@ -151,6 +155,9 @@ func TestArchive_WarcioReadsOurFiles(t *testing.T) {
 			t.Errorf("record %d (%s %s): payload digest not verified by warcio", i, r.Type, r.URI)
 		}
 		if r.Type == TypeRevisit {
+			if r.RefersOK == nil || !*r.RefersOK {
+				t.Errorf("record %d: revisit of %s does not lead to its original", i, r.URI)
+			}
 			if r.Offset != revisits[0].Offset && r.Offset != revisits[1].Offset {
 				t.Errorf("warcio found a revisit at %d; written at %d and %d", r.Offset, revisits[0].Offset, revisits[1].Offset)
 			}
@@ -190,5 +197,63 @@ func TestArchive_WarcioReadsOurFiles(t *testing.T) {
 		if !found {
 			t.Errorf("%s: warcio found no response record", p.ex.URL)
 		}
+	}
+}
+
+// TestArchive_WarcioRevisitsAcrossFiles recrawls in a second session, so
+// that the revisits sit in a file of their own and stand on records of the
+// first: warcio.js must find every original when given both files, and
+// reject the second file alone.
+func TestArchive_WarcioRevisitsAcrossFiles(t *testing.T) {
+	html := []byte("<html><body><h1>Report back</h1><p>Our caucus met.</p></body></html>")
+	captures := func(day int) []*Exchange {
+		at := testTime.Add(time.Duration(day) * 24 * time.Hour)
+		exs := []*Exchange{
+			page("http://albu-core.test/", 200, html, "Content-Type: text/html", "Last-Modified: Wed, 01 Jun 2022 12:00:00 GMT"),
+			page("http://albu-core.test/feed/", 200, gzipped(t, html), "Content-Type: application/rss+xml", "Content-Encoding: gzip"),
+			page("http://turnweb.test/posts/chunked", 200, html, "Content-Type: text/html", "Transfer-Encoding: chunked"),
+			page("http://turnweb.test/missing", 404, []byte("not here"), "Content-Type: text/plain"),
+		}
+		if day > 0 { // the recrawl: a conditional request answered 304
+			exs[0] = page(exs[0].URL, 304, nil, "Last-Modified: Wed, 01 Jun 2022 12:00:00 GMT")
+		}
+		for _, ex := range exs {
+			ex.Date = at
+		}
+		return exs
+	}
+	dir := t.TempDir()
+	var files []string
+	for day, id := range []string{"first", "second"} {
+		a := mustOpen(t, dir, Options{CrawlID: id})
+		for _, ex := range captures(day) {
+			if res := mustWrite(t, a, ex); res.Revisit != (day > 0) {
+				t.Fatalf("%s on day %d: revisit %v", ex.URL, day, res.Revisit)
+			}
+		}
+		mustClose(t, a)
+		names, _ := filepath.Glob(filepath.Join(dir, "rankfile-"+id+"-*.warc.gz"))
+		if len(names) != 1 {
+			t.Fatalf("crawl %s wrote files %v, want one", id, names)
+		}
+		files = append(files, names[0])
+	}
+
+	recs := warcioCheck(t, files...)
+	revisits := 0
+	for _, r := range recs {
+		if r.Type != TypeRevisit {
+			continue
+		}
+		revisits++
+		if r.File != files[1] || r.RefersOK == nil || !*r.RefersOK {
+			t.Errorf("revisit of %s in %s: original found %v", r.URI, filepath.Base(r.File), r.RefersOK)
+		}
+	}
+	if revisits != len(captures(1)) {
+		t.Errorf("warcio found %d revisits, want %d", revisits, len(captures(1)))
+	}
+	if _, stderr, err := runWarcio(t, files[1]); err == nil || !bytes.Contains(stderr, []byte("names no record")) {
+		t.Errorf("warcio-check accepted revisits without their originals: %v\n%s", err, stderr)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -198,5 +199,45 @@ func TestPipeline_RecrawlGrowth(t *testing.T) {
 	q := &Pipeline{Dir: p.Dir, Out: &out}
 	if _, err := q.CheckArchive(context.Background()); err != nil {
 		t.Errorf("archive check: %v\n%s", err, out.String())
+	}
+	files, err := filepath.Glob(filepath.Join(p.Dir, archiveDir, "*.warc.gz"))
+	if err != nil || len(files) != 3 {
+		t.Fatalf("WARC files %v (%v), want one per crawl", files, err)
+	}
+	warcioCheck(t, files...)
+}
+
+// warcioCheck runs webrecorder's warcio.js check (archive/testdata) over
+// WARC files, all at once so that revisits find their originals, when node
+// and warcio are installed (always under CI).
+func warcioCheck(t *testing.T, files ...string) {
+	t.Helper()
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	modules := filepath.Join(root, "tools", "warcio", "node_modules")
+	node, err := exec.LookPath("node")
+	if err == nil {
+		_, err = os.Stat(filepath.Join(modules, "warcio", "package.json"))
+	}
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("warcio.js check needs node and `npm ci --prefix tools/warcio`: %v", err)
+		}
+		t.Logf("warcio.js check skipped: %v", err)
+		return
+	}
+	cmd := exec.Command(node, append([]string{filepath.Join(root, "archive", "testdata", "warcio-check.mjs")}, files...)...)
+	cmd.Env = append(os.Environ(), "WARCIO_NODE_MODULES="+modules)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Errorf("warcio.js rejects the archive: %v\n%s", err, stderr.String())
+		return
+	}
+	if n := bytes.Count(out, []byte(`"type":"revisit"`)); n != bytes.Count(out, []byte(`"refers_ok":true`)) {
+		t.Errorf("warcio.js: %d revisits, %d leading to their originals", n, bytes.Count(out, []byte(`"refers_ok":true`)))
 	}
 }
