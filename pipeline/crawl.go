@@ -181,13 +181,13 @@ func (p *Pipeline) indexCrawl(ctx context.Context, arc *archive.Archive, st craw
 	return p.saveState(st)
 }
 
-// indexNew puts a crawl's new records into the search index. Until the
-// index can take new versions in place it is rebuilt from the records file.
+// indexNew puts a crawl's new records into the search index; a crawl
+// that found nothing new leaves the index as it is.
 func (p *Pipeline) indexNew(ctx context.Context, recs []record.Record) error {
 	if len(recs) == 0 {
 		if _, err := os.Stat(p.path(indexDir)); err == nil {
-			return nil // nothing changed: nothing to index
+			return nil
 		}
 	}
-	return p.Index(ctx)
+	return p.IndexNew(ctx, recs)
 }
