@@ -4,7 +4,9 @@
 // related posts, "READ MORE" links) and keeps the writing, laid out as
 // plain text blocks: paragraphs, headings and list items ("- ") each a
 // block, a blank line between blocks, tables a row a line with cells
-// separated by " | ".
+// separated by " | ". Each record also holds its writing as Markdown
+// (markdown.go): headings, nested and numbered lists, pipe tables, block
+// quotes, emphasis and links made absolute.
 //
 // Charset: a byte order mark, else the Content-Type header's charset, else
 // a <meta charset> (unless the body is valid UTF-8 with non-ASCII text: a
@@ -20,8 +22,9 @@
 //
 // Chrome is removed in two layers. Platform rules, chosen from the markup
 // (generator meta, asset paths, Wix's #SITE_CONTAINER), know where Wix,
-// WordPress.com, self-hosted WordPress and Google Sites put the writing and
-// which of their elements are chrome. A generic detector handles every
+// WordPress.com, self-hosted WordPress, Blogger, Squarespace, NationBuilder,
+// Drupal and Google Sites put the writing, which of their elements are
+// chrome and, where the generic rules miss them, their bylines. A generic detector handles every
 // page: it drops elements whose tag, role, class or id marks them as chrome
 // (unless they hold most of the page's prose), picks the deepest element
 // holding nearly all of the page's prose (text outside links, and long
@@ -50,5 +53,22 @@
 //     records;
 //   - whatever writing no other record takes is one page record.
 //
-// Text lays a page's records out again as its main writing.
+// What the page says about itself fills in the records (meta.go,
+// jsonld.go, tags.go, language.go, describe.go): every record gets the
+// page's language (declared by <html lang>, Content-Language, JSON-LD or
+// og:locale, unless its stopwords clearly say another; guessed from them
+// when undeclared) and canonical URL (link rel=canonical, else og:url);
+// the page's own writing (its post, page or mission record) gets its
+// modification date and its tags and categories (article:tag, JSON-LD
+// keywords and sections, else the tag links beside the post), and its
+// description as summary; other records are summarized by their first
+// sentences. Reader comments (comments.go) are read before the chrome is
+// pruned and kept in the post's Comments, never in its text. With
+// Options.Organizations, posts, pages and missions list the organizations
+// they name in Mentions (mentions.go).
+//
+// Text lays a page's records out again as its main writing. Over the
+// records of a whole archive, ResolveTeasers dates undated posts from the
+// teasers linking to them and drops the teasers of archived posts, and
+// Dedupe keeps one record per page and content version (archive.go).
 package extract

@@ -118,6 +118,14 @@ func readMeta(doc *html.Node) *meta {
 				m.entryTitles++
 				m.entryTitle = textOf(n)
 			}
+			if hasClass(n, "byline") && !textAtLeast(n, 200) {
+				if names := parseByline(textOf(n)); len(names) > 0 {
+					if writingContext(n) {
+						markupAuthors = append(markupAuthors, names...)
+					}
+					return
+				}
+			}
 			if a := markupAuthor(n); a != "" {
 				if writingContext(n) {
 					markupAuthors = append(markupAuthors, a)

@@ -1,0 +1,266 @@
+package extract
+
+import (
+	"crypto/sha1"
+	"net/url"
+	"strings"
+
+	"rankfile/record"
+)
+
+// The functions of this file work on the records of a whole archive (of
+// every capture Extract was given), where what one page says about
+// another can be put together: a listing's teaser and the post it links
+// to, the same post reached through two URLs.
+
+// urlKey returns a URL in the form two URLs of the same page share: host
+// lower-cased and without "www.", no scheme, default port, fragment or
+// trailing slash; "" for what is not an absolute URL.
+func urlKey(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	if p := u.Port(); p != "" && p != "80" && p != "443" {
+		host += ":" + p
+	}
+	path := u.EscapedPath()
+	if path == "" {
+		path = "/"
+	}
+	if len(path) > 1 {
+		path = strings.TrimRight(path, "/")
+	}
+	key := host + path
+	if u.RawQuery != "" {
+		key += "?" + u.RawQuery
+	}
+	return key
+}
+
+// isTeaser reports whether r is a post's teaser on another page: a post
+// record linking to a page other than its own.
+func isTeaser(r record.Record) bool {
+	return r.Kind == record.KindPost && r.Link != "" && urlKey(r.Link) != urlKey(r.URL)
+}
+
+// pageKeys returns the keys of the page a record was found on: its URL's
+// and, when it declares one, its canonical URL's.
+func pageKeys(r record.Record) []string {
+	keys := []string{urlKey(r.URL)}
+	if c := urlKey(r.Canonical); c != "" && c != keys[0] {
+		keys = append(keys, c)
+	}
+	return keys
+}
+
+// ResolveTeasers puts the teasers of listing pages (post records whose
+// Link leads to another page) together with the pages they lead to, over
+// the records of a whole archive:
+//
+//   - a post record with no Published date takes the date of a teaser
+//     linking to its page (by URL or canonical URL); a page record takes
+//     it too, and becomes a post, when the teaser's title is its title or
+//     it is its page's only record (the post page had no date to tell it
+//     was a post); empty Authors are taken from the teaser the same way;
+//   - a teaser whose target page has records is dropped: the post is
+//     searched as itself, not as its excerpt. A teaser whose post is not
+//     archived stays, as the only record of the post.
+//
+// The records keep their order; the records given are not modified.
+func ResolveTeasers(recs []record.Record) []record.Record {
+	out := make([]record.Record, len(recs))
+	copy(out, recs)
+	targets := map[string][]int{} // page key -> non-teaser records found on that page
+	for i, r := range out {
+		if isTeaser(r) {
+			continue
+		}
+		for _, k := range pageKeys(r) {
+			targets[k] = append(targets[k], i)
+		}
+	}
+	drop := make([]bool, len(out))
+	for i, t := range out {
+		if !isTeaser(t) {
+			continue
+		}
+		found := targets[urlKey(t.Link)]
+		if len(found) == 0 {
+			continue
+		}
+		drop[i] = true
+		ids := map[string]bool{} // the page's records, counted once over its captures
+		for _, j := range found {
+			ids[out[j].ID] = true
+		}
+		for _, j := range found {
+			dateFromTeaser(&out[j], t, len(ids))
+		}
+	}
+	kept := out[:0]
+	for i, r := range out {
+		if !drop[i] {
+			kept = append(kept, r)
+		}
+	}
+	return kept
+}
+
+// dateFromTeaser gives r, one of the n records (by ID) of a teaser's target
+// page, the teaser's date and authors where it has none.
+func dateFromTeaser(r *record.Record, t record.Record, n int) {
+	sameTitle := normPhrase(r.Title) != "" && normPhrase(r.Title) == normPhrase(t.Title)
+	switch {
+	case r.Kind == record.KindPost:
+	case r.Kind == record.KindPage && (sameTitle || n == 1) && t.Published != "":
+		r.Kind = record.KindPost
+		if r.Title == "" {
+			r.Title = t.Title
+		}
+		r.ID = record.MakeID(record.KindPost, r.URL, r.Title)
+	default:
+		return
+	}
+	if r.Published == "" {
+		r.Published = t.Published
+	}
+	if len(r.Authors) == 0 && len(t.Authors) > 0 {
+		r.Authors = append([]string(nil), t.Authors...)
+	}
+}
+
+// Dedupe keeps one record per page and content version over the records of
+// a whole archive: records of the same kind, title and text are one record
+// when they come from the same page (the same URL, or URLs declaring the
+// same canonical URL: the same post reached through the home page, a
+// category page and the feed's link) or, for posts, pages and missions,
+// from any two URLs (a post at /?p=12 and at its permalink); teasers
+// linking to the same page under the same title are one teaser. Of each
+// group the record found at the canonical URL is kept, else the earliest
+// captured, else the first; its empty fields (dates, authors, tags,
+// summary, language, comments, mentions) are filled from the others. A
+// page whose text changed between captures keeps a record per version.
+// The records keep their order; the records given are not modified.
+func Dedupe(recs []record.Record) []record.Record {
+	parent := make([]int, len(recs))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	first := map[string]int{}
+	join := func(key string, i int) {
+		if j, ok := first[key]; ok {
+			if a, b := find(i), find(j); a != b {
+				parent[max(a, b)] = min(a, b)
+			}
+			return
+		}
+		first[key] = i
+	}
+	for i, r := range recs {
+		for _, k := range dedupeKeys(r) {
+			join(k, i)
+		}
+	}
+	groups := map[int][]int{}
+	for i := range recs {
+		root := find(i)
+		groups[root] = append(groups[root], i)
+	}
+	var out []record.Record
+	for i := range recs {
+		g, ok := groups[i]
+		if !ok {
+			continue // not the first of its group
+		}
+		out = append(out, merge(recs, g))
+	}
+	return out
+}
+
+// dedupeKeys returns the keys under which a record is the same as another.
+func dedupeKeys(r record.Record) []string {
+	content := contentKey(r)
+	if isTeaser(r) {
+		return []string{"teaser\x00" + urlKey(r.Link) + "\x00" + normPhrase(r.Title)}
+	}
+	where := urlKey(r.Canonical)
+	if where == "" {
+		where = urlKey(r.URL)
+	}
+	keys := []string{"page\x00" + where + "\x00" + content}
+	switch r.Kind {
+	case record.KindPost, record.KindPage, record.KindMission:
+		keys = append(keys, "any\x00"+content)
+	}
+	return keys
+}
+
+// contentKey identifies a record's content: its kind, title and text.
+func contentKey(r record.Record) string {
+	h := sha1.New()
+	h.Write([]byte(string(r.Kind) + "\x00" + normPhrase(r.Title) + "\x00" + r.Text))
+	return string(h.Sum(nil))
+}
+
+// merge returns the record kept of a group of the same record: the one at
+// its canonical URL, else the earliest captured, else the first; its empty
+// fields filled from the others.
+func merge(recs []record.Record, group []int) record.Record {
+	best := group[0]
+	for _, i := range group[1:] {
+		if better(recs[i], recs[best]) {
+			best = i
+		}
+	}
+	r := recs[best]
+	for _, i := range group {
+		o := recs[i]
+		if i == best {
+			continue
+		}
+		r.Published = firstString(r.Published, o.Published)
+		r.Modified = firstString(r.Modified, o.Modified)
+		r.Summary = firstString(r.Summary, o.Summary)
+		r.Language = firstString(r.Language, o.Language)
+		r.Canonical = firstString(r.Canonical, o.Canonical)
+		if len(r.Authors) == 0 {
+			r.Authors = o.Authors
+		}
+		if len(r.Tags) == 0 {
+			r.Tags = o.Tags
+		}
+		if len(r.Comments) < len(o.Comments) {
+			r.Comments = o.Comments
+		}
+		if len(r.Mentions) == 0 {
+			r.Mentions = o.Mentions
+		}
+		if isTeaser(r) && len(o.Text) > len(r.Text) {
+			r.Text, r.Markdown = o.Text, o.Markdown // the longest excerpt
+		}
+	}
+	return r
+}
+
+// better reports whether a is the record to keep rather than b.
+func better(a, b record.Record) bool {
+	ac := a.Canonical != "" && urlKey(a.URL) == urlKey(a.Canonical)
+	bc := b.Canonical != "" && urlKey(b.URL) == urlKey(b.Canonical)
+	if ac != bc {
+		return ac
+	}
+	if a.Captured.IsZero() != b.Captured.IsZero() {
+		return !a.Captured.IsZero()
+	}
+	return a.Captured.Before(b.Captured)
+}
