@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -23,14 +24,36 @@ import (
 // the data directory it names, logging as JSON on stderr, until killed.
 const killChildEnv = "RANKFILE_KILL_CHILD_DATA"
 
-// TestKillChild is the child side of TestDemo_SIGKILL.
+// TestKillChild is the child side of TestDemo_SIGKILL. Its log goes to
+// stderr through a gate: after each line it waits for the parent to
+// acknowledge it on stdin, so the parent's kill lands right after the line
+// it chose however loaded the machine is, not some captures later or after
+// the child has exited.
 func TestKillChild(t *testing.T) {
 	dir := os.Getenv(killChildEnv)
 	if dir == "" {
 		t.Skip("run by TestDemo_SIGKILL as a child process")
 	}
-	code := run(context.Background(), []string{"rankfile", "--verbose", "--log-format", "json", "--data", dir, "demo"}, io.Discard, os.Stderr)
+	log := &gatedWriter{w: os.Stderr, acks: os.Stdin}
+	code := run(context.Background(), []string{"rankfile", "--verbose", "--log-format", "json", "--data", dir, "demo"}, io.Discard, log)
 	os.Exit(code)
+}
+
+// gatedWriter writes to w, then reads one byte from acks per line written.
+// slog writes a record under its handler's lock, so every other goroutine
+// that logs waits too.
+type gatedWriter struct {
+	w    io.Writer
+	acks io.Reader
+}
+
+func (g *gatedWriter) Write(p []byte) (int, error) {
+	n, err := g.w.Write(p)
+	if err != nil {
+		return n, err
+	}
+	_, err = io.ReadFull(g.acks, make([]byte, bytes.Count(p, []byte("\n"))))
+	return n, err
 }
 
 // logLine is a JSON log line of the child, the fields the test reads.
@@ -57,13 +80,18 @@ func (k killPoint) String() string {
 }
 
 // killedDemo runs the demo into dir in a child process and kills it with
-// SIGKILL at point k. It returns every capture the archive logged as
-// written before the child died (whole log lines only).
+// SIGKILL at point k, while the child waits for its line to be
+// acknowledged. It returns every capture the archive logged as written
+// before the child died.
 func killedDemo(t *testing.T, dir string, k killPoint) []logLine {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestKillChild$", "-test.count=1")
 	cmd.Env = append(os.Environ(), killChildEnv+"="+dir)
 	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	acks, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,10 +104,7 @@ func killedDemo(t *testing.T, dir string, k killPoint) []logLine {
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
 		var l logLine
-		if json.Unmarshal(sc.Bytes(), &l) != nil {
-			continue // a line that is not a log record: the exit message
-		}
-		if l.Msg == "url archived" && l.Component == "archive" {
+		if json.Unmarshal(sc.Bytes(), &l) == nil && l.Msg == "url archived" && l.Component == "archive" {
 			logged = append(logged, l)
 		}
 		if !killed && ((k.captures > 0 && len(logged) == k.captures) || (k.msg != "" && l.Msg == k.msg)) {
@@ -88,7 +113,11 @@ func killedDemo(t *testing.T, dir string, k killPoint) []logLine {
 			}
 			killed = true
 		}
+		if !killed {
+			acks.Write([]byte{1}) // the child goes on to its next line
+		}
 	}
+	acks.Close()
 	err = cmd.Wait()
 	if !killed {
 		t.Fatalf("the demo ended (%v) before the kill point %s, after %d captures", err, k, len(logged))
