@@ -60,8 +60,9 @@
 // plus rankfile's own etag and last_modified (the response's validators,
 // for a conditional GET on the next crawl; pywb ignores them). Lookup,
 // Latest and Nearest answer from it in memory. Reindex rebuilds it
-// from the WARC files; Check verifies every record's digests and every entry
-// against the files.
+// from the WARC files; Check verifies every record's digests, that every
+// revisit leads to its original, and every entry against the files.
+// WriteIndex and Files give the index and the files to exporters (WACZ).
 //
 // # Reading
 //
