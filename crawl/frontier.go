@@ -121,7 +121,7 @@ func (c *Crawler) written(req *http.Request, resp *http.Response, ex *archive.Ex
 			sr.New++
 		}
 	})
-	c.log.Info("url archived", "url", req.URL.String(), "status", resp.StatusCode, "revisit", res.Revisit)
+	c.log.Debug("fetched", "url", req.URL.String(), "status", resp.StatusCode, "revisit", res.Revisit, "known", known) // the archive logs the capture itself
 }
 
 // failed counts a fetch that did not yield a page: an HTTP error status or a
