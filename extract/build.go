@@ -11,6 +11,12 @@ import (
 // deeper is flattened into the element at this depth, its text kept.
 const maxDepth = 400
 
+// maxMarkup bounds the markup build reads, after scripts and style sheets
+// are dropped: the tree, and so the time and memory extraction takes, are
+// bounded by it. Real pages hold far less (the dev set's largest, about
+// 2 MB); what lies beyond it in a larger page is not read.
+const maxMarkup = 8 << 20
+
 // builder builds a DOM tree from HTML tokens the lenient way: it keeps every
 // text in document order, closes the elements HTML closes implicitly
 // (paragraphs, list items, table cells, options), moves stray table content
@@ -37,7 +43,7 @@ func build(page string) *html.Node {
 	b.html.AppendChild(b.head)
 	b.html.AppendChild(b.body)
 	b.stack = []*html.Node{b.head}
-	z := html.NewTokenizer(strings.NewReader(dropScripts(page)))
+	z := html.NewTokenizer(strings.NewReader(cutMarkup(dropScripts(page), maxMarkup)))
 	for {
 		switch z.Next() {
 		case html.ErrorToken:
@@ -53,6 +59,18 @@ func build(page string) *html.Node {
 			b.end(atom.Lookup(name), string(name))
 		}
 	}
+}
+
+// cutMarkup returns the first limit bytes of page or less, cut before a
+// tag so that no tag or character reference is read half.
+func cutMarkup(page string, limit int) string {
+	if len(page) <= limit {
+		return page
+	}
+	if i := strings.LastIndexByte(page[:limit], '<'); i > 0 {
+		return page[:i]
+	}
+	return page[:limit]
 }
 
 func element(a atom.Atom, name string) *html.Node {

@@ -170,7 +170,7 @@ func withTitle(kept, all []block) []block {
 
 // under keeps the blocks whose element lies under one of the roots.
 func under(blocks []block, roots []*html.Node) []block {
-	var out []block
+	out := make([]block, 0, len(blocks))
 	for _, b := range blocks {
 		for _, r := range roots {
 			if ancestorOf(r, b.elem) {
@@ -197,7 +197,7 @@ func clean(blocks []block) []block {
 		b := blocks[i]
 		return b.linkDensity() >= 0.6 && b.words() <= linkyWords && b.kind != blockHeading
 	}
-	var out []block
+	out := make([]block, 0, len(blocks))
 	skipTo := -1
 	for i, b := range blocks {
 		if i < skipTo {
@@ -294,7 +294,19 @@ var signupRE = regexp.MustCompile(`(?i)^(?:(?:subscribe|sign up|signup|join|get|
 
 // signupText reports a short block asking the reader to subscribe.
 func signupText(b block) bool {
-	return b.words() <= 25 && signupRE.MatchString(b.text)
+	return len(b.text) < 400 && signupWords(b.text) && b.words() <= 25 && signupRE.MatchString(b.text)
+}
+
+// signupWords reports whether s holds one of the words signupRE needs,
+// which spares most blocks the regular expression.
+func signupWords(s string) bool {
+	lower := strings.ToLower(s)
+	for _, w := range [...]string{"newsletter", "updates", "inbox", "latest posts", "free"} {
+		if strings.Contains(lower, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // ctaVerbs start the labels of links that lead elsewhere rather than say

@@ -227,6 +227,11 @@ func cellMarkdown(bs []block) string {
 // quote mark line between the blocks of a block quote.
 func joinMarkdown(bs []block) string {
 	var b strings.Builder
+	n := 0
+	for _, bl := range bs {
+		n += len(bl.md) + 4
+	}
+	b.Grow(n)
 	for i, bl := range bs {
 		if i > 0 {
 			prev := bs[i-1]

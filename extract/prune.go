@@ -15,10 +15,8 @@ const guardShare = 0.5
 // pruner removes chrome from a page body before its text is cut into blocks.
 type pruner struct {
 	plat     *platform
-	textLen  map[*html.Node]int  // characters of text under each element
-	para     map[*html.Node]int  // characters of paragraph text (outside links) under each element
-	prose    map[*html.Node]int  // characters of prose (paragraphs and long runs, outside links) under each element
-	holdMain map[*html.Node]bool // elements holding a main-content marker
+	sizes    map[*html.Node]sizes // what each element holds
+	holdMain map[*html.Node]bool  // elements holding a main-content marker
 	total    int
 	proseAll int
 	names    map[string]chromeLevel // chromeName by class and id, as pages repeat them
@@ -29,15 +27,17 @@ type pruner struct {
 // chrome selectors, chrome tags and roles, and elements whose class or id
 // names chrome, unless they hold the page's main content.
 func prune(body *html.Node, plat *platform) {
-	stripNonText(body)
-	p := newPruner(plat)
+	elements := stripNonText(body)
+	p := newPruner(plat, elements)
 	p.total, _, p.proseAll = p.measure(body, false, false)
 	p.markMain(body)
 	p.walk(body, false)
 }
 
-// stripNonText removes comments and elements whose content is never text.
-func stripNonText(n *html.Node) {
+// stripNonText removes comments and elements whose content is never text,
+// and returns how many elements are left under n.
+func stripNonText(n *html.Node) int {
+	count := 0
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
 		switch {
@@ -46,15 +46,25 @@ func stripNonText(n *html.Node) {
 		case c.Type == html.ElementNode && neverText(c.DataAtom):
 			remove(c)
 		case c.Type == html.ElementNode:
-			stripNonText(c)
+			count += 1 + stripNonText(c)
 		}
 		c = next
 	}
+	return count
 }
 
-func newPruner(plat *platform) *pruner {
-	return &pruner{plat: plat, textLen: map[*html.Node]int{}, prose: map[*html.Node]int{}, para: map[*html.Node]int{},
-		holdMain: map[*html.Node]bool{}, names: map[string]chromeLevel{}}
+// newPruner returns a pruner for a body of the given number of elements,
+// its maps sized for them.
+func newPruner(plat *platform, elements int) *pruner {
+	return &pruner{plat: plat, sizes: make(map[*html.Node]sizes, elements), holdMain: map[*html.Node]bool{},
+		names: map[string]chromeLevel{}}
+}
+
+// sizes is how much an element holds, in bytes: all its text, the text of
+// its paragraphs outside links, and its prose (paragraph text and long runs
+// of text outside links).
+type sizes struct {
+	text, para, prose int
 }
 
 // measure records the text, the paragraph text and the prose under n and
@@ -82,9 +92,7 @@ func (p *pruner) measure(n *html.Node, inPara, inLink bool) (text, para, prose i
 		prose += pr
 	}
 	if n.Type == html.ElementNode {
-		p.textLen[n] = text
-		p.para[n] = para
-		p.prose[n] = prose
+		p.sizes[n] = sizes{text: text, para: para, prose: prose}
 	}
 	return text, para, prose
 }
@@ -151,7 +159,7 @@ func (p *pruner) wrapper(n *html.Node) bool {
 			return false
 		}
 	}
-	return only != nil && p.textLen[only] == p.textLen[n]
+	return only != nil && p.sizes[only].text == p.sizes[n].text
 }
 
 // hiddenProse is the prose from which a hidden element is kept.
@@ -173,9 +181,9 @@ const markerShare = 0.25
 // or of its text when the page has few paragraphs.
 func (p *pruner) sizable(n *html.Node) bool {
 	if p.proseAll >= 500 {
-		return float64(p.prose[n]) >= markerShare*float64(p.proseAll)
+		return float64(p.sizes[n].prose) >= markerShare*float64(p.proseAll)
 	}
-	return float64(p.textLen[n]) >= markerShare*float64(p.total)
+	return float64(p.sizes[n].text) >= markerShare*float64(p.total)
 }
 
 // marker reports the elements that mark the page's main content.
@@ -189,12 +197,12 @@ func (p *pruner) chrome(n *html.Node, inMain bool) bool {
 	if p.plat != nil && p.plat.isChrome(n) && !p.holdMain[n] {
 		return true
 	}
-	big := float64(p.textLen[n]) > guardShare*float64(p.total) ||
-		float64(p.prose[n]) > guardShare*float64(p.proseAll)
+	big := float64(p.sizes[n].text) > guardShare*float64(p.total) ||
+		float64(p.sizes[n].prose) > guardShare*float64(p.proseAll)
 	if hidden(n) {
 		// Hidden prose is still the page's: accordion answers, tab panels,
 		// server-rendered chunks a script moves into place.
-		return !p.holdMain[n] && !big && p.prose[n] < hiddenProse
+		return !p.holdMain[n] && !big && p.sizes[n].prose < hiddenProse
 	}
 	if n.DataAtom == atom.Form {
 		return chromeForm(n) && !p.holdMain[n] && !big
@@ -209,9 +217,9 @@ func (p *pruner) chrome(n *html.Node, inMain bool) bool {
 		}
 		// Menus, banners and widgets hold little paragraph text; an element
 		// named like them that holds a lot is writing in an odd wrapper.
-		return !big && (chromeTag(n) || p.para[n] < proseVeto)
+		return !big && (chromeTag(n) || p.sizes[n].para < proseVeto)
 	}
-	if p.textLen[n] < chromeTextLen && !p.wrapper(n) {
+	if p.sizes[n].text < chromeTextLen && !p.wrapper(n) {
 		if t := textOf(n); t != "" && isChromeText(t) && !(n.DataAtom == atom.A && isMoreLink(t)) {
 			return true
 		}

@@ -334,7 +334,13 @@ func (a *analysis) mission(used []bool, lists []memberList) (part, bool) {
 
 // rest returns a page record for the blocks no other record took, if any.
 func (a *analysis) rest(used []bool) []part {
-	var body []block
+	unused := 0
+	for _, u := range used {
+		if !u {
+			unused++
+		}
+	}
+	body := make([]block, 0, unused)
 	at := -1
 	for i, b := range a.blocks {
 		if !used[i] {
@@ -406,6 +412,11 @@ func lastPathSegment(u string) string {
 // joinBlocks lays blocks out as text, a blank line between blocks.
 func joinBlocks(bs []block) string {
 	var b strings.Builder
+	n := 0
+	for _, bl := range bs {
+		n += len(bl.text) + 2
+	}
+	b.Grow(n)
 	for i, bl := range bs {
 		if i > 0 {
 			b.WriteString("\n\n")
