@@ -116,6 +116,9 @@ func chromeToken(name string) chromeLevel {
 	if strongChrome[strings.Join(words, "")] {
 		return strongName
 	}
+	if contains(words, "accordion") || contains(words, "faq") {
+		return notChrome // an accordion's answers ("accordion-item__dropdown") are writing
+	}
 	builder := builderPrefixes[words[0]] && len(words) > 1
 	weak, content := false, false
 	for _, w := range words {

@@ -226,3 +226,26 @@ func TestExtractor_Seed003Teasers(t *testing.T) {
 		t.Errorf("got %d teasers, want %d", got, want)
 	}
 }
+
+// TestExtractor_Seed002Table checks that the demographics table of seed
+// 002 stays a table: rows of cells in Text, a pipe table in Markdown.
+func TestExtractor_Seed002Table(t *testing.T) {
+	recs := mustExtractFixture(t, seedPages(t)["002"])
+	r, ok := findRecord(recs, record.KindPost, "Beginnings: A Social Justice Caucus in Formation in Boston")
+	if !ok {
+		t.Fatal("no post")
+	}
+	for _, row := range []string{
+		"Boston School District* | African American | Asian | Hispanic | White",
+		"Students | 30% | 9% | 42% | 15%",
+		"Paraprofessionals | 43% | 3% | 23% | 28%",
+	} {
+		if !strings.Contains(r.Text, row) {
+			t.Errorf("text lacks table row %q", row)
+		}
+	}
+	table := "| Boston School District\\* | African American | Asian | Hispanic | White |\n| --- | --- | --- | --- | --- |\n| Students | 30% | 9% | 42% | 15% |"
+	if !strings.Contains(r.Markdown, table) {
+		t.Errorf("Markdown lacks the pipe table %q", table)
+	}
+}
