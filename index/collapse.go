@@ -55,7 +55,7 @@ func nearIdentical(a, b *Hit) bool {
 	}
 	// only hits with one title, or one linking to the other, are compared
 	// word by word: a teaser carries its post's title and links to it
-	sameTitle := a.Title != "" && normalizeText(a.Title) == normalizeText(b.Title)
+	sameTitle := a.Title != "" && a.normTitle() == b.normTitle()
 	linked := a.Link != "" && a.Link == b.URL || b.Link != "" && b.Link == a.URL
 	if !sameTitle && !linked {
 		return false
@@ -74,6 +74,15 @@ func survives(h, k *Hit) bool {
 		return kt
 	}
 	return h.textHash != k.textHash && h.wordTriples().words > k.wordTriples().words
+}
+
+// normTitle returns the title normalised as normalizeText does, computed
+// once.
+func (h *Hit) normTitle() string {
+	if h.title == "" && h.Title != "" {
+		h.title = normalizeText(h.Title)
+	}
+	return h.title
 }
 
 // teaser reports whether the hit points to writing elsewhere: a teaser or

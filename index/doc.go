@@ -26,13 +26,25 @@
 // Versions and Records give back every field of the record indexed. An
 // index written with another layout fails to open with ErrOldIndex.
 //
-// # Opening, building, syncing
+// # Shards
+//
+// An index is a directory of shards, each a bleve index, and a file naming
+// them (rankfile-index.json). A record's versions all live in the shard its
+// ID hashes to. Build makes one shard per CPU, up to four and no more than
+// one per 5,000 records, and builds them in parallel with bleve's offline
+// builder; searches run on every shard at once behind a bleve index alias.
+// Each shard scores with its own term statistics, which for shards of
+// thousands of records are close to the whole index's.
+//
+// # Opening, building, updating, syncing
 //
 // Open opens (or creates) an index for writing; one process at a time may
 // do so. OpenReadOnly opens it for searching, alongside other readers.
 // Build writes a whole new index beside the old and swaps it in in one
-// step, so searchers never see a half-built index. Sync brings an index in
-// line with a set of records, rewriting only what changed.
+// step, so searchers never see a half-built index. Update adds new record
+// versions the same way without a rebuild: it clones the index, hard-
+// linking its segment files, adds to the clone and swaps it in. Sync brings
+// an index in line with a set of records, rewriting only what changed.
 //
 // # Query syntax
 //

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
@@ -40,12 +42,12 @@ const (
 	fieldLanguage     = "language"
 	fieldMentions     = "mentions"
 	fieldRecord       = "rec"
-	fieldFacet        = "facet" // every facet value as NAME\x1fVALUE, see facetValues
+	fieldFacet        = "facet" // the record's facet values in one term, see facetKey
 )
 
 // mappingVersion names the layout of documents: an index written with
 // another layout is rebuilt, not read (see ErrOldIndex).
-const mappingVersion = "3"
+const mappingVersion = "4"
 
 // titleBoost is how much more a match in the title weighs than one in the
 // text.
@@ -112,6 +114,10 @@ func newMapping() *mapping.IndexMappingImpl {
 	latest.IncludeInAll = false
 	doc.AddFieldMappingsAt(fieldLatest, latest)
 
+	// no _all field: every query names its fields, and composing it costs
+	// a pass over every token indexed
+	doc.AddSubDocumentMapping("_all", mapping.NewDocumentDisabledMapping())
+
 	m := mapping.NewIndexMapping()
 	m.DefaultMapping = doc
 	m.DefaultAnalyzer = keyword.Name
@@ -159,19 +165,53 @@ func recordIDOf(docID string) string {
 // contentHash identifies a record's content: Sync re-indexes a document
 // only when it changes.
 func contentHash(r record.Record) string {
-	b, err := json.Marshal(r)
+	_, hash := encodeRecord(r)
+	return hash
+}
+
+// encodeRecord returns r without its text as JSON, the form fieldRecord
+// stores, and r's content hash: the SHA-1 of that JSON, a zero byte and
+// the text.
+func encodeRecord(r record.Record) ([]byte, string) {
+	rest := r
+	rest.Text = ""
+	blob, err := json.Marshal(rest)
 	if err != nil { // a Record always marshals; keep the hash total anyway
-		b = fmt.Appendf(nil, "%#v", r)
+		blob = fmt.Appendf(nil, "%#v", rest)
 	}
-	h := sha1.Sum(b)
-	return hex.EncodeToString(h[:])
+	h := sha1.New()
+	h.Write(blob)
+	h.Write([]byte{0})
+	h.Write([]byte(r.Text))
+	return blob, hex.EncodeToString(h.Sum(nil))
 }
 
 // textHash identifies a record's writing regardless of case and spacing,
-// so the same text served under two URLs collapses into one hit.
+// so the same text served under two URLs collapses into one hit: it is
+// the SHA-1 of normalizeText(text), computed without building that string.
 func textHash(text string) string {
-	h := sha1.Sum([]byte(normalizeText(text)))
-	return hex.EncodeToString(h[:])
+	h := sha1.New()
+	var buf [256]byte
+	b := buf[:0]
+	started, space := false, false
+	for _, r := range text {
+		if unicode.IsSpace(r) {
+			space = started
+			continue
+		}
+		started = true
+		if space {
+			b = append(b, ' ')
+			space = false
+		}
+		b = utf8.AppendRune(b, unicode.ToLower(r))
+		if len(b) > len(buf)-8 {
+			h.Write(b)
+			b = b[:0]
+		}
+	}
+	h.Write(b)
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 func normalizeText(s string) string {
@@ -182,13 +222,12 @@ func normalizeText(s string) string {
 // values are left out so that facets count them as missing. The record
 // itself, but for its text (stored in fieldText for highlighting), is
 // stored whole as JSON in fieldRecord: hits, Versions and re-marking read
-// it back from there, losing nothing.
-func document(r record.Record, hash string, latest bool) (map[string]any, error) {
-	rest := r
-	rest.Text = ""
-	blob, err := json.Marshal(rest)
-	if err != nil {
-		return nil, fmt.Errorf("encode record %s: %w", r.ID, err)
+// it back from there, losing nothing. hash is the content hash to store,
+// "" for r's own.
+func document(r record.Record, hash string, latest bool) map[string]any {
+	blob, own := encodeRecord(r)
+	if hash == "" {
+		hash = own
 	}
 	d := map[string]any{
 		fieldRecordID: r.ID,
@@ -226,31 +265,8 @@ func document(r record.Record, hash string, latest bool) (map[string]any, error)
 	if !r.Captured.IsZero() {
 		d[fieldCaptured] = r.Captured.UTC()
 	}
-	d[fieldFacet] = facetValues(r)
-	return d, nil
-}
-
-// facetSep joins a facet's name and a value in fieldFacet.
-const facetSep = "\x1f"
-
-// facetValues returns r's values of every facet, each as NAME facetSep
-// VALUE; a facet r has no value of is NAME facetSep alone, so that the
-// documents missing it are counted too.
-func facetValues(r record.Record) []string {
-	var year string
-	if t := r.PublishedTime(); !t.IsZero() {
-		year = t.Format("2006")
-	}
-	out := []string{FacetSite + facetSep + r.Site, FacetKind + facetSep + string(r.Kind), FacetYear + facetSep + year}
-	for _, a := range r.Authors {
-		if a != "" {
-			out = append(out, FacetAuthor+facetSep+a)
-		}
-	}
-	if len(out) == 3 {
-		out = append(out, FacetAuthor+facetSep)
-	}
-	return out
+	d[fieldFacet] = facetKey(r)
+	return d
 }
 
 // storedFields are the fields a document is read back from.

@@ -63,13 +63,6 @@ const (
 	FacetAuthor = "author"
 )
 
-// facetSizes are the most terms each facet lists; the rest count as Other.
-var facetSizes = map[string]int{FacetSite: 50, FacetKind: 10, FacetYear: 100, FacetAuthor: 25}
-
-// facetRequestSize is the most distinct facet values a search counts: all
-// of them, in practice.
-const facetRequestSize = 1 << 20
-
 // maxFuzziness is the largest edit distance bleve's fuzzy terms allow.
 const maxFuzziness = 2
 
@@ -103,8 +96,6 @@ func (q Query) request() (*bleve.SearchRequest, query.Query, error) {
 	req := bleve.NewSearchRequestOptions(bq, size, q.From, false)
 	req.Fields = storedFields
 	if q.Facets {
-		// one field holds all facet values, so that each match costs one
-		// look-up of its values rather than one per facet
 		req.AddFacet(fieldFacet, bleve.NewFacetRequest(fieldFacet, facetRequestSize))
 	}
 	order, err := q.sortOrder()
@@ -274,7 +265,8 @@ func dateRange(field string, since, until time.Time) query.Query {
 }
 
 // sortOrder returns bleve's sort for q.Sort. Records without a published
-// date sort last either way; ties go to the newer capture, then the ID.
+// date sort last either way; ties go to the newer capture, then to the
+// index's order.
 func (q Query) sortOrder() (search.SortOrder, error) {
 	s := q.Sort
 	if s == "" {
@@ -283,16 +275,16 @@ func (q Query) sortOrder() (search.SortOrder, error) {
 	if s == SortRelevance && strings.TrimSpace(q.Text) == "" {
 		s = SortDateDesc
 	}
+	// no document ID tie-break: it would read every match's stored ID
 	byDate := func(desc bool) search.SortOrder {
 		return search.SortOrder{
 			&search.SortField{Field: fieldPublished, Desc: desc, Type: search.SortFieldAsDate, Missing: search.SortFieldMissingLast},
 			&search.SortField{Field: fieldCaptured, Desc: true, Type: search.SortFieldAsDate, Missing: search.SortFieldMissingLast},
-			&search.SortDocID{},
 		}
 	}
 	switch s {
 	case SortRelevance:
-		return search.SortOrder{&search.SortScore{Desc: true}, &search.SortDocID{}}, nil
+		return search.SortOrder{&search.SortScore{Desc: true}}, nil
 	case SortDate:
 		return byDate(false), nil
 	case SortDateDesc:

@@ -76,6 +76,7 @@ func (x *Index) Records(ctx context.Context, q Query, fn func(Version) error) er
 	if err != nil {
 		return fmt.Errorf("search %q: %w", q.Text, err)
 	}
+	breakTies(res.Hits)
 	ids := make([]string, len(res.Hits))
 	for i, h := range res.Hits {
 		ids[i] = h.ID

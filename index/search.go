@@ -5,6 +5,7 @@ import (
 	"fmt"
 	stdhtml "html"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -54,6 +55,7 @@ type Hit struct {
 	textHash string
 	folded   int      // hits folded into this one
 	shingles shingles // of the text, for collapsing; computed on demand
+	title    string   // normalised title, for collapsing; computed on demand
 }
 
 // Facet counts the matching documents by the values of one field.
@@ -98,9 +100,14 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		}
 		out.Total, out.Took = res.Total, out.Took+res.Took
 		if req.Facets != nil {
-			out.Facets, req.Facets = facets(res.Facets), nil // counted once
+			dict, err := x.facetDictionary()
+			if err != nil {
+				return nil, err
+			}
+			out.Facets, req.Facets = dict.facets(res.Facets), nil // counted once
 		}
 		hits = hits[:0]
+		breakTies(res.Hits)
 		for _, dm := range res.Hits {
 			h, err := hit(dm)
 			if err != nil {
@@ -126,6 +133,27 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// breakTies orders the runs of hits that tie, by score or by their sort
+// values, by document ID, so that equal hits come in the same order
+// whatever order the segments and shards gave them in. (Asking bleve for
+// the document ID as the last sort key would read the stored ID of every
+// match.)
+func breakTies(hits search.DocumentMatchCollection) {
+	tie := func(a, b *search.DocumentMatch) bool {
+		return a.Score == b.Score && slices.Equal(a.Sort, b.Sort)
+	}
+	for i := 0; i < len(hits); {
+		j := i + 1
+		for j < len(hits) && tie(hits[i], hits[j]) {
+			j++
+		}
+		if j-i > 1 {
+			sort.Slice(hits[i:j], func(a, b int) bool { return hits[i+a].ID < hits[i+b].ID })
+		}
+		i = j
+	}
 }
 
 // highlight gives each hit of r a snippet: the fragment of its text
@@ -209,51 +237,4 @@ func lead(s string, n int) string {
 func (h Hit) PlainSnippet() string {
 	s := strings.NewReplacer("<mark>", "«", "</mark>", "»").Replace(h.Snippet)
 	return strings.Join(strings.Fields(stdhtml.UnescapeString(s)), " ")
-}
-
-// facets splits the counts of fieldFacet's values into the four facets.
-func facets(fr search.FacetResults) map[string]Facet {
-	r := fr[fieldFacet]
-	if r == nil {
-		return nil
-	}
-	out := map[string]Facet{}
-	for name := range facetSizes {
-		out[name] = Facet{}
-	}
-	if r.Terms != nil {
-		for _, t := range r.Terms.Terms() {
-			name, value, ok := strings.Cut(t.Term, facetSep)
-			f, known := out[name]
-			if !ok || !known {
-				continue
-			}
-			if value == "" {
-				f.Missing += t.Count
-			} else {
-				f.Total += t.Count
-				f.Terms = append(f.Terms, FacetTerm{Term: value, Count: t.Count})
-			}
-			out[name] = f
-		}
-	}
-	for name, f := range out {
-		sort.SliceStable(f.Terms, func(i, j int) bool {
-			a, b := f.Terms[i], f.Terms[j]
-			return a.Count > b.Count || a.Count == b.Count && a.Term < b.Term
-		})
-		if n := facetSizes[name]; len(f.Terms) > n {
-			f.Terms = f.Terms[:n]
-		}
-		kept := 0
-		for _, t := range f.Terms {
-			kept += t.Count
-		}
-		f.Other = f.Total - kept
-		if name == FacetYear {
-			sort.Slice(f.Terms, func(i, j int) bool { return f.Terms[i].Term < f.Terms[j].Term })
-		}
-		out[name] = f
-	}
-	return out
 }

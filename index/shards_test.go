@@ -1,6 +1,7 @@
 package index
 
 import (
+	"fmt"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -76,5 +77,15 @@ func TestShards_versions(t *testing.T) {
 	}
 	if marks := versionMarks(t, x, "charter"); !marks[DocID(v2024)] || marks[DocID(v2023)] {
 		t.Errorf("after sync, marks %v: want %s latest", marks, DocID(v2024))
+	}
+}
+
+func TestShards_facets(t *testing.T) {
+	one, three := mustOpen(t, mustCorpus(t)), mustOpenShards(t, mustCorpus(t), 3)
+	for _, q := range []Query{{Facets: true}, {Text: "schools", Facets: true}, {Author: "Ben Cole", Facets: true}} {
+		got, want := mustSearch(t, three, q).Facets, mustSearch(t, one, q).Facets
+		if g, w := fmt.Sprint(got), fmt.Sprint(want); g != w {
+			t.Errorf("%+v: three shards count\n%s\none counts\n%s", q, g, w)
+		}
 	}
 }

@@ -113,11 +113,7 @@ func (x *Index) apply(ctx context.Context, put []record.Record, del []string) er
 	}
 	for _, id := range order {
 		r := puts[id]
-		doc, err := document(r, contentHash(r), newest[r.ID].docID == id)
-		if err != nil {
-			return err
-		}
-		if err := w.index(id, doc); err != nil {
+		if err := w.index(id, document(r, "", newest[r.ID].docID == id)); err != nil {
 			return err
 		}
 	}
@@ -138,11 +134,7 @@ func (x *Index) reindexFlipped(ctx context.Context, w *writer, ids []string, new
 			if err != nil {
 				return err
 			}
-			doc, err := document(s.rec, s.hash, newest[s.rec.ID].docID == id)
-			if err != nil {
-				return err
-			}
-			return w.index(id, doc)
+			return w.index(id, document(s.rec, s.hash, newest[s.rec.ID].docID == id))
 		})
 		if err != nil {
 			return fmt.Errorf("re-mark versions: %w", err)
