@@ -1,154 +1,284 @@
 package index
 
 import (
-	"encoding/base64"
+	"context"
 	"encoding/binary"
 	"fmt"
-	"hash/fnv"
 	"sort"
-	"strings"
+	"sync"
 
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
-
-	"rankfile/record"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
-// Facets are counted from one keyword term per document, its facet key:
-// the codes of its site, kind, year and authors. bleve counts the matches
-// of each distinct key (its terms facet is a group-by), which costs one
-// look-up per match, not one per facet value; Search then splits the
-// counts by facet, reading each code's value from the dictionaries of the
-// site, kind, year and authors fields.
+// Facets are not counted with bleve's facet requests, which read every
+// match's values from the doc values of each faceted field (most of a
+// search's time when it matches thousands). Instead each shard's snapshot
+// gets a facet table, built once from the postings of the site, kind, year
+// and authors fields: every document's values as small codes, by internal
+// document number. The search's query is wrapped (facetQuery) so that its
+// searcher counts the values of every match it hands bleve's collector, at
+// the cost of a few array reads.
 
 // facetSizes are the most terms each facet lists; the rest count as Other.
 var facetSizes = map[string]int{FacetSite: 50, FacetKind: 10, FacetYear: 100, FacetAuthor: 25}
 
-// facetRequestSize is the most distinct facet keys a search counts: all of
-// them, in practice.
-const facetRequestSize = 1 << 20
-
-// facetOrder is the order of the facets' codes in a facet key, and the
-// fields their values come from.
-var facetOrder = []struct{ name, field string }{
-	{FacetSite, fieldSite}, {FacetKind, fieldKind}, {FacetYear, fieldYear}, {FacetAuthor, fieldAuthors},
+// facetFields are the faceted fields, in the order of facetTable.single.
+var facetFields = []struct{ name, field string }{
+	{FacetSite, fieldSite}, {FacetKind, fieldKind}, {FacetYear, fieldYear},
 }
 
-// facetCode is the short code of a facet value: 48 bits of its FNV-1a
-// hash in base64 (8 bytes). Two of a thousand values share a code with a
-// chance of about one in a billion.
-func facetCode(value string) string {
-	h := fnv.New64a()
-	h.Write([]byte(value))
-	var b [8]byte
-	binary.BigEndian.PutUint64(b[:], h.Sum64())
-	return base64.RawURLEncoding.EncodeToString(b[:6])
+// facetTable holds the facet values of every document of one snapshot of
+// a shard, by document number: code 0 is no value, code c is values[c-1].
+type facetTable struct {
+	single  [3][]uint32 // site, kind, year codes
+	values  [4][]string // site, kind, year, author values by code-1
+	authors [][]uint32  // author codes, by document number
 }
 
-// facetKey returns r's facet key: the codes of its site, kind and year of
-// publication and of each of its authors, "|" between the facets and ","
-// between authors; a missing value is an empty code.
-func facetKey(r record.Record) string {
-	var year string
-	if t := r.PublishedTime(); !t.IsZero() {
-		year = t.Format("2006")
+// facetTables caches the facet table of each shard snapshot searched.
+type facetTables struct {
+	mu     sync.Mutex
+	tables map[index.IndexReader]*facetTable
+}
+
+// maxFacetTables bounds the cached tables: a writable index gets a new
+// snapshot after each write and merge.
+const maxFacetTables = 16
+
+// table returns the facet table of the snapshot r, building it the first
+// time. It fails when r's document numbers are not what it knows (an index
+// other than scorch).
+func (c *facetTables) table(ctx context.Context, r index.IndexReader) (*facetTable, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t, ok := c.tables[r]; ok {
+		return t, nil
 	}
-	var b strings.Builder
-	for _, v := range []string{r.Site, string(r.Kind), year} {
-		if v != "" {
-			b.WriteString(facetCode(v))
+	t, err := buildFacetTable(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	if c.tables == nil || len(c.tables) >= maxFacetTables {
+		c.tables = map[index.IndexReader]*facetTable{}
+	}
+	c.tables[r] = t
+	return t, nil
+}
+
+func buildFacetTable(ctx context.Context, r index.IndexReader) (*facetTable, error) {
+	t := &facetTable{}
+	for i, f := range facetFields {
+		err := eachPosting(ctx, r, f.field, func(code uint32, value string, doc uint64) {
+			t.values[i] = named(t.values[i], code, value)
+			t.single[i] = setAt(t.single[i], doc, code)
+		})
+		if err != nil {
+			return nil, err
 		}
-		b.WriteByte('|')
 	}
-	n := 0
-	for _, a := range r.Authors {
-		if a != "" {
-			if n > 0 {
-				b.WriteByte(',')
-			}
-			b.WriteString(facetCode(a))
-			n++
+	err := eachPosting(ctx, r, fieldAuthors, func(code uint32, value string, doc uint64) {
+		t.values[3] = named(t.values[3], code, value)
+		for uint64(len(t.authors)) <= doc {
+			t.authors = append(t.authors, nil)
 		}
+		t.authors[doc] = append(t.authors[doc], code)
+	})
+	if err != nil {
+		return nil, err
 	}
-	return b.String()
+	return t, nil
 }
 
-// facetDict maps the codes of a facet's values back to them.
-type facetDict map[string]map[string]string // facet name -> code -> value
+// named records value as the value of code.
+func named(values []string, code uint32, value string) []string {
+	for uint32(len(values)) < code {
+		values = append(values, "")
+	}
+	values[code-1] = value
+	return values
+}
 
-// facetDictionary reads the values of the faceted fields from every
-// shard's term dictionary.
-func (x *Index) facetDictionary() (facetDict, error) {
-	d := facetDict{}
-	for _, f := range facetOrder {
-		codes := map[string]string{}
-		for _, bi := range x.shards {
-			dict, err := bi.FieldDict(f.field)
+func setAt(s []uint32, i uint64, v uint32) []uint32 {
+	if uint64(len(s)) <= i {
+		s = append(s, make([]uint32, int(i)+1-len(s))...)
+	}
+	s[i] = v
+	return s
+}
+
+// eachPosting calls fn for every document of every term of field in r,
+// with the term's code (1 for the first term, 2 for the next, …).
+func eachPosting(ctx context.Context, r index.IndexReader, field string, fn func(code uint32, value string, doc uint64)) error {
+	dict, err := r.FieldDict(field)
+	if err != nil {
+		return fmt.Errorf("facet values of %s: %w", field, err)
+	}
+	defer dict.Close()
+	var code uint32
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return fmt.Errorf("facet values of %s: %w", field, err)
+		}
+		if e == nil {
+			return nil
+		}
+		code++
+		tfr, err := r.TermFieldReader(ctx, []byte(e.Term), field, false, false, false)
+		if err != nil {
+			return fmt.Errorf("facet values of %s: %w", field, err)
+		}
+		var d index.TermFieldDoc
+		for {
+			next, err := tfr.Next(&d)
 			if err != nil {
-				return nil, fmt.Errorf("facet values of %s: %w", f.field, err)
+				tfr.Close()
+				return fmt.Errorf("facet values of %s: %w", field, err)
 			}
-			for {
-				e, err := dict.Next()
-				if err != nil {
-					dict.Close()
-					return nil, fmt.Errorf("facet values of %s: %w", f.field, err)
-				}
-				if e == nil {
-					break
-				}
-				codes[facetCode(e.Term)] = e.Term
+			if next == nil {
+				break
 			}
-			dict.Close()
+			doc, ok := docNumber(next.ID)
+			if !ok {
+				tfr.Close()
+				return fmt.Errorf("facet values of %s: unknown document number %x", field, []byte(next.ID))
+			}
+			fn(code, e.Term, doc)
 		}
-		d[f.name] = codes
+		tfr.Close()
 	}
-	return d, nil
 }
 
-// facets splits the counts of the facet keys into the four facets.
-func (d facetDict) facets(fr search.FacetResults) map[string]Facet {
-	r := fr[fieldFacet]
-	if r == nil {
-		return nil
+// docNumber returns the document number scorch encodes in an internal ID.
+func docNumber(id index.IndexInternalID) (uint64, bool) {
+	if len(id) != 8 {
+		return 0, false
 	}
-	counts := map[string]map[string]int{}
+	return binary.BigEndian.Uint64(id), true
+}
+
+// facetCounts counts the facet values of matches, by value.
+type facetCounts struct {
+	values  [4]map[string]int
+	missing [4]int
+}
+
+func newFacetCounts() *facetCounts {
+	c := &facetCounts{}
+	for i := range c.values {
+		c.values[i] = map[string]int{}
+	}
+	return c
+}
+
+// facetQuery is a query whose searchers count the facet values of every
+// match they yield into counts.
+type facetQuery struct {
+	query.Query
+	tables *facetTables
+
+	mu     sync.Mutex
+	counts *facetCounts
+}
+
+// Searcher returns the wrapped query's searcher, counting.
+func (q *facetQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
+	t, err := q.tables.table(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	s, err := q.Query.Searcher(ctx, r, m, o)
+	if err != nil {
+		return nil, err
+	}
+	cs := &countingSearcher{Searcher: s, t: t, q: q}
+	for i := range cs.single {
+		cs.single[i] = make([]int, len(t.values[i])+1)
+	}
+	cs.authors = make([]int, len(t.values[3])+1)
+	return cs, nil
+}
+
+// countingSearcher counts the facet codes of the matches its searcher
+// yields, by code, and adds them to its query's counts when closed.
+type countingSearcher struct {
+	search.Searcher
+	t       *facetTable
+	q       *facetQuery
+	single  [3][]int
+	authors []int
+}
+
+// Next returns the next match, counted.
+func (s *countingSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	dm, err := s.Searcher.Next(ctx)
+	if dm != nil {
+		s.count(dm.IndexInternalID)
+	}
+	return dm, err
+}
+
+func (s *countingSearcher) count(id index.IndexInternalID) {
+	doc, ok := docNumber(id)
+	if !ok {
+		return
+	}
+	for i, codes := range s.t.single {
+		var c uint32
+		if doc < uint64(len(codes)) {
+			c = codes[doc]
+		}
+		s.single[i][c]++
+	}
+	if doc < uint64(len(s.t.authors)) && len(s.t.authors[doc]) > 0 {
+		for _, c := range s.t.authors[doc] {
+			s.authors[c]++
+		}
+	} else {
+		s.authors[0]++
+	}
+}
+
+// Close closes the searcher and adds its counts to the query's.
+func (s *countingSearcher) Close() error {
+	s.q.mu.Lock()
+	defer s.q.mu.Unlock()
+	if s.q.counts == nil {
+		s.q.counts = newFacetCounts()
+	}
+	add := func(i int, byCode []int) {
+		s.q.counts.missing[i] += byCode[0]
+		for c, n := range byCode[1:] {
+			if n > 0 {
+				s.q.counts.values[i][s.t.values[i][c]] += n
+			}
+		}
+	}
+	for i, byCode := range s.single {
+		add(i, byCode)
+	}
+	add(3, s.authors)
+	return s.Searcher.Close()
+}
+
+// result returns the facets counted, most frequent values first (years in
+// order), each cut to its size in facetSizes.
+func (q *facetQuery) result() map[string]Facet {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	c := q.counts
+	if c == nil {
+		c = newFacetCounts()
+	}
 	out := map[string]Facet{}
-	for _, f := range facetOrder {
-		counts[f.name] = map[string]int{}
-		out[f.name] = Facet{}
-	}
-	add := func(name, code string, n int) {
-		f := out[name]
-		if v, ok := d[name][code]; ok && code != "" {
-			counts[name][v] += n
-			f.Total += n
-		} else {
-			f.Missing += n
-		}
-		out[name] = f
-	}
-	if r.Terms != nil {
-		for _, t := range r.Terms.Terms() {
-			parts := strings.SplitN(t.Term, "|", len(facetOrder))
-			if len(parts) != len(facetOrder) {
-				continue
-			}
-			for i, f := range facetOrder[:len(facetOrder)-1] {
-				add(f.name, parts[i], t.Count)
-			}
-			authors := parts[len(parts)-1]
-			if authors == "" {
-				add(FacetAuthor, "", t.Count)
-			}
-			for a := range strings.SplitSeq(authors, ",") {
-				if a != "" {
-					add(FacetAuthor, a, t.Count)
-				}
-			}
-		}
-	}
-	for name, f := range out {
-		for v, n := range counts[name] {
+	for i, name := range []string{FacetSite, FacetKind, FacetYear, FacetAuthor} {
+		f := Facet{Missing: c.missing[i]}
+		for v, n := range c.values[i] {
 			f.Terms = append(f.Terms, FacetTerm{Term: v, Count: n})
+			f.Total += n
 		}
 		sort.Slice(f.Terms, func(i, j int) bool {
 			a, b := f.Terms[i], f.Terms[j]

@@ -78,6 +78,7 @@ type Index struct {
 	all      bleve.IndexAlias // searches every shard
 	readOnly bool
 	opened   os.FileInfo // dir as it was when opened, to tell when Build replaced it
+	tables   facetTables // of the shard snapshots searched with facets
 
 	mu     sync.Mutex // serialises writers
 	closed bool

@@ -42,12 +42,11 @@ const (
 	fieldLanguage     = "language"
 	fieldMentions     = "mentions"
 	fieldRecord       = "rec"
-	fieldFacet        = "facet" // the record's facet values in one term, see facetKey
 )
 
 // mappingVersion names the layout of documents: an index written with
 // another layout is rebuilt, not read (see ErrOldIndex).
-const mappingVersion = "4"
+const mappingVersion = "5"
 
 // titleBoost is how much more a match in the title weighs than one in the
 // text.
@@ -101,7 +100,6 @@ func newMapping() *mapping.IndexMappingImpl {
 	for _, name := range []string{fieldSite, fieldKind, fieldAuthors, fieldYear} {
 		doc.AddFieldMappingsAt(name, kw(false))
 	}
-	doc.AddFieldMappingsAt(fieldFacet, kw(true))
 	for _, name := range []string{fieldHash, fieldTextHash} { // read back by Sync and collapse
 		f := kw(false)
 		f.Store = true
@@ -265,7 +263,6 @@ func document(r record.Record, hash string, latest bool) map[string]any {
 	if !r.Captured.IsZero() {
 		d[fieldCaptured] = r.Captured.UTC()
 	}
-	d[fieldFacet] = facetKey(r)
 	return d
 }
 

@@ -95,9 +95,6 @@ func (q Query) request() (*bleve.SearchRequest, query.Query, error) {
 
 	req := bleve.NewSearchRequestOptions(bq, size, q.From, false)
 	req.Fields = storedFields
-	if q.Facets {
-		req.AddFacet(fieldFacet, bleve.NewFacetRequest(fieldFacet, facetRequestSize))
-	}
 	order, err := q.sortOrder()
 	if err != nil {
 		return nil, nil, err

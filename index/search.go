@@ -91,6 +91,11 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		req.From, fetch = 0, 2*want+10
 	}
 	out := &Result{From: q.From}
+	var counted *facetQuery
+	if q.Facets {
+		counted = &facetQuery{Query: req.Query, tables: &x.tables}
+		req.Query = counted
+	}
 	var hits []Hit
 	for {
 		req.Size = fetch
@@ -99,12 +104,8 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 			return nil, fmt.Errorf("search %q: %w", q.Text, err)
 		}
 		out.Total, out.Took = res.Total, out.Took+res.Took
-		if req.Facets != nil {
-			dict, err := x.facetDictionary()
-			if err != nil {
-				return nil, err
-			}
-			out.Facets, req.Facets = dict.facets(res.Facets), nil // counted once
+		if counted != nil { // counted once
+			out.Facets, req.Query, counted = counted.result(), counted.Query, nil
 		}
 		hits = hits[:0]
 		breakTies(res.Hits)
