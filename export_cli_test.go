@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"encoding/csv"
 	"encoding/json"
 	"os"
@@ -91,5 +92,35 @@ func TestExport_filtersAndCSV(t *testing.T) {
 	}
 	if _, _, code := rankfile(t, "--data", dir, "export", "--format", "xml"); code != exitUsage {
 		t.Errorf("--format xml: exit %d, want %d", code, exitUsage)
+	}
+}
+
+func TestExport_wacz(t *testing.T) {
+	dir, _ := demo()
+	file := filepath.Join(t.TempDir(), "demo.wacz")
+	if _, errOut, code := rankfile(t, "--data", dir, "export", "--format", "wacz", "--output", file); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	z, err := zip.OpenReader(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer z.Close()
+	names := map[string]bool{}
+	for _, f := range z.File {
+		names[f.Name] = true
+	}
+	for _, want := range []string{"datapackage.json", "indexes/index.cdxj", "pages/pages.jsonl"} {
+		if !names[want] {
+			t.Errorf("package lacks %s: %v", want, names)
+		}
+	}
+	for _, args := range [][]string{
+		{"export", "--format", "wacz"},
+		{"export", "--format", "wacz", "--output", file, "--kind", "post"},
+	} {
+		if _, _, code := rankfile(t, append([]string{"--data", dir}, args...)...); code != exitUsage {
+			t.Errorf("%q: exit %d, want %d", args, code, exitUsage)
+		}
 	}
 }
