@@ -138,8 +138,9 @@ func dateFromTeaser(r *record.Record, t record.Record, n int) {
 // category page and the feed's link) or, for posts, pages and missions,
 // from any two URLs (a post at /?p=12 and at its permalink); teasers
 // linking to the same page under the same title are one teaser. Of each
-// group the record found at the canonical URL is kept, else the earliest
-// captured, else the first; its empty fields (dates, authors, tags,
+// group the record found at the canonical URL is kept, else the one at the
+// shortest URL (so the choice does not depend on crawl order), else the
+// earliest captured; its empty fields (dates, authors, tags,
 // summary, language, comments, mentions) are filled from the others. A
 // page whose text changed between captures keeps a record per version.
 // The records keep their order; the records given are not modified.
@@ -213,8 +214,8 @@ func contentKey(r record.Record) string {
 }
 
 // merge returns the record kept of a group of the same record: the one at
-// its canonical URL, else the earliest captured, else the first; its empty
-// fields filled from the others.
+// its canonical URL, else the one at the shortest URL, else the earliest
+// captured; its empty fields filled from the others.
 func merge(recs []record.Record, group []int) record.Record {
 	best := group[0]
 	for _, i := range group[1:] {
@@ -258,6 +259,15 @@ func better(a, b record.Record) bool {
 	bc := b.Canonical != "" && urlKey(b.URL) == urlKey(b.Canonical)
 	if ac != bc {
 		return ac
+	}
+	// Between two pages, the choice must not depend on which the crawl
+	// reached first: the shorter URL (a listing's first page, not its
+	// page 2), then the smaller. Between captures of one page, the first.
+	if ka, kb := urlKey(a.URL), urlKey(b.URL); ka != kb {
+		if len(ka) != len(kb) {
+			return len(ka) < len(kb)
+		}
+		return ka < kb
 	}
 	if a.Captured.IsZero() != b.Captured.IsZero() {
 		return !a.Captured.IsZero()

@@ -32,10 +32,15 @@ func (p *Pipeline) Extract(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("open archive: %w", err)
 	}
 	defer arc.Close()
-	recs, err := p.extractCaptures(ctx, arc, func(record.Capture) bool { return true })
+	old, err := record.ReadFile(p.path(recordsFile))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return 0, err
+	}
+	recs, err := p.extractCaptures(ctx, arc, knownOrganizations(old), func(record.Capture) bool { return true })
 	if err != nil {
 		return 0, err
 	}
+	recs = assemble(recs)
 	if err := record.WriteFile(p.path(recordsFile), recs); err != nil {
 		return 0, err
 	}
@@ -54,7 +59,7 @@ func (p *Pipeline) extractNew(ctx context.Context, arc *archive.Archive, crawlID
 	for _, r := range old {
 		have[fmt.Sprintf("%s@%d", r.WARCFile, r.WARCOffset)] = true
 	}
-	recs, err := p.extractCaptures(ctx, arc, func(c record.Capture) bool {
+	recs, err := p.extractCaptures(ctx, arc, knownOrganizations(old), func(c record.Capture) bool {
 		for _, id := range crawlIDs {
 			if strings.HasPrefix(c.File, "rankfile-"+id+"-") {
 				return !have[fmt.Sprintf("%s@%d", c.File, c.Offset)]
@@ -65,21 +70,77 @@ func (p *Pipeline) extractNew(ctx context.Context, arc *archive.Archive, crawlID
 	if err != nil {
 		return nil, err
 	}
-	if err := record.WriteFile(p.path(recordsFile), append(old, recs...)); err != nil {
+	all := assemble(append(old, recs...))
+	if err := record.WriteFile(p.path(recordsFile), all); err != nil {
 		return nil, err
 	}
-	return recs, nil
+	return changedRecords(old, all), nil
+}
+
+// assemble puts together what pages of a whole archive say about each
+// other: teasers date their posts and give way to them, and one post
+// reached through several URLs is one record.
+func assemble(recs []record.Record) []record.Record {
+	return extract.Dedupe(extract.ResolveTeasers(recs))
+}
+
+// changedRecords returns the records of now that before did not hold as
+// they are: new versions, and old ones that assembling changed (a post
+// dated by a newly archived teaser).
+func changedRecords(before, now []record.Record) []record.Record {
+	seen := map[string]bool{}
+	for _, r := range before {
+		seen[recordKey(r)] = true
+	}
+	var out []record.Record
+	for _, r := range now {
+		if !seen[recordKey(r)] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func recordKey(r record.Record) string {
+	b, _ := json.Marshal(r)
+	return string(b)
+}
+
+// knownOrganizations lists the organizations whose names the extractor
+// looks for in the writing: those of the sites file's sites and the
+// organization records already extracted.
+func knownOrganizations(recs []record.Record) []extract.Organization {
+	var orgs []extract.Organization
+	seen := map[string]bool{}
+	add := func(name, acronym string) {
+		if name == "" || seen[name] {
+			return
+		}
+		seen[name] = true
+		orgs = append(orgs, extract.Organization{Name: name, Acronym: acronym})
+	}
+	for _, r := range recs {
+		if r.Kind == record.KindOrganization {
+			add(r.Title, r.Acronym)
+		}
+	}
+	return orgs
 }
 
 // extractCaptures extracts the HTML 200 captures that keep accepts, on
 // every core, giving each record its site from the sites file of the last
 // crawl. Records come out in archive order, whatever the workers' order.
-func (p *Pipeline) extractCaptures(ctx context.Context, arc *archive.Archive, keep func(record.Capture) bool) ([]record.Record, error) {
+func (p *Pipeline) extractCaptures(ctx context.Context, arc *archive.Archive, orgs []extract.Organization, keep func(record.Capture) bool) ([]record.Record, error) {
 	sites, err := p.sites()
 	if err != nil {
 		return nil, err
 	}
-	ex := extract.New(extract.Options{Logger: p.logger()})
+	if sites != nil {
+		for _, s := range sites.Sites {
+			orgs = append(orgs, extract.Organization{Name: s.Name, Acronym: s.Acronym})
+		}
+	}
+	ex := extract.New(extract.Options{Logger: p.logger(), Organizations: orgs})
 	type job struct {
 		seq int
 		c   record.Capture
