@@ -5,6 +5,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -297,5 +300,53 @@ func TestCrawl_locked(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
 			t.Errorf("the locked-out run wrote %s", name)
 		}
+	}
+}
+
+// TestCrawl_twoAtOnce starts a second crawl while a first one is fetching:
+// the second exits at once with the lock code, and the first finishes
+// with an archive that passes the check.
+func TestCrawl_twoAtOnce(t *testing.T) {
+	arrived, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/":
+			w.Header().Set("Content-Type", "text/html")
+			io.WriteString(w, `<html><body><p>Caucus home.</p><a href="/slow">minutes</a></body></html>`)
+		case "/slow":
+			once.Do(func() { close(arrived) })
+			<-release // the first crawl is mid-fetch until the test lets it go
+			w.Header().Set("Content-Type", "text/html")
+			io.WriteString(w, `<html><body><h1>Minutes</h1><p>The caucus voted to endorse the slate.</p></body></html>`)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	sites := filepath.Join(t.TempDir(), "sites.yaml")
+	os.WriteFile(sites, []byte("defaults: {delay: 0s}\nsites:\n  - name: Local caucus\n    kind: caucus\n    seeds: ["+srv.URL+"/]\n"), 0o644)
+
+	firstDone := make(chan int)
+	go func() {
+		var out, errOut bytes.Buffer
+		firstDone <- run(context.Background(), []string{"rankfile", "--data", dir, "crawl", "--sites", sites}, &out, &errOut)
+	}()
+	<-arrived
+	_, errOut, code := rankfile(t, "--data", dir, "crawl", "--sites", sites)
+	close(release)
+	if code != exitLocked || !strings.Contains(errOut, "lock") {
+		t.Errorf("second crawl: exit %d, stderr %q; want %d and a lock message", code, errOut, exitLocked)
+	}
+	if code := <-firstDone; code != exitOK {
+		t.Fatalf("first crawl: exit %d", code)
+	}
+	if out, _, code := rankfile(t, "--data", dir, "archive", "check"); code != exitOK || !strings.Contains(out, "0 problems") {
+		t.Errorf("archive check after the two crawls: exit %d\n%s", code, out)
+	}
+	out, _, _ := rankfile(t, "--data", dir, "search", "--json", "endorse slate")
+	if !strings.Contains(out, srv.URL+"/slow") {
+		t.Errorf("the first crawl's page is not searchable: %s", out)
 	}
 }
