@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"rankfile/record"
@@ -58,7 +57,7 @@ const titleBoost = 3.0
 func newMapping() *mapping.IndexMappingImpl {
 	text := func(store bool) *mapping.FieldMapping {
 		f := mapping.NewTextFieldMapping()
-		f.Analyzer = en.AnalyzerName
+		f.Analyzer = analyzerName // English, see tokenizer.go
 		f.IncludeInAll = false
 		f.DocValues = false // never sorted or faceted on
 		f.Store = store     // the text for highlighting; the title is in fieldRecord
