@@ -114,9 +114,10 @@ func plainDocs(recs []record.Record) ([]map[string]any, error) {
 }
 
 // plainMapping is what a bleve user would write for these records: the
-// default mapping, with the English analyzer on title and text and
-// keywords for the faceted fields; everything else dynamic, stored and in
-// the _all field.
+// default mapping, with the English analyzer on title and text (and as the
+// default, so that queries of the _all field are analysed as its terms
+// were) and keywords for the faceted fields; everything else dynamic,
+// stored and in the _all field.
 func plainMapping() *mapping.IndexMappingImpl {
 	doc := bleve.NewDocumentMapping()
 	for _, f := range []string{"title", "text"} {
@@ -129,6 +130,7 @@ func plainMapping() *mapping.IndexMappingImpl {
 	}
 	m := bleve.NewIndexMapping()
 	m.DefaultMapping = doc
+	m.DefaultAnalyzer = en.AnalyzerName
 	return m
 }
 
