@@ -69,7 +69,7 @@ func (p *Pipeline) Crawl(ctx context.Context, o CrawlOptions) (*crawl.Report, er
 	if err != nil {
 		return nil, fmt.Errorf("open archive: %w", err)
 	}
-	report, runErr := p.runCrawl(ctx, arc, sites, data, st, resumed, o)
+	report, runErr := p.runCrawl(ctx, arc, sites, data, &st, resumed, o)
 	if runErr == nil && !o.NoIndex {
 		runErr = p.indexCrawl(ctx, arc, st)
 	}
@@ -130,11 +130,11 @@ func writeFileAtomic(path string, data []byte) error {
 
 // runCrawl runs the crawl the state file calls for (a new one, or the
 // interrupted one resumed) and marks it finished when it ends whole.
-func (p *Pipeline) runCrawl(ctx context.Context, arc *archive.Archive, sites *crawl.Sites, data []byte, st crawlState, resumed bool, o CrawlOptions) (*crawl.Report, error) {
+func (p *Pipeline) runCrawl(ctx context.Context, arc *archive.Archive, sites *crawl.Sites, data []byte, st *crawlState, resumed bool, o CrawlOptions) (*crawl.Report, error) {
 	if err := writeFileAtomic(p.path(sitesFile), data); err != nil {
 		return nil, err
 	}
-	if err := p.saveState(st); err != nil {
+	if err := p.saveState(*st); err != nil {
 		return nil, err
 	}
 	copts := crawl.Options{
@@ -159,7 +159,7 @@ func (p *Pipeline) runCrawl(ctx context.Context, arc *archive.Archive, sites *cr
 		return report, err
 	}
 	st.Finished = true
-	return report, p.saveState(st)
+	return report, p.saveState(*st)
 }
 
 // indexCrawl extracts what the crawl (and an earlier one whose extraction

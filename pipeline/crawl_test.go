@@ -2,7 +2,10 @@ package pipeline
 
 import (
 	"context"
+	"os"
+	"strings"
 	"testing"
+	"time"
 
 	"rankfile/crawl"
 	"rankfile/fixtures"
@@ -51,6 +54,18 @@ func TestPipeline_Crawl_incremental(t *testing.T) {
 	}
 	if third.New != 0 {
 		t.Errorf("third crawl %+v: want nothing new", third)
+	}
+	// each crawl ran whole: the next one is a new crawl, not a resumption
+	st, _, err := p.chooseCrawl(fixtures.SitesFile(), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if third.Resumed != 0 || st.Previous != "" {
+		t.Errorf("a finished, extracted crawl was taken for an interrupted one: resumed %d, state %+v", third.Resumed, st)
+	}
+	data, _ := os.ReadFile(p.path(stateFile))
+	if !strings.Contains(string(data), `"finished": true`) || !strings.Contains(string(data), `"extracted": true`) {
+		t.Errorf("state after a whole crawl: %s", data)
 	}
 	res, err := p.Search(context.Background(), index.Query{Text: "vouchers"}, "json")
 	if err != nil || res.Total == 0 {
