@@ -206,9 +206,9 @@ func (a *Archive) capture(rec *Record, file string) (record.Capture, error) {
 func (a *Archive) payload(msg *httpMessage, url string) []byte {
 	p := msg.Payload
 	if isChunked(msg.Header) {
-		p = dechunk(p)
+		p = Dechunk(p)
 	}
-	out, err := decodeContent(msg.Header, p)
+	out, err := DecodeContent(msg.Header, p)
 	if err != nil {
 		a.log.Warn("payload left encoded", "url", url, "error", err)
 	}

@@ -94,9 +94,9 @@ func validators(h http.Header) (etag, lastModified string) {
 	return strings.TrimSpace(h.Get("ETag")), strings.TrimSpace(h.Get("Last-Modified"))
 }
 
-// dechunk removes a chunked transfer coding. Data that is not chunked after
+// Dechunk removes a chunked transfer coding. Data that is not chunked after
 // all is returned as it is; a chunked body cut short keeps what was read.
-func dechunk(p []byte) []byte {
+func Dechunk(p []byte) []byte {
 	out, err := io.ReadAll(httputil.NewChunkedReader(bytes.NewReader(p)))
 	if err != nil && len(out) == 0 {
 		return p
@@ -104,14 +104,18 @@ func dechunk(p []byte) []byte {
 	return out
 }
 
-// errUnsupportedEncoding marks a Content-Encoding that Captures leaves in place.
-var errUnsupportedEncoding = errors.New("unsupported content encoding")
+// ErrEncoding marks a Content-Encoding that DecodeContent leaves in place.
+var ErrEncoding = errors.New("archive: unsupported content encoding")
 
-// decodeContent removes the Content-Encodings listed in h from p, last
-// applied first. A body cut short (WARC-Truncated) keeps what decoded. An
-// encoding it does not know (br) leaves the body as it is, with an error
-// wrapping errUnsupportedEncoding.
-func decodeContent(h http.Header, p []byte) ([]byte, error) {
+// MaxDecoded bounds what DecodeContent writes out: a gzip bomb archived as
+// it was sent costs a reader no more than this.
+const MaxDecoded = 256 << 20
+
+// DecodeContent removes the Content-Encodings listed in h from p, last
+// applied first, writing out at most MaxDecoded bytes. A body cut short
+// (WARC-Truncated) keeps what decoded. An encoding it does not know (br)
+// leaves the body as it is, with an error wrapping ErrEncoding.
+func DecodeContent(h http.Header, p []byte) ([]byte, error) {
 	var codings []string
 	for _, v := range h.Values("Content-Encoding") {
 		for _, c := range strings.Split(v, ",") {
@@ -148,9 +152,9 @@ func decodeOne(coding string, p []byte) ([]byte, error) {
 			r = flate.NewReader(bytes.NewReader(p))
 		}
 	default:
-		return nil, fmt.Errorf("%w: %q", errUnsupportedEncoding, coding)
+		return nil, fmt.Errorf("%w: %q", ErrEncoding, coding)
 	}
-	out, err := io.ReadAll(r)
+	out, err := io.ReadAll(io.LimitReader(r, MaxDecoded))
 	if err != nil && !(errors.Is(err, io.ErrUnexpectedEOF) && len(out) > 0) {
 		return nil, fmt.Errorf("%s content: %w", coding, err)
 	}

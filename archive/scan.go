@@ -132,7 +132,7 @@ func payloadOf(s scanned) (p []byte, ok bool) {
 			return nil, false
 		}
 		if isChunked(msg.Header) {
-			return dechunk(msg.Payload), true
+			return Dechunk(msg.Payload), true
 		}
 		return msg.Payload, true
 	case TypeResource:

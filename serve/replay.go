@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"rankfile/archive"
 	"strings"
 	"time"
 )
@@ -149,8 +150,8 @@ func (s *Server) replay(w http.ResponseWriter, r *http.Request, c capture, a *ar
 	h.Set("Link", "<"+c.URL+`>; rel="original"`)
 	h.Set("Cache-Control", "private, max-age=3600")
 	h.Set("Vary", "Accept-Encoding")
-	body, err := decode(a.Header, a.Payload)
-	if errors.Is(err, errEncoding) {
+	body, err := archive.DecodeContent(a.Header, a.Payload)
+	if errors.Is(err, archive.ErrEncoding) {
 		h.Set("Content-Encoding", a.Header.Get("Content-Encoding")) // the browser decodes br itself
 	} else if err != nil {
 		s.log.Warn("replay payload left encoded", "url", c.URL, "error", err)

@@ -2,21 +2,16 @@ package serve
 
 import (
 	"bytes"
-	"compress/flate"
-	"compress/zlib"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httputil"
 	"net/textproto"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/klauspost/compress/gzip"
 
 	"rankfile/archive"
 )
@@ -96,8 +91,8 @@ func readArchived(dir, name string, off int64) (*archived, error) {
 	if a.Type == archive.TypeResponse && a.Status == 0 {
 		return nil, fmt.Errorf("warc record %s@%d: no HTTP status line", name, off)
 	}
-	if isChunked(a.Header) {
-		a.Payload = dechunk(a.Payload)
+	if te := strings.ToLower(strings.Join(a.Header.Values("Transfer-Encoding"), ",")); strings.Contains(te, "chunked") {
+		a.Payload = archive.Dechunk(a.Payload)
 		a.Header.Del("Transfer-Encoding")
 	}
 	return a, nil
@@ -128,66 +123,4 @@ func parseResponse(block []byte) (status int, h http.Header, body []byte) {
 		h.Add(textproto.CanonicalMIMEHeaderKey(name), strings.TrimSpace(value))
 	}
 	return status, h, body
-}
-
-func isChunked(h http.Header) bool {
-	for _, v := range h.Values("Transfer-Encoding") {
-		if strings.Contains(strings.ToLower(v), "chunked") {
-			return true
-		}
-	}
-	return false
-}
-
-// dechunk removes a chunked transfer coding; data that turns out not to be
-// chunked is returned as it is.
-func dechunk(p []byte) []byte {
-	out, err := io.ReadAll(httputil.NewChunkedReader(bytes.NewReader(p)))
-	if err != nil && len(out) == 0 {
-		return p
-	}
-	return out
-}
-
-// errEncoding marks a Content-Encoding the server cannot remove.
-var errEncoding = errors.New("unsupported content encoding")
-
-// decode removes the content codings of h from p, last applied first. It
-// returns p unchanged with an error wrapping errEncoding for a coding it
-// does not know (br).
-func decode(h http.Header, p []byte) ([]byte, error) {
-	var codings []string
-	for _, v := range h.Values("Content-Encoding") {
-		for _, c := range strings.Split(v, ",") {
-			if c = strings.ToLower(strings.TrimSpace(c)); c != "" && c != "identity" {
-				codings = append(codings, c)
-			}
-		}
-	}
-	out := p
-	for i := len(codings) - 1; i >= 0; i-- {
-		var r io.Reader
-		switch codings[i] {
-		case "gzip", "x-gzip":
-			zr, err := gzip.NewReader(bytes.NewReader(out))
-			if err != nil {
-				return p, fmt.Errorf("gzip content: %w", err)
-			}
-			r = zr
-		case "deflate":
-			if zr, err := zlib.NewReader(bytes.NewReader(out)); err == nil {
-				r = zr
-			} else {
-				r = flate.NewReader(bytes.NewReader(out))
-			}
-		default:
-			return p, fmt.Errorf("%w: %s", errEncoding, codings[i])
-		}
-		dec, err := io.ReadAll(io.LimitReader(r, maxBlock))
-		if err != nil && !(errors.Is(err, io.ErrUnexpectedEOF) && len(dec) > 0) {
-			return p, fmt.Errorf("%s content: %w", codings[i], err)
-		}
-		out = dec
-	}
-	return out, nil
 }
