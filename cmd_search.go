@@ -76,7 +76,7 @@ func searchCommand() *cli.Command {
 func filterFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "site", Usage: "only records of this site, by its name in the sites file"},
-		&cli.StringFlag{Name: "org", Usage: "only mission statements of this organization"},
+		&cli.StringFlag{Name: "org", Usage: "only records of this organization (its mission) or naming it in their writing"},
 		&cli.StringFlag{Name: "kind", Usage: "only records of this kind: organization, mission, post or page"},
 		&cli.StringFlag{Name: "author", Usage: "only records by this author, as written on the page"},
 		&cli.StringFlag{Name: "published-since", Usage: "only records published on or after this date (YYYY-MM-DD or RFC 3339)"},

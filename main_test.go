@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -185,6 +186,10 @@ func TestDemo_records(t *testing.T) {
 		if p.authors != nil && strings.Join(r.Authors, ";") != strings.Join(p.authors, ";") {
 			t.Errorf("%s: authors %q, want %q", p.url, r.Authors, p.authors)
 		}
+	}
+	// UCORE is named on the Baltimore partners page; the AlbuCORE post names it by acronym
+	if r := find(record.KindPost, posts[0].url, ""); r == nil || !slices.Contains(r.Mentions, "United Caucuses of Rank-and-File Educators") {
+		t.Errorf("the UCORE Report Back post does not mention UCORE: %v", r)
 	}
 }
 

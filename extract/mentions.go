@@ -180,3 +180,14 @@ func (e *Extractor) mention(recs []record.Record) {
 		r.Mentions = mentions(e.orgs, r.Title+"\n\n"+r.Text)
 	}
 }
+
+// Mention returns recs with the mentions of their writing (posts, pages
+// and missions) found anew against orgs: over a whole archive, where the
+// organizations named on one page (a partners list) are known when
+// another page is read. The records given are not modified.
+func Mention(recs []record.Record, orgs []Organization) []record.Record {
+	out := make([]record.Record, len(recs))
+	copy(out, recs)
+	(&Extractor{orgs: newMatchers(orgs)}).mention(out)
+	return out
+}

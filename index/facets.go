@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 
@@ -23,7 +24,10 @@ import (
 // the cost of a few array reads.
 
 // facetSizes are the most terms each facet lists; the rest count as Other.
-var facetSizes = map[string]int{FacetSite: 50, FacetKind: 10, FacetYear: 100, FacetAuthor: 25}
+var facetSizes = map[string]int{FacetSite: 50, FacetKind: 10, FacetYear: 100, FacetAuthor: 25, FacetOrg: 25}
+
+// facetNames are the facets of Result.Facets, in facetCounts order.
+var facetNames = []string{FacetSite, FacetKind, FacetYear, FacetAuthor, FacetOrg}
 
 // facetFields are the faceted fields, in the order of facetTable.single.
 var facetFields = []struct{ name, field string }{
@@ -33,9 +37,19 @@ var facetFields = []struct{ name, field string }{
 // facetTable holds the facet values of every document of one snapshot of
 // a shard, by document number: code 0 is no value, code c is values[c-1].
 type facetTable struct {
-	single  [3][]uint32 // site, kind, year codes
-	values  [4][]string // site, kind, year, author values by code-1
-	authors [][]uint32  // author codes, by document number
+	single [3][]uint32   // site, kind, year codes
+	values [5][]string   // site, kind, year, author, organization values by code-1
+	multi  [2][][]uint32 // author and organization codes, by document number
+}
+
+// multiFacets are the facets a document may have several values of, in
+// the order of facetTable.multi, each with the fields it is counted from.
+var multiFacets = []struct {
+	name   string
+	fields []string
+}{
+	{FacetAuthor, []string{fieldAuthors}},
+	{FacetOrg, []string{fieldOrganization, fieldMentions}},
 }
 
 // facetTables caches the facet table of each shard snapshot searched.
@@ -79,15 +93,27 @@ func buildFacetTable(ctx context.Context, r index.IndexReader) (*facetTable, err
 			return nil, err
 		}
 	}
-	err := eachPosting(ctx, r, fieldAuthors, func(code uint32, value string, doc uint64) {
-		t.values[3] = named(t.values[3], code, value)
-		for uint64(len(t.authors)) <= doc {
-			t.authors = append(t.authors, nil)
+	for m, mf := range multiFacets {
+		codes := map[string]uint32{} // one code space over the facet's fields
+		for _, field := range mf.fields {
+			err := eachPosting(ctx, r, field, func(_ uint32, value string, doc uint64) {
+				code, ok := codes[value]
+				if !ok {
+					code = uint32(len(codes) + 1)
+					codes[value] = code
+					t.values[3+m] = named(t.values[3+m], code, value)
+				}
+				for uint64(len(t.multi[m])) <= doc {
+					t.multi[m] = append(t.multi[m], nil)
+				}
+				if !slices.Contains(t.multi[m][doc], code) {
+					t.multi[m][doc] = append(t.multi[m][doc], code)
+				}
+			})
+			if err != nil {
+				return nil, err
+			}
 		}
-		t.authors[doc] = append(t.authors[doc], code)
-	})
-	if err != nil {
-		return nil, err
 	}
 	return t, nil
 }
@@ -162,8 +188,8 @@ func docNumber(id index.IndexInternalID) (uint64, bool) {
 
 // facetCounts counts the facet values of matches, by value.
 type facetCounts struct {
-	values  [4]map[string]int
-	missing [4]int
+	values  [5]map[string]int
+	missing [5]int
 }
 
 func newFacetCounts() *facetCounts {
@@ -198,7 +224,9 @@ func (q *facetQuery) Searcher(ctx context.Context, r index.IndexReader, m mappin
 	for i := range cs.single {
 		cs.single[i] = make([]int, len(t.values[i])+1)
 	}
-	cs.authors = make([]int, len(t.values[3])+1)
+	for m := range cs.multi {
+		cs.multi[m] = make([]int, len(t.values[3+m])+1)
+	}
 	return cs, nil
 }
 
@@ -206,10 +234,10 @@ func (q *facetQuery) Searcher(ctx context.Context, r index.IndexReader, m mappin
 // yields, by code, and adds them to its query's counts when closed.
 type countingSearcher struct {
 	search.Searcher
-	t       *facetTable
-	q       *facetQuery
-	single  [3][]int
-	authors []int
+	t      *facetTable
+	q      *facetQuery
+	single [3][]int
+	multi  [2][]int
 }
 
 // Next returns the next match, counted.
@@ -233,12 +261,14 @@ func (s *countingSearcher) count(id index.IndexInternalID) {
 		}
 		s.single[i][c]++
 	}
-	if doc < uint64(len(s.t.authors)) && len(s.t.authors[doc]) > 0 {
-		for _, c := range s.t.authors[doc] {
-			s.authors[c]++
+	for m, byDoc := range s.t.multi {
+		if doc < uint64(len(byDoc)) && len(byDoc[doc]) > 0 {
+			for _, c := range byDoc[doc] {
+				s.multi[m][c]++
+			}
+		} else {
+			s.multi[m][0]++
 		}
-	} else {
-		s.authors[0]++
 	}
 }
 
@@ -260,7 +290,9 @@ func (s *countingSearcher) Close() error {
 	for i, byCode := range s.single {
 		add(i, byCode)
 	}
-	add(3, s.authors)
+	for m, byCode := range s.multi {
+		add(3+m, byCode)
+	}
 	return s.Searcher.Close()
 }
 
@@ -274,7 +306,7 @@ func (q *facetQuery) result() map[string]Facet {
 		c = newFacetCounts()
 	}
 	out := map[string]Facet{}
-	for i, name := range []string{FacetSite, FacetKind, FacetYear, FacetAuthor} {
+	for i, name := range facetNames {
 		f := Facet{Missing: c.missing[i]}
 		for v, n := range c.values[i] {
 			f.Terms = append(f.Terms, FacetTerm{Term: v, Count: n})

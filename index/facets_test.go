@@ -2,6 +2,8 @@ package index
 
 import (
 	"fmt"
+	"rankfile/record"
+	"slices"
 	"testing"
 )
 
@@ -36,5 +38,27 @@ func TestIndex_Search_facets(t *testing.T) {
 				t.Errorf("got  %s\nwant %s", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestIndex_Search_organizations: the organization facet counts a mission's
+// organization and every organization the writing names, once per record;
+// the Org filter finds both.
+func TestIndex_Search_organizations(t *testing.T) {
+	recs := []record.Record{
+		{ID: "m", Kind: record.KindMission, URL: "http://a.test/mission", Title: "Our Mission", Organization: "UCORE",
+			Text: "We organize rank-and-file educators.", Mentions: []string{"UCORE"}},
+		{ID: "p1", Kind: record.KindPost, URL: "http://b.test/p1", Title: "Report back", Text: "UCORE and CEDE met.",
+			Mentions: []string{"UCORE", "CEDE"}},
+		{ID: "p2", Kind: record.KindPost, URL: "http://b.test/p2", Title: "Slate", Text: "CEDE ran a slate.", Mentions: []string{"CEDE"}},
+		{ID: "p3", Kind: record.KindPost, URL: "http://c.test/p3", Title: "Picnic", Text: "A picnic for members."},
+	}
+	x := mustOpen(t, recs)
+	f := mustSearch(t, x, Query{Facets: true}).Facets[FacetOrg]
+	if got, want := fmt.Sprintf("%v missing %d", f.Terms, f.Missing), "[{CEDE 2} {UCORE 2}] missing 1"; got != want {
+		t.Errorf("organization facet %s, want %s", got, want)
+	}
+	if got := recordIDs(mustSearch(t, x, Query{Org: "UCORE"})); !slices.Equal(sorted(got), []string{"m", "p1"}) {
+		t.Errorf("Org UCORE: %q, want the mission and the post naming it", got)
 	}
 }

@@ -69,7 +69,7 @@ func (r *Result) writeFacets(w io.Writer) {
 		return
 	}
 	fmt.Fprintln(w)
-	for _, name := range []string{FacetSite, FacetKind, FacetYear, FacetAuthor} {
+	for _, name := range facetNames {
 		f, ok := r.Facets[name]
 		if !ok || len(f.Terms) == 0 {
 			continue

@@ -169,8 +169,8 @@ func TestResult_WriteJSON_facets(t *testing.T) {
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil {
 		t.Fatal(err)
 	}
-	if last.Total != res.Total || len(last.Facets) != 4 {
-		t.Errorf("facets line: total %d, %d facets; want %d and 4", last.Total, len(last.Facets), res.Total)
+	if last.Total != res.Total || len(last.Facets) != 5 {
+		t.Errorf("facets line: total %d, %d facets; want %d and 5", last.Total, len(last.Facets), res.Total)
 	}
 	site := last.Facets["site"].Terms
 	if len(site) == 0 || site[0].Term != "Turn Web" || site[0].Count != 3 {

@@ -41,7 +41,7 @@ type Query struct {
 	Site   string // exact site name
 	Kind   string // exact kind: organization, mission, post, page
 	Author string // exact author as written
-	Org    string // exact organization (of a mission)
+	Org    string // exact organization: its mission, or records whose writing names it (Mentions)
 
 	PublishedSince, PublishedUntil time.Time
 	CapturedSince, CapturedUntil   time.Time
@@ -61,6 +61,9 @@ const (
 	FacetKind   = "kind"
 	FacetYear   = "year"
 	FacetAuthor = "author"
+	// FacetOrg counts the organizations records are about or mention: a
+	// mission's organization and every organization a record's writing names.
+	FacetOrg = "organization"
 )
 
 // maxFuzziness is the largest edit distance bleve's fuzzy terms allow.
@@ -236,11 +239,15 @@ func cloneLeaf(q query.FieldableQuery) query.FieldableQuery {
 func (q Query) filters() []query.Query {
 	var f []query.Query
 	for _, t := range []struct{ field, value string }{
-		{fieldSite, q.Site}, {fieldKind, q.Kind}, {fieldAuthors, q.Author}, {fieldOrganization, q.Org},
+		{fieldSite, q.Site}, {fieldKind, q.Kind}, {fieldAuthors, q.Author},
 	} {
 		if t.value != "" {
 			f = append(f, termQuery(t.field, t.value))
 		}
+	}
+	if q.Org != "" {
+		// an organization's own mission, or any record whose writing names it
+		f = append(f, query.NewDisjunctionQuery([]query.Query{termQuery(fieldOrganization, q.Org), termQuery(fieldMentions, q.Org)}))
 	}
 	if r := dateRange(fieldPublished, q.PublishedSince, q.PublishedUntil); r != nil {
 		f = append(f, r)

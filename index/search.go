@@ -25,7 +25,7 @@ type Result struct {
 	Hits   []Hit            // this page, best first (or in date order)
 	Folded int              // hits folded into this page's hits as duplicates
 	Took   time.Duration    // time bleve spent searching
-	Facets map[string]Facet // with Query.Facets, counts over all matches by FacetSite, FacetKind, FacetYear, FacetAuthor
+	Facets map[string]Facet // with Query.Facets, counts over all matches by FacetSite, FacetKind, FacetYear, FacetAuthor, FacetOrg
 }
 
 // Hit is one record version found, with what a citation needs: where it was

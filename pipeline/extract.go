@@ -40,7 +40,7 @@ func (p *Pipeline) Extract(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	recs = assemble(recs)
+	recs = p.assemble(recs)
 	if err := record.WriteFile(p.path(recordsFile), recs); err != nil {
 		return 0, err
 	}
@@ -70,7 +70,7 @@ func (p *Pipeline) extractNew(ctx context.Context, arc *archive.Archive, crawlID
 	if err != nil {
 		return nil, err
 	}
-	all := assemble(append(old, recs...))
+	all := p.assemble(append(old, recs...))
 	if err := record.WriteFile(p.path(recordsFile), all); err != nil {
 		return nil, err
 	}
@@ -78,10 +78,17 @@ func (p *Pipeline) extractNew(ctx context.Context, arc *archive.Archive, crawlID
 }
 
 // assemble puts together what pages of a whole archive say about each
-// other: teasers date their posts and give way to them, and one post
-// reached through several URLs is one record.
-func assemble(recs []record.Record) []record.Record {
-	return extract.Dedupe(extract.ResolveTeasers(recs))
+// other: teasers date their posts and give way to them, one post reached
+// through several URLs is one record, and the organizations named anywhere
+// in the archive (partner lists, the sites file) are found in all writing.
+func (p *Pipeline) assemble(recs []record.Record) []record.Record {
+	orgs := knownOrganizations(recs)
+	if sites, err := p.sites(); err == nil && sites != nil {
+		for _, s := range sites.Sites {
+			orgs = append(orgs, extract.Organization{Name: s.Name, Acronym: s.Acronym})
+		}
+	}
+	return extract.Mention(extract.Dedupe(extract.ResolveTeasers(recs)), orgs)
 }
 
 // changedRecords returns the records of now that before did not hold as

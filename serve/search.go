@@ -243,6 +243,7 @@ var facetLabels = []struct{ name, label, key string }{
 	{index.FacetKind, "Kind", "kind"},
 	{index.FacetYear, "Year published", "year"},
 	{index.FacetAuthor, "Author", "author"},
+	{index.FacetOrg, "Organization", "org"},
 }
 
 // facetViews lays out the facets, each term a link that filters by it.
@@ -266,6 +267,8 @@ func facetViews(p searchParams, fs map[string]index.Facet) []facetView {
 				ft.URL, ft.Active = p.with("kind", t.Term), p.Kind == t.Term
 			case "author":
 				ft.URL, ft.Active = p.with("author", t.Term), p.Author == t.Term
+			case "org":
+				ft.URL, ft.Active = p.with("org", t.Term), p.Org == t.Term
 			}
 			v.Terms = append(v.Terms, ft)
 		}
