@@ -107,6 +107,11 @@ func (e Entry) line() string {
 
 const timestamp14 = "20060102150405"
 
+// ParseEntry parses one line of a capture index (SURT key, 14-digit
+// timestamp, JSON block), for readers that may not open the archive: its
+// lock is the writer's.
+func ParseEntry(line string) (Entry, error) { return parseEntry(line) }
+
 // parseEntry parses one CDXJ line.
 func parseEntry(line string) (Entry, error) {
 	key, rest, ok1 := strings.Cut(line, " ")
@@ -139,6 +144,9 @@ func parseEntry(line string) (Entry, error) {
 	}
 	if e.Offset, err = strconv.ParseInt(string(f.Offset), 10, 64); err != nil {
 		return Entry{}, fmt.Errorf("cdxj offset %q: %w", f.Offset, err)
+	}
+	if e.Length < 0 || e.Offset < 0 {
+		return Entry{}, fmt.Errorf("cdxj length %d, offset %d: negative", e.Length, e.Offset)
 	}
 	return e, nil
 }

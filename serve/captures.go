@@ -2,7 +2,6 @@ package serve
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -44,59 +43,17 @@ func (c capture) timestamp() string { return c.Time.UTC().Format(ts14) }
 
 const ts14 = "20060102150405"
 
-// cdxjLine is the JSON block of a CDXJ line; numbers come as strings
-// (pywb's way) or as numbers.
-type cdxjLine struct {
-	URL      string          `json:"url"`
-	Mime     string          `json:"mime"`
-	Status   json.RawMessage `json:"status"`
-	Digest   string          `json:"digest"`
-	Length   json.RawMessage `json:"length"`
-	Offset   json.RawMessage `json:"offset"`
-	Filename string          `json:"filename"`
-}
-
 // parseCDXJ parses one CDXJ line: SURT key, 14-digit timestamp, JSON.
 func parseCDXJ(line string) (capture, error) {
-	key, rest, ok1 := strings.Cut(line, " ")
-	ts, js, ok2 := strings.Cut(rest, " ")
-	if !ok1 || !ok2 {
-		return capture{}, errors.New("want key, timestamp and json")
-	}
-	t, err := time.Parse(ts14, ts)
+	e, err := archive.ParseEntry(line)
 	if err != nil {
-		return capture{}, fmt.Errorf("timestamp %q: %w", ts, err)
+		return capture{}, err
 	}
-	var f cdxjLine
-	if err := json.Unmarshal([]byte(js), &f); err != nil {
-		return capture{}, fmt.Errorf("json block: %w", err)
+	if !safeFileName(e.File) {
+		return capture{}, fmt.Errorf("file name %q is not a plain file name", e.File)
 	}
-	c := capture{Key: key, URL: f.URL, Time: t, Mime: f.Mime, Digest: f.Digest, File: f.Filename}
-	if c.Digest != "" && !strings.Contains(c.Digest, ":") {
-		c.Digest = "sha1:" + c.Digest
-	}
-	if !safeFileName(c.File) {
-		return capture{}, fmt.Errorf("file name %q is not a plain file name", c.File)
-	}
-	st, _ := jsonNumber(f.Status) // "-" or missing: unknown
-	c.Status = int(st)
-	if c.Length, err = jsonNumber(f.Length); err != nil {
-		return capture{}, fmt.Errorf("length: %w", err)
-	}
-	if c.Offset, err = jsonNumber(f.Offset); err != nil {
-		return capture{}, fmt.Errorf("offset: %w", err)
-	}
-	return c, nil
-}
-
-// jsonNumber reads a number written as a JSON number or string.
-func jsonNumber(raw json.RawMessage) (int64, error) {
-	s := strings.Trim(string(raw), `"`)
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
-		return 0, fmt.Errorf("%q is not a count", s)
-	}
-	return n, nil
+	return capture{Key: e.Key, URL: e.URL, Time: e.Time, Status: e.Status, Mime: e.Mime, Digest: e.Digest,
+		Length: e.Length, Offset: e.Offset, File: e.File}, nil
 }
 
 // safeFileName reports whether name names a file inside the archive
