@@ -16,66 +16,6 @@ import (
 	"rankfile/record"
 )
 
-// Citation returns a ready citation line for a record version:
-//
-//	Author(s). "Title." Site, published DATE. URL (archived CAPTURE, WARC FILE@OFFSET).
-//
-// Parts the record lacks are left out: a record without authors starts
-// with its title, one without a publication date has no "published".
-func Citation(r record.Record) string {
-	var b strings.Builder
-	if len(r.Authors) > 0 {
-		b.WriteString(endSentence(joinNames(r.Authors)))
-		b.WriteByte(' ')
-	}
-	if r.Title != "" {
-		b.WriteString(`"` + endSentence(r.Title) + `" `)
-	}
-	var where []string
-	if r.Site != "" {
-		where = append(where, r.Site)
-	}
-	if t := r.PublishedTime(); !t.IsZero() {
-		where = append(where, "published "+t.Format("January 2, 2006"))
-	}
-	if len(where) > 0 {
-		b.WriteString(strings.Join(where, ", ") + ". ")
-	}
-	b.WriteString(r.URL)
-	var archived []string
-	if !r.Captured.IsZero() {
-		archived = append(archived, "archived "+stamp(r.Captured))
-	}
-	if r.WARCFile != "" {
-		archived = append(archived, "WARC "+warcPlace(r))
-	}
-	if len(archived) > 0 {
-		b.WriteString(" (" + strings.Join(archived, ", ") + ")")
-	}
-	b.WriteByte('.')
-	return b.String()
-}
-
-// joinNames joins names as "A", "A and B", or "A, B, and C".
-func joinNames(names []string) string {
-	switch len(names) {
-	case 1:
-		return names[0]
-	case 2:
-		return names[0] + " and " + names[1]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + ", and " + names[len(names)-1]
-}
-
-// endSentence ends s with a period unless it already ends a sentence.
-func endSentence(s string) string {
-	s = strings.TrimSpace(s)
-	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "!") {
-		return s
-	}
-	return s + "."
-}
-
 // Export formats.
 const (
 	ExportJSONL = "jsonl" // one record per line: record.Record's fields, then doc_id, latest, citation
@@ -122,7 +62,7 @@ func (p *Pipeline) Export(ctx context.Context, q index.Query, format, output str
 			enc := json.NewEncoder(bw)
 			enc.SetEscapeHTML(false)
 			put = func(v index.Version) error {
-				return enc.Encode(exportLine{Record: v.Record, DocID: v.DocID, Latest: v.Latest, Citation: Citation(v.Record)})
+				return enc.Encode(exportLine{Record: v.Record, DocID: v.DocID, Latest: v.Latest, Citation: v.Record.Citation()})
 			}
 			done = bw.Flush
 		case ExportCSV:
@@ -164,7 +104,7 @@ func exportRow(v index.Version) []string {
 	return []string{
 		r.ID, v.DocID, string(r.Kind), r.Title, r.Site, r.Organization, strings.Join(r.Authors, "; "),
 		r.Published, r.URL, stamp(r.Captured), r.WARCFile, off, r.Digest, strconv.FormatBool(v.Latest),
-		Citation(r), r.Text,
+		r.Citation(), r.Text,
 	}
 }
 

@@ -97,7 +97,7 @@ func writeShowText(w io.Writer, vs []index.Version, shown int) error {
 	field("Captured", stamp(r.Captured))
 	field("WARC", warcPlace(r))
 	field("Digest", r.Digest)
-	fmt.Fprintf(bw, "\nCite as: %s\n\n", Citation(r))
+	fmt.Fprintf(bw, "\nCite as: %s\n\n", r.Citation())
 	if text := strings.TrimSpace(r.Text); text != "" {
 		fmt.Fprintf(bw, "%s\n\n", text)
 	}
@@ -154,7 +154,7 @@ func writeShowJSON(w io.Writer, vs []index.Version, shown int) error {
 		DocID    string        `json:"doc_id"`
 		Citation string        `json:"citation"`
 		Versions []showVersion `json:"versions"`
-	}{Record: vs[shown].Record, DocID: vs[shown].DocID, Citation: Citation(vs[shown].Record)}
+	}{Record: vs[shown].Record, DocID: vs[shown].DocID, Citation: vs[shown].Record.Citation()}
 	for i, v := range vs {
 		out.Versions = append(out.Versions, showVersion{
 			DocID: v.DocID, Captured: stamp(v.Captured), WARCFile: v.WARCFile, WARCOffset: v.WARCOffset,

@@ -2,7 +2,6 @@ package serve
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -20,45 +19,14 @@ func baseURL(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
-// citeText returns a citation in the manner of a web source in a
-// bibliography: authors, title, site, date of publication, URL, and the
-// archived capture it was read from.
+// citeText returns the record's citation line, the same as rankfile show
+// and export give, followed by the link to the capture it was read from.
 func citeText(r record.Record, archived string) string {
-	var parts []string
-	if len(r.Authors) > 0 {
-		parts = append(parts, strings.TrimSuffix(joinNames(r.Authors), ".")+".")
+	c := r.Citation()
+	if archived != "" {
+		c += " Archived copy: " + archived
 	}
-	if r.Title != "" {
-		parts = append(parts, "“"+strings.TrimSuffix(r.Title, ".")+".”")
-	}
-	where := r.Site
-	if where == "" {
-		where = r.URL
-	}
-	if r.Published != "" {
-		if t := r.PublishedTime(); !t.IsZero() {
-			where += ", " + t.Format("January 2, 2006")
-		}
-	} else {
-		where += ", n.d"
-	}
-	parts = append(parts, where+".")
-	parts = append(parts, r.URL+".")
-	if !r.Captured.IsZero() {
-		parts = append(parts, fmt.Sprintf("Archived %s: %s.", r.Captured.UTC().Format("January 2, 2006"), archived))
-	}
-	return strings.Join(parts, " ")
-}
-
-// joinNames joins names as prose: "A", "A and B", "A, B, and C".
-func joinNames(names []string) string {
-	switch len(names) {
-	case 1:
-		return names[0]
-	case 2:
-		return names[0] + " and " + names[1]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + ", and " + names[len(names)-1]
+	return c
 }
 
 // cslItem is a CSL-JSON item (the citation format of Zotero and
