@@ -3,101 +3,9 @@ package serve
 import (
 	"html"
 	"html/template"
+	"rankfile/textdiff"
 	"strings"
 )
-
-// op is what an edit does.
-type op int
-
-const (
-	opEqual op = iota
-	opDelete
-	opInsert
-)
-
-// edit is one step of a diff: a line kept, deleted from a or inserted from b.
-type edit struct {
-	Op   op
-	Text string
-}
-
-// maxEdits bounds the edit distance diffLines searches for; beyond it the
-// two texts are shown as wholly replaced.
-const maxEdits = 2000
-
-// diffLines returns a shortest edit script turning a into b (Myers'
-// O(ND) algorithm), or, past maxEdits, deletion of all a and insertion of
-// all b.
-func diffLines(a, b []string) []edit {
-	n, m := len(a), len(b)
-	limit := min(n+m, maxEdits)
-	off := limit + 1
-	v := make([]int, 2*limit+3)
-	var trace [][]int // trace[d]: v before step d, keys -d-1..d+1
-	for d := 0; d <= limit; d++ {
-		trace = append(trace, append([]int(nil), v[off-d-1:off+d+2]...))
-		for k := -d; k <= d; k += 2 {
-			var x int
-			if k == -d || (k != d && v[off+k-1] < v[off+k+1]) {
-				x = v[off+k+1]
-			} else {
-				x = v[off+k-1] + 1
-			}
-			y := x - k
-			for x < n && y < m && a[x] == b[y] {
-				x++
-				y++
-			}
-			v[off+k] = x
-			if x >= n && y >= m {
-				return backtrack(a, b, trace)
-			}
-		}
-	}
-	var out []edit
-	for _, s := range a {
-		out = append(out, edit{opDelete, s})
-	}
-	for _, s := range b {
-		out = append(out, edit{opInsert, s})
-	}
-	return out
-}
-
-func backtrack(a, b []string, trace [][]int) []edit {
-	x, y := len(a), len(b)
-	var rev []edit
-	for d := len(trace) - 1; d >= 0; d-- {
-		t := trace[d]
-		at := func(k int) int { return t[k+d+1] }
-		k := x - y
-		var prevK int
-		if k == -d || (k != d && at(k-1) < at(k+1)) {
-			prevK = k + 1
-		} else {
-			prevK = k - 1
-		}
-		prevX := at(prevK)
-		prevY := prevX - prevK
-		for x > prevX && y > prevY {
-			rev = append(rev, edit{opEqual, a[x-1]})
-			x--
-			y--
-		}
-		if d > 0 {
-			if x == prevX {
-				rev = append(rev, edit{opInsert, b[y-1]})
-			} else {
-				rev = append(rev, edit{opDelete, a[x-1]})
-			}
-		}
-		x, y = prevX, prevY
-	}
-	for i, j := 0, len(rev)-1; i < j; i, j = i+1, j-1 {
-		rev[i], rev[j] = rev[j], rev[i]
-	}
-	return rev
-}
 
 // diffBlock is one paragraph of a diff as the page shows it.
 type diffBlock struct {
@@ -119,21 +27,21 @@ const diffContext = 1
 // of its words shows as one changed paragraph with the words deleted and
 // inserted marked.
 func diffParagraphs(from, to string) ([]diffBlock, diffStats) {
-	edits := diffLines(paragraphs(from), paragraphs(to))
+	edits := textdiff.Lines(paragraphs(from), paragraphs(to))
 	var blocks []diffBlock
 	var st diffStats
 	for i := 0; i < len(edits); {
-		if edits[i].Op == opEqual {
+		if edits[i].Op == textdiff.Equal {
 			blocks = append(blocks, diffBlock{Kind: "same", HTML: escapeLines(edits[i].Text)})
 			st.Same++
 			i++
 			continue
 		}
 		var dels, ins []string
-		for ; i < len(edits) && edits[i].Op == opDelete; i++ {
+		for ; i < len(edits) && edits[i].Op == textdiff.Delete; i++ {
 			dels = append(dels, edits[i].Text)
 		}
-		for ; i < len(edits) && edits[i].Op == opInsert; i++ {
+		for ; i < len(edits) && edits[i].Op == textdiff.Insert; i++ {
 			ins = append(ins, edits[i].Text)
 		}
 		for k := 0; k < max(len(dels), len(ins)); k++ {
@@ -186,8 +94,8 @@ func foldSame(blocks []diffBlock) []diffBlock {
 func similar(a, b string) bool {
 	wa, wb := strings.Fields(a), strings.Fields(b)
 	same := 0
-	for _, e := range diffLines(wa, wb) {
-		if e.Op == opEqual {
+	for _, e := range textdiff.Lines(wa, wb) {
+		if e.Op == textdiff.Equal {
 			same++
 		}
 	}
@@ -198,15 +106,15 @@ func similar(a, b string) bool {
 // <ins>, everything escaped.
 func wordDiff(a, b string) template.HTML {
 	var s strings.Builder
-	for i, e := range diffLines(strings.Fields(a), strings.Fields(b)) {
+	for i, e := range textdiff.Lines(strings.Fields(a), strings.Fields(b)) {
 		if i > 0 {
 			s.WriteByte(' ')
 		}
 		w := html.EscapeString(e.Text)
 		switch e.Op {
-		case opDelete:
+		case textdiff.Delete:
 			s.WriteString("<del>" + w + "</del>")
-		case opInsert:
+		case textdiff.Insert:
 			s.WriteString("<ins>" + w + "</ins>")
 		default:
 			s.WriteString(w)

@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"rankfile/textdiff"
 	"strings"
 	"testing"
 )
@@ -22,8 +23,8 @@ func TestDiffLines(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var got []string
-			for _, e := range diffLines(split(c.a), split(c.b)) {
-				got = append(got, map[op]string{opEqual: "=", opDelete: "-", opInsert: "+"}[e.Op]+e.Text)
+			for _, e := range textdiff.Lines(split(c.a), split(c.b)) {
+				got = append(got, map[textdiff.Op]string{textdiff.Equal: "=", textdiff.Delete: "-", textdiff.Insert: "+"}[e.Op]+e.Text)
 			}
 			if g := strings.Join(got, " "); g != c.want {
 				t.Errorf("got %q, want %q", g, c.want)
@@ -46,11 +47,11 @@ func TestDiffLines_script(t *testing.T) {
 	for _, a := range texts {
 		for _, b := range texts {
 			var fromA, toB []string
-			for _, e := range diffLines(split(a), split(b)) {
-				if e.Op != opInsert {
+			for _, e := range textdiff.Lines(split(a), split(b)) {
+				if e.Op != textdiff.Insert {
 					fromA = append(fromA, e.Text)
 				}
-				if e.Op != opDelete {
+				if e.Op != textdiff.Delete {
 					toB = append(toB, e.Text)
 				}
 			}
@@ -106,12 +107,12 @@ func TestFoldSame(t *testing.T) {
 
 func TestDiffLines_limit(t *testing.T) {
 	var a, b []string
-	for i := range maxEdits + 10 {
+	for i := range textdiff.MaxEdits + 10 {
 		a = append(a, "a"+string(rune(i)))
 		b = append(b, "b"+string(rune(i)))
 	}
-	edits := diffLines(a, b)
-	if len(edits) != len(a)+len(b) || edits[0].Op != opDelete || edits[len(edits)-1].Op != opInsert {
+	edits := textdiff.Lines(a, b)
+	if len(edits) != len(a)+len(b) || edits[0].Op != textdiff.Delete || edits[len(edits)-1].Op != textdiff.Insert {
 		t.Errorf("%d edits past the limit", len(edits))
 	}
 }
