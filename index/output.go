@@ -99,8 +99,8 @@ func captureLine(h Hit) string {
 	return strings.Join(parts, " · ")
 }
 
-// jsonHit is a hit as WriteJSON writes it.
-type jsonHit struct {
+// JSONHit is a hit as WriteJSON writes it (and the web API builds on).
+type JSONHit struct {
 	Rank         int      `json:"rank"`
 	ID           string   `json:"id"`
 	RecordID     string   `json:"record_id"`
@@ -130,16 +130,18 @@ type jsonHit struct {
 // `jq 'select(.facets | not)'` the hits.
 type jsonFacets struct {
 	Total  uint64               `json:"total"`
-	Facets map[string]jsonFacet `json:"facets"`
+	Facets map[string]JSONFacet `json:"facets"`
 }
 
-type jsonFacet struct {
-	Terms   []jsonTerm `json:"terms"`
+// JSONFacet is a facet as WriteJSON writes it.
+type JSONFacet struct {
+	Terms   []JSONTerm `json:"terms"`
 	Other   int        `json:"other"`
 	Missing int        `json:"missing"`
 }
 
-type jsonTerm struct {
+// JSONTerm is one value of a facet and its count.
+type JSONTerm struct {
 	Term  string `json:"term"`
 	Count int    `json:"count"`
 }
@@ -153,32 +155,13 @@ func (r *Result) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
 	for i, h := range r.Hits {
-		j := jsonHit{
-			Rank: r.From + i + 1, ID: h.ID, RecordID: h.RecordID, Score: h.Score, Kind: string(h.Kind),
-			Title: h.Title, Site: h.Site, SiteKind: h.SiteKind, URL: h.URL, Link: h.Link,
-			Organization: h.Organization, Authors: h.Authors, Snippet: h.Snippet,
-			WARCFile: h.WARCFile, WARCOffset: h.WARCOffset, Digest: h.Digest,
-			Latest: h.Latest, Duplicates: h.Duplicates,
-		}
-		if !h.Published.IsZero() {
-			j.Published = h.Published.Format(time.DateOnly)
-		}
-		if !h.Captured.IsZero() {
-			j.Captured = h.Captured.UTC().Format(time.RFC3339)
-		}
+		j := h.JSON(r.From + i + 1)
 		if err := enc.Encode(j); err != nil {
 			return fmt.Errorf("encode hit %s: %w", h.ID, err)
 		}
 	}
 	if r.Facets != nil {
-		jf := jsonFacets{Total: r.Total, Facets: map[string]jsonFacet{}}
-		for name, f := range r.Facets {
-			terms := make([]jsonTerm, 0, len(f.Terms))
-			for _, t := range f.Terms {
-				terms = append(terms, jsonTerm{t.Term, t.Count})
-			}
-			jf.Facets[name] = jsonFacet{Terms: terms, Other: f.Other, Missing: f.Missing}
-		}
+		jf := jsonFacets{Total: r.Total, Facets: r.JSONFacets()}
 		if err := enc.Encode(jf); err != nil {
 			return fmt.Errorf("encode facets: %w", err)
 		}
@@ -228,4 +211,39 @@ func (r *Result) WriteCSV(w io.Writer) error {
 		return fmt.Errorf("write csv: %w", err)
 	}
 	return nil
+}
+
+// JSON returns the hit as WriteJSON writes it, ranked rank.
+func (h Hit) JSON(rank int) JSONHit {
+	j := JSONHit{
+		Rank: rank, ID: h.ID, RecordID: h.RecordID, Score: h.Score, Kind: string(h.Kind),
+		Title: h.Title, Site: h.Site, SiteKind: h.SiteKind, URL: h.URL, Link: h.Link,
+		Organization: h.Organization, Authors: h.Authors, Snippet: h.Snippet,
+		WARCFile: h.WARCFile, WARCOffset: h.WARCOffset, Digest: h.Digest,
+		Latest: h.Latest, Duplicates: h.Duplicates,
+	}
+	if !h.Published.IsZero() {
+		j.Published = h.Published.Format(time.DateOnly)
+	}
+	if !h.Captured.IsZero() {
+		j.Captured = h.Captured.UTC().Format(time.RFC3339)
+	}
+	return j
+}
+
+// JSONFacets returns the facets counted as WriteJSON writes them; nil
+// when the search counted none.
+func (r *Result) JSONFacets() map[string]JSONFacet {
+	if r.Facets == nil {
+		return nil
+	}
+	out := map[string]JSONFacet{}
+	for name, f := range r.Facets {
+		terms := make([]JSONTerm, 0, len(f.Terms))
+		for _, t := range f.Terms {
+			terms = append(terms, JSONTerm{t.Term, t.Count})
+		}
+		out[name] = JSONFacet{Terms: terms, Other: f.Other, Missing: f.Missing}
+	}
+	return out
 }

@@ -10,55 +10,25 @@ import (
 )
 
 // apiHit is a hit as /api/search returns it: the fields of rankfile
-// search --json, plus links into this server.
+// search --json, plus its version and links into this server.
 type apiHit struct {
-	Rank         int      `json:"rank"`
-	ID           string   `json:"id"`
-	RecordID     string   `json:"record_id"`
-	Version      string   `json:"version"`
-	Score        float64  `json:"score"`
-	Kind         string   `json:"kind"`
-	Title        string   `json:"title,omitempty"`
-	Site         string   `json:"site,omitempty"`
-	SiteKind     string   `json:"site_kind,omitempty"`
-	URL          string   `json:"url"`
-	Link         string   `json:"link,omitempty"`
-	Organization string   `json:"organization,omitempty"`
-	Authors      []string `json:"authors,omitempty"`
-	Published    string   `json:"published,omitempty"`
-	Captured     string   `json:"captured,omitempty"`
-	Snippet      string   `json:"snippet,omitempty"` // HTML: text escaped, matches in <mark>
-	WARCFile     string   `json:"warc_file,omitempty"`
-	WARCOffset   int64    `json:"warc_offset,omitempty"`
-	Digest       string   `json:"digest,omitempty"`
-	Latest       bool     `json:"latest"`
-	Duplicates   []string `json:"duplicates,omitempty"`
-	RecordPage   string   `json:"record_page"`
-	CapturePage  string   `json:"capture_page,omitempty"`
-}
-
-type apiFacetTerm struct {
-	Term  string `json:"term"`
-	Count int    `json:"count"`
-}
-
-type apiFacet struct {
-	Terms   []apiFacetTerm `json:"terms"`
-	Other   int            `json:"other"`
-	Missing int            `json:"missing"`
+	index.JSONHit
+	Version     string `json:"version"`
+	RecordPage  string `json:"record_page"`
+	CapturePage string `json:"capture_page,omitempty"`
 }
 
 type apiSearchResult struct {
-	Query   string              `json:"query"`
-	Total   uint64              `json:"total"`
-	From    int                 `json:"from"`
-	Size    int                 `json:"size"`
-	Page    int                 `json:"page"`
-	Folded  int                 `json:"folded"`
-	TookMS  float64             `json:"took_ms"`
-	Hits    []apiHit            `json:"hits"`
-	Facets  map[string]apiFacet `json:"facets"`
-	HTMLURL string              `json:"html_url"`
+	Query   string                     `json:"query"`
+	Total   uint64                     `json:"total"`
+	From    int                        `json:"from"`
+	Size    int                        `json:"size"`
+	Page    int                        `json:"page"`
+	Folded  int                        `json:"folded"`
+	TookMS  float64                    `json:"took_ms"`
+	Hits    []apiHit                   `json:"hits"`
+	Facets  map[string]index.JSONFacet `json:"facets"`
+	HTMLURL string                     `json:"html_url"`
 }
 
 // apiSearch answers /api/search with the search page's parameters.
@@ -84,35 +54,22 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 	}
 	out := apiSearchResult{
 		Query: p.Q, Total: res.Total, From: res.From, Size: p.Size, Page: p.Page, Folded: res.Folded,
-		TookMS: float64(res.Took.Microseconds()) / 1000, Hits: []apiHit{}, Facets: map[string]apiFacet{},
+		TookMS: float64(res.Took.Microseconds()) / 1000, Hits: []apiHit{}, Facets: map[string]index.JSONFacet{},
 		HTMLURL: p.url(),
 	}
 	for i, h := range res.Hits {
 		out.Hits = append(out.Hits, newAPIHit(res.From+i+1, h))
 	}
-	for name, f := range res.Facets {
-		af := apiFacet{Terms: []apiFacetTerm{}, Other: f.Other, Missing: f.Missing}
-		for _, t := range f.Terms {
-			af.Terms = append(af.Terms, apiFacetTerm{t.Term, t.Count})
-		}
-		out.Facets[name] = af
+	if f := res.JSONFacets(); f != nil {
+		out.Facets = f
 	}
 	writeJSON(w, http.StatusOK, out)
 }
 
 func newAPIHit(rank int, h index.Hit) apiHit {
-	a := apiHit{
-		Rank: rank, ID: h.ID, RecordID: h.RecordID, Version: versionOf(h.ID), Score: h.Score, Kind: string(h.Kind),
-		Title: h.Title, Site: h.Site, SiteKind: h.SiteKind, URL: h.URL, Link: h.Link,
-		Organization: h.Organization, Authors: h.Authors, Snippet: string(safeSnippet(h.Snippet)),
-		WARCFile: h.WARCFile, WARCOffset: h.WARCOffset, Digest: h.Digest, Latest: h.Latest,
-		Duplicates: h.Duplicates, RecordPage: recordURL(h.RecordID, versionOf(h.ID)),
-	}
-	if !h.Published.IsZero() {
-		a.Published = h.Published.Format(time.DateOnly)
-	}
+	a := apiHit{JSONHit: h.JSON(rank), Version: versionOf(h.ID), RecordPage: recordURL(h.RecordID, versionOf(h.ID))}
+	a.Snippet = string(safeSnippet(h.Snippet))
 	if !h.Captured.IsZero() {
-		a.Captured = h.Captured.UTC().Format(time.RFC3339)
 		a.CapturePage = captureURL(h.Captured, h.URL)
 	}
 	return a
