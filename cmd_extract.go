@@ -11,8 +11,9 @@ import (
 func extractCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "extract",
-		Usage: "re-extract records from every capture in the archive, or from one page with --html",
+		Usage: "re-extract records from every capture in the archive and rebuild the index, or extract one page with --html",
 		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "no-index", Usage: "write the records but leave the search index as it was (rebuild it later with index)"},
 			&cli.StringFlag{Name: "html", Usage: "extract this HTML file instead of the archive (- for standard input)"},
 			&cli.StringFlag{Name: "url", Usage: "with --html: the page's URL"},
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "with --html: text (the main writing) or json (its records)"},
@@ -24,10 +25,14 @@ func extractCommand() *cli.Command {
 			}
 			if c.String("html") == "" {
 				n, err := p.Extract(c.Context)
-				if err == nil {
-					fmt.Fprintf(p.Out, "%d records\n", n)
+				if err != nil {
+					return err
 				}
-				return err
+				fmt.Fprintf(p.Out, "%d records\n", n)
+				if c.Bool("no-index") {
+					return nil
+				}
+				return p.Index(c.Context)
 			}
 			in := io.Reader(os.Stdin)
 			if name := c.String("html"); name != "-" {
@@ -52,7 +57,8 @@ func indexCommand() *cli.Command {
 		Usage: "rebuild the search index from the extracted records",
 		Description: "Builds a new index from records/records.jsonl beside the old one and swaps it in whole:\n" +
 			"searches running meanwhile, here or in another process, see the old index or the new, never\n" +
-			"a part. A crawl adds its new records to the index by itself; rebuild after re-extracting.",
+			"a part. A crawl adds its new records to the index by itself, and extract rebuilds it unless\n" +
+			"given --no-index.",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "rebuild", Usage: "build the whole index anew and swap it in (what index always does)"},
 		},
