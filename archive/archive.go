@@ -48,7 +48,7 @@ type Archive struct {
 	dir  string
 	opts Options
 	log  *slog.Logger
-	lock *flock.Flock
+	lock *flock.Flock // nil when opened read-only
 	idx  *index
 	comp sync.Pool // *compressor
 
@@ -169,6 +169,9 @@ func (a *Archive) acquire() (*warcFile, error) {
 	if a.closed {
 		return nil, ErrClosed
 	}
+	if a.lock == nil {
+		return nil, ErrReadOnly
+	}
 	if a.cur != nil && (a.cur.size.Load() >= a.opts.MaxFileSize || a.cur.badErr() != nil) {
 		a.cur.retired = true
 		if a.cur.refs == 0 {
@@ -247,6 +250,9 @@ func (a *Archive) Close() error {
 		a.finish(cur)
 	}
 	a.wg.Wait()
+	if a.lock == nil {
+		return nil // read-only: nothing written, nothing held
+	}
 	errs := a.errs
 	if err := a.idx.flush(); err != nil {
 		errs = append(errs, err)

@@ -72,7 +72,8 @@ func (a *Archive) Files() ([]string, error) {
 }
 
 // openFile opens a WARC file of the archive by name, wherever it is: still
-// being written under its .open name, or finished.
+// being written under its .open name (by this Archive, or by the writer
+// beside a read-only one), or finished.
 func (a *Archive) openFile(name string) (*os.File, error) {
 	if strings.ContainsAny(name, `/\`) || name == ".." {
 		return nil, fmt.Errorf("warc file name %q: %w", name, os.ErrNotExist)
@@ -89,6 +90,11 @@ func (a *Archive) openFile(name string) (*os.File, error) {
 		f, err := os.Open(filepath.Join(a.dir, name))
 		if err == nil || !os.IsNotExist(err) {
 			return f, err
+		}
+		if a.lock == nil { // read-only beside a writer: its file under the .open name
+			if f, err := os.Open(filepath.Join(a.dir, name+openSuffix)); err == nil {
+				return f, nil
+			}
 		}
 	}
 	return nil, fmt.Errorf("open warc file %s: %w", name, os.ErrNotExist)

@@ -184,6 +184,9 @@ func (a *Archive) Reindex(ctx context.Context) error {
 	if a.isClosed() {
 		return ErrClosed
 	}
+	if a.lock == nil {
+		return ErrReadOnly
+	}
 	a.writeMu.Lock()
 	defer a.writeMu.Unlock()
 	refs, err := a.files()

@@ -20,6 +20,9 @@ var (
 	ErrClosed = errors.New("archive: closed")
 	// ErrLocked means another process has the archive directory open.
 	ErrLocked = errors.New("archive: directory in use by another process")
+	// ErrReadOnly is returned by the methods that write to an Archive
+	// opened with OpenReadOnly.
+	ErrReadOnly = errors.New("archive: opened read-only")
 	// ErrNotFound means the archive holds no capture of the URL asked for.
 	ErrNotFound = errors.New("archive: no capture")
 	// ErrIndex means a capture index entry does not match the WARC files.

@@ -24,6 +24,9 @@ func (a *Archive) Import(ctx context.Context, paths ...string) ([]string, error)
 	if a.isClosed() {
 		return nil, ErrClosed
 	}
+	if a.lock == nil {
+		return nil, ErrReadOnly
+	}
 	var names []string
 	var errs []error
 	for _, path := range paths {

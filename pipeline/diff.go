@@ -66,22 +66,9 @@ func pickVersion(vs []index.Version, spec string) (int, error) {
 			return i, nil
 		}
 	}
-	var at time.Time
-	switch {
-	case versionStamp.MatchString(spec): // a second: the newest version captured in it or before
-		t, err := time.Parse("20060102150405", spec)
-		if err != nil {
-			return 0, err
-		}
-		at = t.Add(time.Second - time.Nanosecond)
-	default:
-		if t, err := time.Parse(time.DateOnly, spec); err == nil {
-			at = t.Add(24*time.Hour - time.Nanosecond)
-		} else if t, err := time.Parse(time.RFC3339, spec); err == nil {
-			at = t
-		} else {
-			return 0, fmt.Errorf("want a version (20240301100000), a date (YYYY-MM-DD) or an RFC 3339 time: %w", ErrNoVersion)
-		}
+	at, err := parseAsOf(spec)
+	if err != nil {
+		return 0, fmt.Errorf("want a version (20240301100000), a date (YYYY-MM-DD) or an RFC 3339 time: %w", ErrNoVersion)
 	}
 	for i := len(vs) - 1; i >= 0; i-- {
 		if !vs[i].Captured.IsZero() && !vs[i].Captured.After(at) {
@@ -89,6 +76,29 @@ func pickVersion(vs []index.Version, spec string) (int, error) {
 		}
 	}
 	return 0, fmt.Errorf("first capture %s: %w", stamp(vs[0].Captured), ErrNoVersion)
+}
+
+// parseAsOf reads a point in time as rankfile's commands take it: 14
+// digits (a WARC timestamp: the end of that second), a date (YYYY-MM-DD:
+// the end of that UTC day) or an RFC 3339 time. What was captured at or
+// before the time returned counts as captured by then.
+func parseAsOf(spec string) (time.Time, error) {
+	spec = strings.TrimSpace(spec)
+	if versionStamp.MatchString(spec) {
+		t, err := time.Parse("20060102150405", spec)
+		if err != nil {
+			return time.Time{}, err
+		}
+		return t.Add(time.Second - time.Nanosecond), nil
+	}
+	if t, err := time.Parse(time.DateOnly, spec); err == nil {
+		return t.Add(24*time.Hour - time.Nanosecond), nil
+	}
+	t, err := time.Parse(time.RFC3339, spec)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is not a time: want 20240301100000, YYYY-MM-DD or RFC 3339", spec)
+	}
+	return t, nil
 }
 
 func writeDiff(w io.Writer, a, b index.Version) error {

@@ -1,0 +1,76 @@
+package archive
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"rankfile/record"
+)
+
+// OpenReadOnly opens the archive in dir for reading: lookups and captures,
+// as of the capture index when it opens (the sorted index and the journal a
+// crawl under way appends to). It takes no lock, so it may run beside a
+// crawl, and it changes nothing: it neither cuts a partial record nor
+// rewrites the index, and Write, Import and Reindex return ErrReadOnly.
+func OpenReadOnly(dir string) (*Archive, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open archive: %w", err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("open archive: %s is not a directory", dir)
+	}
+	a := &Archive{dir: dir, opts: withDefaults(Options{}), open: map[string]*warcFile{}, infos: map[location]recordInfo{}}
+	a.log = a.opts.Logger.With("component", "archive")
+	a.idx = newIndex(dir)
+	a.comp.New = func() any { return newCompressor() }
+	if _, err := a.idx.load(); err != nil { // a torn last journal line is left out, not cut
+		return nil, err
+	}
+	return a, nil
+}
+
+// CaptureAt returns what the archive held for url as of time t: the newest
+// capture made at or before t, or the latest when t is zero, with its index
+// entry. A revisit is resolved to the body of the response it stands for
+// (the latest earlier full capture with the same payload digest) and comes
+// back with its own time, Revisit set, and the original's status and
+// headers. A URL without a capture by t is an error wrapping ErrNotFound.
+func (a *Archive) CaptureAt(url string, t time.Time) (record.Capture, Entry, error) {
+	es, err := a.Lookup(url)
+	if err != nil {
+		return record.Capture{}, Entry{}, err
+	}
+	at := -1
+	for i, e := range es {
+		if t.IsZero() || !e.Time.After(t) {
+			at = i
+		}
+	}
+	switch {
+	case len(es) == 0:
+		return record.Capture{}, Entry{}, fmt.Errorf("%s: %w", url, ErrNotFound)
+	case at < 0:
+		return record.Capture{}, Entry{}, fmt.Errorf("%s as of %s (first captured %s): %w",
+			url, t.UTC().Format(time.RFC3339), es[0].Time.UTC().Format(time.RFC3339), ErrNotFound)
+	}
+	e := es[at]
+	if !e.Revisit() {
+		c, err := a.ReadCapture(e)
+		return c, e, err
+	}
+	for i := at - 1; i >= 0; i-- {
+		o := es[i]
+		if o.Revisit() || o.Digest != e.Digest || e.Digest == "" {
+			continue
+		}
+		c, err := a.ReadCapture(o)
+		if err != nil {
+			return record.Capture{}, Entry{}, err
+		}
+		c.Time, c.Revisit = e.Time, true
+		return c, e, nil
+	}
+	return record.Capture{}, Entry{}, fmt.Errorf("capture of %s at %s: %w", url, e.Time.UTC().Format(time.RFC3339), ErrRevisit)
+}
