@@ -1,6 +1,10 @@
 package main
 
 import (
+	"fmt"
+	"strconv"
+	"strings"
+
 	"github.com/urfave/cli/v2"
 
 	"rankfile/pipeline"
@@ -15,18 +19,49 @@ func crawlCommand() *cli.Command {
 			&cli.StringFlag{Name: "sites", Required: true, Usage: "sites file (YAML)"},
 			&cli.StringFlag{Name: "contact", Usage: "URL or e-mail for site owners, sent in the User-Agent"},
 			&cli.StringFlag{Name: "operator", Usage: "who runs the crawl, recorded in the WARC files"},
+			&cli.StringFlag{Name: "warc-size", Value: "1GB", Usage: "start a new WARC file past this size (B, KB, MB, GB; KiB, MiB, GiB)"},
 			&cli.BoolFlag{Name: "no-index", Usage: "archive only; do not extract or index"},
 		},
 		Action: func(c *cli.Context) error {
+			size, err := parseSize(c.String("warc-size"))
+			if err != nil {
+				return fmt.Errorf("%w: --warc-size: %v", errUsage, err)
+			}
 			p, err := newPipeline(c, c.String("data"))
 			if err != nil {
 				return err
 			}
 			_, err = p.Crawl(c.Context, pipeline.CrawlOptions{
 				SitesFile: c.String("sites"), Contact: c.String("contact"),
-				Operator: c.String("operator"), NoIndex: c.Bool("no-index"),
+				Operator: c.String("operator"), NoIndex: c.Bool("no-index"), MaxFileSize: size,
 			})
 			return err
 		},
 	}
+}
+
+// sizeUnits are the units parseSize takes, longest first.
+var sizeUnits = []struct {
+	name string
+	n    int64
+}{
+	{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30},
+	{"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"K", 1e3}, {"M", 1e6}, {"G", 1e9}, {"B", 1},
+}
+
+// parseSize reads a size such as 1GB, 500MB, 64KiB or 1048576 (bytes).
+func parseSize(s string) (int64, error) {
+	v := strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range sizeUnits {
+		if num, ok := strings.CutSuffix(v, u.name); ok {
+			v, mult = strings.TrimSpace(num), u.n
+			break
+		}
+	}
+	n, err := strconv.ParseFloat(v, 64)
+	if err != nil || n <= 0 || n*float64(mult) > 1<<50 {
+		return 0, fmt.Errorf("%q is not a size: want e.g. 1GB, 500MB or 64KiB", s)
+	}
+	return int64(n * float64(mult)), nil
 }

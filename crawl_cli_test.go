@@ -1,0 +1,81 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParseSize(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int64
+	}{{"1GB", 1e9}, {"500MB", 500e6}, {"64KiB", 64 << 10}, {"1.5 GiB", 3 << 29}, {"1048576", 1 << 20}, {"10kb", 10e3}, {"2M", 2e6}} {
+		if got, err := parseSize(c.in); err != nil || got != c.want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", c.in, got, err, c.want)
+		}
+	}
+	for _, bad := range []string{"", "GB", "-1MB", "0", "ten MB", "1TB", "1e20"} {
+		if got, err := parseSize(bad); err == nil {
+			t.Errorf("parseSize(%q) = %d, want an error", bad, got)
+		}
+	}
+}
+
+// TestCrawl_warcSize crawls a site of thirteen pages of about 3 KB
+// compressed with --warc-size 16KiB: the archive is split into WARC files,
+// each closed at the first page that takes it past the limit (never
+// before, and past it by no more than a page's records), and it passes
+// archive check.
+func TestCrawl_warcSize(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		var i int
+		if _, err := fmt.Sscanf(r.URL.Path, "/p/%d", &i); err != nil && r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprint(w, "<html><body>")
+		for j := range 12 {
+			fmt.Fprintf(w, `<a href="/p/%d">page %d</a> `, j, j)
+		}
+		for j := range 120 { // little repetition, so gzip leaves several KB
+			fmt.Fprintf(w, "<p>Minutes %d of meeting %d: motion %x carried %d to %d.</p>", j, i, (i+1)*(j+7)*2654435761, j*i%17, (i+j)%13)
+		}
+		fmt.Fprint(w, "</body></html>")
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	sites := filepath.Join(t.TempDir(), "sites.yaml")
+	os.WriteFile(sites, []byte("defaults: {delay: 0s}\nsites:\n  - name: Split\n    kind: caucus\n    seeds: ["+srv.URL+"/]\n"), 0o644)
+	if _, errOut, code := rankfile(t, "--data", dir, "crawl", "--sites", sites, "--warc-size", "bogus"); code != exitUsage || !strings.Contains(errOut, "--warc-size") {
+		t.Errorf("--warc-size bogus: exit %d %q, want a usage error", code, errOut)
+	}
+	const limit = 16 << 10
+	if _, errOut, code := rankfile(t, "--data", dir, "crawl", "--no-index", "--sites", sites, "--warc-size", "16KiB"); code != 0 {
+		t.Fatalf("crawl: exit %d\n%s", code, errOut)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "archive", "*.warc.gz")) // sorted: serials in order
+	if len(files) < 2 {
+		t.Fatalf("%d WARC file(s) with --warc-size 16KiB, want the archive split", len(files))
+	}
+	for i, f := range files {
+		st, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i < len(files)-1 && st.Size() < limit {
+			t.Errorf("%s: %d bytes, closed before reaching the %d limit", filepath.Base(f), st.Size(), limit)
+		}
+		if st.Size() > limit+8<<10 {
+			t.Errorf("%s: %d bytes, past the %d limit by more than a page's records", filepath.Base(f), st.Size(), limit)
+		}
+	}
+	if out, errOut, code := rankfile(t, "--data", dir, "archive", "check"); code != 0 {
+		t.Errorf("archive check: exit %d\n%s%s", code, out, errOut)
+	}
+}
