@@ -8,10 +8,11 @@
 // HTTP exchange the crawler made and appends, gzip-compressed one record per
 // gzip member, a 'response' record (or a 'revisit' record), a 'request'
 // record and, when the exchange carries crawl context (Via, Hops, Outlinks,
-// FetchTime), a 'metadata' record. Write is safe for concurrent use and
-// compresses in the caller's goroutine, so crawler workers compress in
-// parallel; only the append of the finished bytes is serialized. It returns a
-// WriteResult saying whether a revisit was written:
+// FetchTime) and is not a revisit, a 'metadata' record. Write is safe for
+// concurrent use and compresses in the caller's goroutine, so crawler
+// workers compress in parallel; only the append of the finished bytes is
+// serialized. It returns a WriteResult saying whether a revisit was written
+// (and the WARC-Record-ID of the response or revisit record):
 //
 //   - a response whose payload digest matches an earlier full capture of the
 //     same URL (same SURT key) becomes a revisit with the
@@ -20,6 +21,17 @@
 //     naming the original and WARC-Truncated: length, as WARC 1.1 asks;
 //   - a 304 Not Modified becomes a revisit with the server-not-modified profile
 //     standing on the URL's latest full capture, carrying its payload digest.
+//
+// The metadata record keeps what Heritrix keeps of a capture, as
+// application/warc-fields with WARC-Concurrent-To naming the response
+// record: "via" (the URL whose link or redirect led here), "hopsFromSeed"
+// (the hop path from the seed, one letter per hop), "fetchTimeMs" and one
+// "outlink" field per link found on the page; an empty value is left out,
+// so a seed has no via and no hopsFromSeed. The crawl package documents the
+// hop letters and the outlink values it writes. A revisit gets no metadata
+// record: its outlinks are those of the capture it refers to, and a recrawl
+// of an unchanged site stays small. The three records of a capture are
+// appended together, so they sit side by side in one file.
 //
 // Files are named rankfile-<crawlid>-<timestamp14>-<serial5>.warc.gz, written
 // as <name>.open, rotated once they pass Options.MaxFileSize, and synced and

@@ -119,13 +119,15 @@ func TestArchive_WarcioReadsOurFiles(t *testing.T) {
 		entries[p.ex.URL] = res.Entry
 	}
 	// A second visit of the first page finds the same payload, and a third
-	// gets 304 Not Modified: two revisit records.
+	// gets 304 Not Modified: two revisit records, with no metadata record
+	// though the crawler hands over their context too.
 	again := page(pages[0].ex.URL, 200, html, "Content-Type: text/html; charset=UTF-8")
 	again.Date = testTime.Add(time.Hour)
 	notModified := page(pages[0].ex.URL, 304, nil)
 	notModified.Date = testTime.Add(2 * time.Hour)
 	var revisits []Entry
 	for _, ex := range []*Exchange{again, notModified} {
+		ex.Hops, ex.FetchTime = "L", time.Millisecond
 		res := mustWrite(t, a, ex)
 		if !res.Revisit {
 			t.Fatalf("%s at %s not written as a revisit", ex.URL, ex.Date)
@@ -144,10 +146,19 @@ func TestArchive_WarcioReadsOurFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// warcinfo; response, request and metadata per page; revisit and
+	// request per revisit
 	if got, want := len(recs), 1+3*len(pages)+2*len(revisits); got != want {
 		t.Fatalf("warcio read %d records, want %d", got, want)
 	}
+	metadata := 0
 	for i, r := range recs {
+		if r.Type == TypeMetadata {
+			metadata++
+			if prev := recs[i-2]; prev.Type != TypeResponse || prev.URI != r.URI {
+				t.Errorf("record %d: metadata of %s does not follow its response and request (%s %s)", i, r.URI, prev.Type, prev.URI)
+			}
+		}
 		if r.BlockOK == nil || !*r.BlockOK {
 			t.Errorf("record %d (%s %s): block digest not verified by warcio", i, r.Type, r.URI)
 		}
@@ -182,6 +193,9 @@ func TestArchive_WarcioReadsOurFiles(t *testing.T) {
 	}
 	if len(revisits) != 0 {
 		t.Errorf("warcio did not find revisits at %v", revisits)
+	}
+	if metadata != len(pages) {
+		t.Errorf("warcio read %d metadata records, want one per response (%d) and none per revisit", metadata, len(pages))
 	}
 	for _, p := range pages {
 		sum := sha1.Sum(p.want)

@@ -31,10 +31,12 @@ type Exchange struct {
 	// "disconnect"), "" when the body is complete.
 	Truncated string
 
-	// Optional crawl context, written in a metadata record when any is set.
+	// Optional crawl context, written in a metadata record when any is set
+	// and the capture is a response (a revisit gets none: its outlinks are
+	// those of the capture it stands on).
 	Via       string        // the page whose link led here
 	Hops      string        // hop path from the seed, Heritrix style: "L" per link, "R" per redirect...
-	Outlinks  []string      // links found on the page
+	Outlinks  []string      // links found on the page, one outlink field each
 	FetchTime time.Duration // time taken to fetch the response
 }
 
@@ -45,6 +47,9 @@ type WriteResult struct {
 	Revisit bool
 	// Entry is the capture index entry of the response or revisit record.
 	Entry Entry
+	// RecordID is the WARC-Record-ID of the response or revisit record (the
+	// WARC-Concurrent-To of the request and metadata records).
+	RecordID string
 }
 
 // exchangeParts is an Exchange checked and prepared for writing.
@@ -102,10 +107,13 @@ func endHead(head []byte) []byte {
 // Write appends the exchange to the archive as a response record (or a
 // revisit record, when the URL's payload is already archived with the same
 // digest, or the server answered 304 Not Modified), a request record and,
-// when ex carries crawl context, a metadata record, all in one WARC file,
-// and adds the capture to the index. It compresses in the caller's
-// goroutine, so concurrent callers compress in parallel; the finished
-// records are appended whole under a lock. Write does not keep ex.
+// when ex carries crawl context and the capture is not a revisit, a
+// metadata record, all in one WARC file, and adds the capture to the index.
+// A revisit gets no metadata record, as in Heritrix: its outlinks are those
+// of the capture it refers to, and a recrawl of an unchanged site stays
+// small. It compresses in the caller's goroutine, so concurrent callers
+// compress in parallel; the finished records are appended whole under a
+// lock. Write does not keep ex.
 func (a *Archive) Write(ex *Exchange) (WriteResult, error) {
 	c := a.getCompressor()
 	defer a.putCompressor(c)
@@ -138,12 +146,14 @@ func (a *Archive) Write(ex *Exchange) (WriteResult, error) {
 		h.Add("WARC-Payload-Digest", c.digest(body))
 		_, err = c.record(buf, h, req)
 	}
-	if meta := metadataBlock(ex); err == nil && meta != nil {
-		h := a.captureHeader(TypeMetadata, newRecordID(), date, ex, wf)
-		h.Add("WARC-Concurrent-To", respID)
-		h.Add("Content-Type", "application/warc-fields")
-		h.Add("WARC-Block-Digest", c.digest(meta))
-		_, err = c.record(buf, h, meta)
+	if err == nil && ref == nil { // no metadata for a revisit
+		if meta := metadataBlock(ex); meta != nil {
+			h := a.captureHeader(TypeMetadata, newRecordID(), date, ex, wf)
+			h.Add("WARC-Concurrent-To", respID)
+			h.Add("Content-Type", "application/warc-fields")
+			h.Add("WARC-Block-Digest", c.digest(meta))
+			_, err = c.record(buf, h, meta)
+		}
 	}
 	if err != nil {
 		return WriteResult{}, fmt.Errorf("write %s: %w", ex.URL, err)
@@ -167,7 +177,7 @@ func (a *Archive) Write(ex *Exchange) (WriteResult, error) {
 	}
 	a.log.Info("url archived", "url", ex.URL, "status", e.Status, "revisit", ref != nil,
 		"warc_file", e.File, "warc_offset", e.Offset, "bytes", len(ex.Body))
-	return WriteResult{Revisit: ref != nil, Entry: e}, nil
+	return WriteResult{Revisit: ref != nil, Entry: e, RecordID: respID}, nil
 }
 
 // responseRecord returns the named fields and block of the capture's main
@@ -203,25 +213,52 @@ func (a *Archive) responseRecord(c *compressor, p *exchangeParts, ex *Exchange, 
 
 // metadataBlock returns the crawl context of ex as application/warc-fields
 // (the field names of the WARC 1.1 metadata record), or nil when ex has none.
+// It is built in one allocation: every crawled page has one.
 func metadataBlock(ex *Exchange) []byte {
-	var b bytes.Buffer
-	field := func(name, value string) {
-		if value = oneLine(value); value != "" {
-			b.WriteString(name + ": " + value + "\r\n")
+	var fetch [20]byte
+	var ms []byte
+	if ex.FetchTime > 0 {
+		ms = strconv.AppendInt(fetch[:0], ex.FetchTime.Milliseconds(), 10)
+	}
+	via, hops := oneLine(ex.Via), oneLine(ex.Hops)
+	size := 0
+	add := func(name, value string) {
+		if value != "" {
+			size += len(name) + len(value) + 4
 		}
 	}
-	field("via", ex.Via)
-	field("hopsFromSeed", ex.Hops)
-	if ex.FetchTime > 0 {
-		field("fetchTimeMs", strconv.FormatInt(ex.FetchTime.Milliseconds(), 10))
-	}
+	add("via", via)
+	add("hopsFromSeed", hops)
+	add("fetchTimeMs", string(ms))
 	for _, l := range ex.Outlinks {
-		field("outlink", l)
+		add("outlink", l) // at least as long as oneLine(l)
 	}
-	if b.Len() == 0 {
+	if size == 0 {
 		return nil
 	}
-	return b.Bytes()
+	b := make([]byte, 0, size)
+	field := func(name, value string) {
+		if value != "" {
+			b = append(b, name...)
+			b = append(b, ": "...)
+			b = append(b, value...)
+			b = append(b, "\r\n"...)
+		}
+	}
+	field("via", via)
+	field("hopsFromSeed", hops)
+	if len(ms) > 0 {
+		b = append(b, "fetchTimeMs: "...)
+		b = append(b, ms...)
+		b = append(b, "\r\n"...)
+	}
+	for _, l := range ex.Outlinks {
+		field("outlink", oneLine(l))
+	}
+	if len(b) == 0 {
+		return nil
+	}
+	return b
 }
 
 // captureHeader starts the named fields common to a capture's records.
