@@ -15,20 +15,26 @@ import (
 // site (canonical, next/prev pages, alternate feeds); and apart from them
 // the page's requisites (images, scripts, stylesheets, icons, media) that a
 // replay of the page needs. It reads the raw bytes with a tokenizer rather
-// than building a DOM, since only attributes matter.
+// than building a DOM, since only attributes matter, and lets the tokenizer
+// skip the text between tags (see textSkipper).
 func htmlLinks(body []byte) (links, embeds []string, base string) {
-	z := html.NewTokenizer(bytes.NewReader(body))
+	r := &textSkipper{b: body}
+	z := html.NewTokenizer(r)
+	rawNext := false
 	for {
+		r.skip = !rawNext && len(z.Buffered()) == 0
+		rawNext = false
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
 			return links, embeds, base
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
+			a := atom.Lookup(name)
+			rawNext = rawTextElement(a)
 			if !hasAttr {
 				continue
 			}
-			a := atom.Lookup(name)
 			var want string
 			switch a {
 			case atom.A, atom.Area, atom.Base:
@@ -71,6 +77,52 @@ func htmlLinks(body []byte) (links, embeds []string, base string) {
 			}
 		}
 	}
+}
+
+// textSkipper feeds a page to html.Tokenizer a tag at a time, dropping the
+// text between tags, which the tokenizer would otherwise read a byte at a
+// time (most of a page's bytes, and most of the cost of finding its links).
+// It drops text only when skip is set: the tokenizer is between tokens, has
+// nothing buffered, and is in the data state, not in the raw text of a
+// <script>, <style>, <title>... There the tokenizer would read every byte
+// before the next '<' as text, so dropping them changes no tag it returns.
+// Every other read is served as the page has it, up to and including the
+// next '>' (the likely end of the tag).
+type textSkipper struct {
+	b    []byte
+	skip bool
+}
+
+func (r *textSkipper) Read(p []byte) (int, error) {
+	if r.skip {
+		r.skip = false
+		i := bytes.IndexByte(r.b, '<')
+		if i < 0 {
+			i = len(r.b)
+		}
+		r.b = r.b[i:]
+	}
+	if len(r.b) == 0 {
+		return 0, io.EOF
+	}
+	n := len(r.b)
+	if i := bytes.IndexByte(r.b, '>'); i >= 0 {
+		n = i + 1
+	}
+	n = copy(p, r.b[:n])
+	r.b = r.b[n:]
+	return n, nil
+}
+
+// rawTextElement reports whether the tokenizer reads what follows a start
+// tag of a as raw text (or RCDATA) up to its end tag.
+func rawTextElement(a atom.Atom) bool {
+	switch a {
+	case atom.Iframe, atom.Noembed, atom.Noframes, atom.Noscript, atom.Plaintext,
+		atom.Script, atom.Style, atom.Textarea, atom.Title, atom.Xmp:
+		return true
+	}
+	return false
 }
 
 // requisiteRel reports whether a <link rel=...> names something the page
