@@ -76,6 +76,8 @@ type Crawler struct {
 
 	done                       map[string]*archived // what an interrupted run archived; read-only during Run
 	seen                       sync.Map             // normalized URL -> struct{}
+	inflight                   inflight             // crawl context of the URLs queued, for metadata records and hop paths
+	leftover                   int                  // inflight entries a finished Run found and dropped (tests check for 0)
 	queued, finished, failures atomic.Int64
 	pages                      map[string]*atomic.Int64 // site name -> URLs queued
 }
@@ -170,7 +172,8 @@ func (c *Crawler) Report() *Report { return c.report }
 func (c *Crawler) Run(ctx context.Context) (*Report, error) {
 	started := c.opts.now()
 	c.report = newReport(c.opts.CrawlID, started, c.opts.Sites.Sites)
-	rec := &recorder{base: c.opts.Transport, archive: c.opts.Archive, maxBody: c.opts.MaxBodySize, now: c.opts.now, written: c.written, history: c.opts.History}
+	rec := &recorder{base: c.opts.Transport, archive: c.opts.Archive, maxBody: c.opts.MaxBodySize, now: c.opts.now, written: c.written,
+		history: c.opts.History, inflight: &c.inflight}
 	c.client = &http.Client{Transport: rec, Timeout: c.opts.Timeout}
 	c.robots = &robots{client: c.client, agent: "rankfile", ua: c.ua, hosts: map[string]*robotsEntry{}, archived: c.archivedRobots}
 	if err := c.loadResume(ctx); err != nil {
@@ -189,6 +192,7 @@ func (c *Crawler) Run(ctx context.Context) (*Report, error) {
 	col.OnResponse(func(r *colly.Response) { c.follow(ctx, r) })
 	col.OnError(func(r *colly.Response, err error) {
 		if !c.retry(ctx, r, err) {
+			c.inflight.finished(r.Request.URL.String())
 			c.failed(r, err)
 			c.finish(r.StatusCode >= 500 || r.StatusCode == 0)
 		}
@@ -201,11 +205,12 @@ func (c *Crawler) Run(ctx context.Context) (*Report, error) {
 			if err != nil {
 				continue
 			}
-			c.enqueue(ctx, s, u, 0, "")
+			c.enqueue(ctx, s, u, 0, origin{})
 		}
 		c.sitemaps(ctx, s)
 	}
 	col.Wait()
+	c.leftover = c.inflight.clear()
 	c.report.Duration = c.opts.now().Sub(started)
 	c.log.Info("crawl finished", "crawl_id", c.opts.CrawlID, "duration", c.report.Duration)
 	if err := ctx.Err(); err != nil {
@@ -246,41 +251,50 @@ func (c *Crawler) sitemaps(ctx context.Context, s *Site) {
 		}
 		hosts[u.Host] = true
 		maps := c.robots.rules(ctx, u.Scheme, u.Host).sitemaps()
+		o := origin{via: u.Scheme + "://" + u.Host + "/robots.txt", hop: hopInferred}
 		if len(maps) == 0 {
 			maps = []string{u.Scheme + "://" + u.Host + "/sitemap.xml"}
+			o.via = "" // guessed, not found
 		}
 		for _, m := range maps {
 			if mu, err := Normalize(nil, m); err == nil {
-				c.enqueue(ctx, s, mu, 0, "")
+				c.enqueue(ctx, s, mu, 0, o)
 			}
 		}
 	}
 }
 
-// follow queues the links of a fetched page or sitemap.
+// follow queues the links of a fetched page or sitemap: those the recorder
+// found, or for a 304 answered from the archive, those of the capture it
+// stands for. It finishes the URL's crawl context.
 func (c *Crawler) follow(ctx context.Context, r *colly.Response) {
-	site := c.opts.Sites.SiteFor(r.Request.URL.String())
+	via := r.Request.URL.String()
+	found := c.inflight.takeLinks(via)
+	_, uc := c.inflight.context(via)
+	defer c.inflight.finished(via)
+	site := c.opts.Sites.SiteFor(via)
 	if site == nil || r.StatusCode >= 300 {
 		return
 	}
 	depth, _ := strconv.Atoi(r.Ctx.Get("depth"))
-	base := *r.Request.URL
-	links, embeds := pageLinks(r.Headers.Get("Content-Type"), r.Body, &base)
-	via := r.Request.URL.String()
-	for _, l := range links {
-		if u, err := Normalize(&base, l); err == nil {
-			c.enqueue(ctx, site, u, depth+1, via)
-		} else {
-			c.report.update(site.Name, func(sr *SiteReport) { sr.Dropped[DropMalformed]++ })
-		}
+	if found == nil {
+		found = findLinks(r.Headers.Get("Content-Type"), r.Body, r.Request.URL)
+	}
+	var hops string
+	if uc != nil {
+		hops = uc.hops
+	}
+	if found.malformed > 0 {
+		c.report.update(site.Name, func(sr *SiteReport) { sr.Dropped[DropMalformed] += found.malformed })
+	}
+	for _, u := range found.links {
+		c.enqueue(ctx, site, u, depth+1, origin{via: via, path: hops, hop: hopLink})
 	}
 	if site.Requisites {
 		// a page's requisites are fetched at its own depth: a link limit
 		// must not leave a page without its pictures
-		for _, l := range embeds {
-			if u, err := Normalize(&base, l); err == nil {
-				c.enqueue(ctx, site, u, depth, via)
-			}
+		for _, u := range found.embeds {
+			c.enqueue(ctx, site, u, depth, origin{via: via, path: hops, hop: hopEmbed})
 		}
 	}
 }

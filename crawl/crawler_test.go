@@ -37,6 +37,9 @@ func crawlFixtures(t *testing.T) (string, *Report) {
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
+	if c.leftover != 0 {
+		t.Errorf("crawl left %d URL contexts or found links behind", c.leftover)
+	}
 	if err := arc.Close(); err != nil {
 		t.Fatal(err)
 	}

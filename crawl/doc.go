@@ -2,4 +2,39 @@
 // collector: it keeps to each site's domains, honours robots.txt, waits
 // between requests to a host, and hands every HTTP exchange, as sent and as
 // received, to the archive before anything else reads it.
+//
+// # Crawl context
+//
+// Each exchange goes to the archive with its crawl context, which the
+// archive keeps in a metadata record beside the response (none beside a
+// revisit: a 304 or an unchanged payload), as Heritrix does:
+//
+//   - via: the URL of the page whose link led here, or of the redirect that
+//     did; for a sitemap named by robots.txt, that robots.txt. A seed, a
+//     robots.txt and a /sitemap.xml tried where robots.txt names none have
+//     no via.
+//   - hopsFromSeed: the hop path from the seed, one letter per hop, as in
+//     Heritrix: L a link (anchors, frames, <link rel=canonical, next, prev,
+//     alternate>, and the URLs a sitemap or feed lists, which are links to
+//     pages too: X, Heritrix's letter for links guessed from scripts, is not
+//     used), E a requisite (image, script, stylesheet, icon, media),
+//     R a redirect, I a sitemap (named by robots.txt or tried at
+//     /sitemap.xml) and P robots.txt. A seed's path is empty, a link of a
+//     link's "LL", the page a link of the seed redirects to "LR". A path
+//     keeps its last 50 hops: a longer one is written as the number of hops
+//     cut, '+', and the last 50 letters ("3+LLL…").
+//   - fetchTimeMs: from sending the request to having the whole body.
+//   - outlink: one field per link and requisite found on a 2xx page or
+//     sitemap, whether or not it is in scope or fetched, as "URL HOP": the
+//     absolute URL normalized as the crawler keys on it (Normalize), a
+//     space, and L for a link or E for a requisite; links first in document
+//     order, then requisites, each URL and letter once. Only http and https
+//     URLs are listed (not mailto:, javascript:, data:). A redirect lists its
+//     Location as "URL R". Heritrix writes "URL HOP CONTEXT"; rankfile
+//     leaves the context out, so readers that take the first word of the
+//     value read both.
+//
+// The recorder finds a page's links once, on the decoded body, for both the
+// metadata record and the frontier; the frontier keeps each queued URL's via
+// and hop path until the URL is finished.
 package crawl

@@ -172,6 +172,9 @@ func TestCrawler_Run_faults(t *testing.T) {
 	if err != nil {
 		t.Fatalf("crawl did not finish: %v", err)
 	}
+	if c.leftover != 0 {
+		t.Errorf("crawl left %d URL contexts or found links behind (retries, failures, redirect loops)", c.leftover)
+	}
 	var after runtime.MemStats
 	runtime.ReadMemStats(&after)
 	if err := arc.Close(); err != nil {

@@ -14,9 +14,9 @@ import (
 )
 
 // enqueue decides whether to fetch u, found at depth on a page of site from
-// (via is that page's URL, empty for seeds), and queues it if so. Every URL
-// not fetched is counted under its reason.
-func (c *Crawler) enqueue(ctx context.Context, from *Site, u *url.URL, depth int, via string) {
+// (o says which page and how; its zero value is a seed's), and queues it if
+// so. Every URL not fetched is counted under its reason.
+func (c *Crawler) enqueue(ctx context.Context, from *Site, u *url.URL, depth int, o origin) {
 	drop := func(reason string) {
 		c.report.update(from.Name, func(sr *SiteReport) { sr.Dropped[reason]++ })
 	}
@@ -51,17 +51,19 @@ func (c *Crawler) enqueue(ctx context.Context, from *Site, u *url.URL, depth int
 		return
 	}
 	if a, ok := c.done[raw]; ok {
-		c.walkArchived(ctx, site, a, depth, raw)
+		c.walkArchived(ctx, site, a, depth, raw, o.hops())
 		return
 	}
 	cctx := colly.NewContext()
 	cctx.Put("depth", strconv.Itoa(depth))
-	cctx.Put("via", via)
+	cctx.Put("via", o.via)
+	c.inflight.add(raw, o)
 	c.queued.Add(1)
 	if c.opts.Progress != nil {
 		c.opts.Progress(c.progress())
 	}
 	if err := c.col.Request(http.MethodGet, raw, nil, cctx, nil); err != nil {
+		c.inflight.finished(raw)
 		c.finish(true)
 		c.log.Warn("not queued", "url", raw, "error", err)
 		c.report.update(site.Name, func(sr *SiteReport) { sr.Failed["queue"]++ })
@@ -93,6 +95,7 @@ func (c *Crawler) redirect(req *http.Request, via []*http.Request) error {
 		c.report.update(site.Name, func(sr *SiteReport) { sr.Dropped[DropRobots]++ })
 		return http.ErrUseLastResponse
 	}
+	c.inflight.redirected(via[len(via)-1].URL.String(), u.String())
 	return nil
 }
 

@@ -31,12 +31,19 @@ var ErrBodyTooLarge = errors.New("response body exceeds the maximum size")
 // transport's own decompression off) keeps the payload as it came over the
 // wire, so the WARC payload digest is of what the server sent; the
 // recorder then decodes it, bounded, for colly and the link finder.
+//
+// The archive gets the capture's crawl context with it, for its metadata
+// record: the URL's via and hop path from inflight, the fetch time, and
+// the page's outlinks, which the recorder finds (once: follow queues the
+// same links) on the decoded body of a 2xx response to a queued URL, or
+// the Location of a redirect.
 type recorder struct {
-	base    http.RoundTripper
-	archive Archiver
-	maxBody int64
-	now     func() time.Time
-	history History // earlier captures, for conditional requests; nil sends none
+	base     http.RoundTripper
+	archive  Archiver
+	maxBody  int64
+	now      func() time.Time
+	history  History   // earlier captures, for conditional requests; nil sends none
+	inflight *inflight // crawl context of the URLs queued; nil records none
 	// written is called after each exchange is archived.
 	// known says whether the archive held a capture of the URL before.
 	written func(req *http.Request, resp *http.Response, ex *archive.Exchange, known bool, res archive.WriteResult, err error)
@@ -64,20 +71,51 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	date := t.now().UTC()
+	start := time.Now()
 	resp, err := t.base.RoundTrip(req)
 	if err != nil {
 		return nil, err
 	}
 	body, truncated, readErr := readBody(resp.Body, resp.ContentLength, t.maxBody)
+	fetchTime := time.Since(start)
 	resp.Body.Close()
+	u := req.URL.String()
 	ex := &archive.Exchange{
-		URL:          req.URL.String(),
+		URL:          u,
 		Date:         date,
 		IP:           ip,
 		Request:      dumpRequest(req),
 		ResponseHead: dumpResponseHead(resp),
 		Body:         body,
 		Truncated:    truncated,
+		FetchTime:    max(fetchTime, time.Nanosecond),
+	}
+	var uc *urlContext
+	if t.inflight != nil {
+		_, uc = t.inflight.context(u)
+	}
+	if uc != nil {
+		ex.Via, ex.Hops = uc.via, uc.hops
+	} else if hops, ok := req.Context().Value(hopsKey{}).(string); ok {
+		ex.Hops = hops
+	}
+	notModified := conditional && resp.StatusCode == http.StatusNotModified
+	var decoded []byte
+	var found *foundLinks
+	if readErr == nil && !notModified {
+		decoded = decodeBody(resp.Header, body, t.maxBody) // after the head is dumped: it drops Content-Encoding
+		switch {
+		case uc != nil && resp.StatusCode >= 200 && resp.StatusCode < 300:
+			ct := resp.Header.Get("Content-Type")
+			found = findLinks(ct, utf8Body(ct, decoded), req.URL)
+			ex.Outlinks = found.outlinks()
+		case resp.StatusCode >= 300 && resp.StatusCode < 400:
+			if loc := resp.Header.Get("Location"); loc != "" {
+				if l, err := Normalize(req.URL, loc); err == nil && (l.Scheme == "http" || l.Scheme == "https") {
+					ex.Outlinks = []string{l.String() + " R"}
+				}
+			}
+		}
 	}
 	res, werr := t.archive.Write(ex)
 	if t.written != nil {
@@ -89,12 +127,15 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	if readErr != nil {
 		return nil, fmt.Errorf("read body of %s: %w", req.URL, readErr)
 	}
-	if conditional && resp.StatusCode == http.StatusNotModified {
+	if notModified {
 		if unchanged, ok := fromArchive(t.history, resp, prev); ok {
-			return unchanged, nil
+			return unchanged, nil // follow finds the links of the capture it stands for
 		}
+		decoded = decodeBody(resp.Header, body, t.maxBody)
 	}
-	decoded := decodeBody(resp.Header, body, t.maxBody)
+	if found != nil {
+		t.inflight.pages.Store(u, found) // for follow, which forgets it
+	}
 	resp.Body = io.NopCloser(bytes.NewReader(decoded))
 	resp.ContentLength = int64(len(decoded))
 	return resp, nil

@@ -85,18 +85,19 @@ func (c *Crawler) archivedRobots(scheme, host string) (*robotstxt.RobotsData, bo
 }
 
 // walkArchived follows the links of a page the interrupted run archived,
-// as if it had just been fetched, without fetching it again.
-func (c *Crawler) walkArchived(ctx context.Context, site *Site, a *archived, depth int, via string) {
+// as if it had just been fetched, without fetching it again; via is its URL
+// and hops its hop path.
+func (c *Crawler) walkArchived(ctx context.Context, site *Site, a *archived, depth int, via, hops string) {
 	c.report.update(site.Name, func(sr *SiteReport) { sr.Resumed++ })
 	for _, l := range a.links {
 		if u, err := url.Parse(l); err == nil {
-			c.enqueue(ctx, site, u, depth+1, via)
+			c.enqueue(ctx, site, u, depth+1, origin{via: via, path: hops, hop: hopLink})
 		}
 	}
 	if site.Requisites {
 		for _, l := range a.embeds {
 			if u, err := url.Parse(l); err == nil {
-				c.enqueue(ctx, site, u, depth, via)
+				c.enqueue(ctx, site, u, depth, origin{via: via, path: hops, hop: hopEmbed})
 			}
 		}
 	}

@@ -54,7 +54,7 @@ func (r *robots) rules(ctx context.Context, scheme, host string) *robotsEntry {
 
 func (r *robots) fetch(ctx context.Context, url string) *robotstxt.RobotsData {
 	allowAll, _ := robotstxt.FromStatusAndBytes(http.StatusNotFound, nil)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	req, err := http.NewRequestWithContext(withHops(ctx, string(hopPrereq)), http.MethodGet, url, nil)
 	if err != nil {
 		return allowAll
 	}
