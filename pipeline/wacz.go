@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"hash"
 	"hash/crc32"
@@ -54,6 +55,10 @@ type waczPage struct {
 	URL   string `json:"url"`
 	TS    string `json:"ts"`
 	Title string `json:"title,omitempty"`
+	// Text is the writing rankfile extracted from the capture (its records'
+	// texts), for ReplayWeb.page's full-text search, as browsertrix's
+	// --text option gives it; absent when nothing was extracted.
+	Text string `json:"text,omitempty"`
 }
 
 // ExportWACZ writes the whole archive as a WACZ 1.1.1 package at path, for
@@ -61,7 +66,8 @@ type waczPage struct {
 // (stored, not compressed again, so readers can seek into it), the capture
 // index as indexes/index.cdxj, pages/pages.jsonl listing every version of
 // every HTML page (each 200 response; revisits add nothing new) with its
-// <title>, datapackage.json naming every file with its size and SHA-256,
+// <title> and the text extracted from it (when records/ holds it: run
+// extract first), datapackage.json naming every file with its size and SHA-256,
 // and datapackage-digest.json with the SHA-256 of datapackage.json. It
 // holds the archive's lock while it reads, so it waits for no crawl and no
 // crawl writes meanwhile (an error wrapping archive.ErrLocked if one runs).
@@ -230,19 +236,24 @@ func copyCtx(ctx context.Context, dst io.Writer, src io.Reader) (int64, error) {
 // those lines. Damaged records are left out (and logged): archive check
 // says what is wrong with them.
 func (p *Pipeline) waczPages(ctx context.Context, arc *archive.Archive) ([]byte, int, error) {
+	texts, err := p.captureTexts()
+	if err != nil {
+		return nil, 0, err
+	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	enc.Encode(map[string]string{"format": "json-pages-1.0", "id": "pages", "title": "All Pages"})
 	n := 0
-	err := arc.Captures(ctx, func(c record.Capture) error {
+	err = arc.Captures(ctx, func(c record.Capture) error {
 		if c.Revisit || c.Status != 200 || !isHTML(c.Header.Get("Content-Type")) {
 			return nil
 		}
 		ts := c.Time.UTC().Format(time.RFC3339)
 		id := sha1.Sum([]byte(c.URL + " " + ts))
 		n++
-		return enc.Encode(waczPage{ID: hex.EncodeToString(id[:8]), URL: c.URL, TS: ts, Title: pageTitle(c.Body, c.Header.Get("Content-Type"))})
+		return enc.Encode(waczPage{ID: hex.EncodeToString(id[:8]), URL: c.URL, TS: ts,
+			Title: pageTitle(c.Body, c.Header.Get("Content-Type")), Text: texts[fmt.Sprintf("%s@%d", c.File, c.Offset)]})
 	})
 	if cerr := ctx.Err(); cerr != nil {
 		return nil, 0, cerr
@@ -251,6 +262,33 @@ func (p *Pipeline) waczPages(ctx context.Context, arc *archive.Archive) ([]byte,
 		p.logger().Warn("damaged captures left out of pages.jsonl", "error", err)
 	}
 	return b.Bytes(), n, nil
+}
+
+// captureTexts returns the writing extracted from each capture, keyed
+// file@offset as warcPlace writes a record's capture: the texts of the
+// records it yielded, in the records file's order, joined by blank lines.
+// Without a records file there are none.
+func (p *Pipeline) captureTexts() (map[string]string, error) {
+	recs, err := record.ReadFile(p.path(recordsFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	texts := map[string]string{}
+	for _, r := range recs {
+		place := warcPlace(r)
+		if place == "" || strings.TrimSpace(r.Text) == "" {
+			continue
+		}
+		if t := texts[place]; t != "" {
+			texts[place] = t + "\n\n" + r.Text
+		} else {
+			texts[place] = r.Text
+		}
+	}
+	return texts, nil
 }
 
 // pageTitle returns the text of an HTML page's <title>, whitespace

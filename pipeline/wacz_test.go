@@ -65,6 +65,9 @@ func TestPipeline_ExportWACZ(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	if _, err := p.Extract(context.Background()); err != nil { // records: pages.jsonl carries their text
+		t.Fatal(err)
+	}
 	path := filepath.Join(t.TempDir(), "caucuses.wacz")
 	start := time.Now().UTC().Truncate(time.Second)
 	if err := p.ExportWACZ(context.Background(), path); err != nil {
@@ -154,7 +157,7 @@ func TestPipeline_ExportWACZ(t *testing.T) {
 
 // checkWACZPages checks pages.jsonl: its header, then every HTML content
 // page of the fixture web once (the second crawl's revisits add no page),
-// with its title and a capture time.
+// with its title, a capture time, and the text extracted from it.
 func checkWACZPages(t *testing.T, data []byte) {
 	t.Helper()
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -185,6 +188,14 @@ func checkWACZPages(t *testing.T, data []byte) {
 		if want := pageTitle(body, "text/html; charset=utf-8"); pg.Title != want || want == "" {
 			t.Errorf("%s: title %q, want %q", fp.URL, pg.Title, want)
 		}
+		if fp.Kind != fixtures.KindPage && len(pg.Text) < 100 {
+			t.Errorf("%s: text %q, want the %s's writing for full-text search", fp.URL, pg.Text, fp.Kind)
+		}
+	}
+	// the seed-001 post: its writing, none of WordPress.com's chrome
+	post := pages["http://albu-core.test/2017/10/23/ucore-report-back/"].Text
+	if !strings.Contains(post, "Privatization and Vouchers") || strings.Contains(post, "Leave a Reply") {
+		t.Errorf("seed-001 post text in pages.jsonl: %q, want its writing (vouchers) without the comment form", post)
 	}
 }
 
