@@ -25,12 +25,15 @@ const (
 	exitOK      = 0 // everything asked was done
 	exitFailure = 1 // nothing or not enough was done: see the message
 	exitUsage   = 2 // bad flags or an invalid sites file
-	exitPartial = 3 // the crawl finished, but some fetches failed (see the report)
+	exitPartial = 3 // the crawl finished, but some fetches failed (see the report); status: something needs attention
 	exitLocked  = 4 // another rankfile is writing to the same data directory
 )
 
 // errUsage marks a command line that cannot be run as given.
 var errUsage = errors.New("usage")
+
+// errAttention is status finding something that needs the operator.
+var errAttention = errors.New("something needs attention (see above)")
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -59,7 +62,7 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.Is(err, archive.ErrLocked):
 		fmt.Fprintln(stderr, "rankfile: another rankfile run holds the archive lock; this run exits without touching it")
 		return exitLocked
-	case errors.Is(err, pipeline.ErrPartial):
+	case errors.Is(err, pipeline.ErrPartial), errors.Is(err, errAttention):
 		return exitPartial
 	}
 	return exitFailure
@@ -82,7 +85,7 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			&cli.BoolFlag{Name: "verbose", Usage: "log every capture and stage"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only errors (for cron mail)"},
 		},
-		Commands: []*cli.Command{crawlCommand(), extractCommand(), indexCommand(), searchCommand(), showCommand(), diffCommand(), exportCommand(), archiveCommand(), importCommand(), demoCommand(), serveCommand()},
+		Commands: []*cli.Command{crawlCommand(), extractCommand(), indexCommand(), searchCommand(), showCommand(), diffCommand(), exportCommand(), archiveCommand(), importCommand(), statusCommand(), demoCommand(), serveCommand()},
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return fmt.Errorf("%w: %w", errUsage, err)
 		},

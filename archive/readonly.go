@@ -74,3 +74,34 @@ func (a *Archive) CaptureAt(url string, t time.Time) (record.Capture, Entry, err
 	}
 	return record.Capture{}, Entry{}, fmt.Errorf("capture of %s at %s: %w", url, e.Time.UTC().Format(time.RFC3339), ErrRevisit)
 }
+
+// Summary is what the capture index holds, in counts.
+type Summary struct {
+	Captures int       `json:"captures"` // response and revisit records indexed
+	Revisits int       `json:"revisits"` // of which revisits
+	URLs     int       `json:"urls"`     // distinct URLs (SURT keys)
+	First    time.Time `json:"first"`    // the oldest capture
+	Last     time.Time `json:"last"`     // the newest capture
+}
+
+// Summary counts the captures in the capture index.
+func (a *Archive) Summary() Summary {
+	a.idx.mu.RLock()
+	defer a.idx.mu.RUnlock()
+	s := Summary{URLs: len(a.idx.byKey)}
+	for _, list := range a.idx.byKey {
+		for _, e := range list {
+			s.Captures++
+			if e.Revisit() {
+				s.Revisits++
+			}
+			if s.First.IsZero() || e.Time.Before(s.First) {
+				s.First = e.Time
+			}
+			if e.Time.After(s.Last) {
+				s.Last = e.Time
+			}
+		}
+	}
+	return s
+}

@@ -91,22 +91,23 @@ func (r *Report) WriteJSON(w io.Writer) error {
 func (r *Report) WriteText(w io.Writer) {
 	t := r.Totals()
 	fmt.Fprintf(w, "crawl %s: %d fetched (%d new, %d changed, %d unchanged), %s, %s\n",
-		r.CrawlID, t.Fetched, t.New, t.Changed, t.Unchanged, byteSize(t.Bytes), r.Duration.Round(time.Millisecond))
+		r.CrawlID, t.Fetched, t.New, t.Changed, t.Unchanged, ByteSize(t.Bytes), r.Duration.Round(time.Millisecond))
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, s := range r.Sites {
-		fmt.Fprintf(w, "  %-50s %4d fetched %4d new %4d changed %4d unchanged  status %s", s.Site, s.Fetched, s.New, s.Changed, s.Unchanged, counts(s.Status))
+		fmt.Fprintf(w, "  %-50s %4d fetched %4d new %4d changed %4d unchanged  status %s", s.Site, s.Fetched, s.New, s.Changed, s.Unchanged, FormatCounts(s.Status))
 		if len(s.Failed) > 0 {
-			fmt.Fprintf(w, "  failed %s", counts(s.Failed))
+			fmt.Fprintf(w, "  failed %s", FormatCounts(s.Failed))
 		}
 		if len(s.Dropped) > 0 {
-			fmt.Fprintf(w, "  dropped %s", counts(s.Dropped))
+			fmt.Fprintf(w, "  dropped %s", FormatCounts(s.Dropped))
 		}
 		fmt.Fprintln(w)
 	}
 }
 
-func counts(m map[string]int) string {
+// FormatCounts writes counts by name as reports do: "200=3 404=2", "-" for none.
+func FormatCounts(m map[string]int) string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -125,7 +126,8 @@ func counts(m map[string]int) string {
 	return s
 }
 
-func byteSize(n int64) string {
+// ByteSize writes a number of bytes as reports do: "1.5 MiB".
+func ByteSize(n int64) string {
 	switch {
 	case n >= 1<<30:
 		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))

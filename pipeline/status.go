@@ -1,0 +1,273 @@
+package pipeline
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"rankfile/archive"
+	"rankfile/crawl"
+	"rankfile/index"
+)
+
+// Status is the state of a data directory, as `rankfile status` prints it:
+// what the archive, the records and the index hold, how the last crawl
+// went, and what needs the operator's attention.
+type Status struct {
+	Dir       string        `json:"data_dir"`
+	Archive   ArchiveStatus `json:"archive"`
+	LastCrawl *CrawlStatus  `json:"last_crawl,omitempty"`
+	Records   RecordsStatus `json:"records"`
+	Index     IndexStatus   `json:"index"`
+	Attention []string      `json:"attention,omitempty"` // what to look at, in plain words; empty when all is well
+	Reports   int           `json:"reports"`             // crawl reports kept in reports/
+}
+
+// ArchiveStatus counts the WARC files and the captures indexed.
+type ArchiveStatus struct {
+	Files     int   `json:"files"`      // finished WARC files
+	OpenFiles int   `json:"open_files"` // files a crawl is writing (or a killed crawl left, cut on its next run)
+	Bytes     int64 `json:"bytes"`
+	archive.Summary
+}
+
+// CrawlStatus is the last crawl: its state and its report's totals.
+type CrawlStatus struct {
+	ID        string            `json:"crawl_id"`
+	Started   time.Time         `json:"started"`
+	Finished  bool              `json:"finished"`
+	Extracted bool              `json:"extracted"`
+	Report    *crawl.SiteReport `json:"totals,omitempty"` // from its report, when it has one
+	Duration  time.Duration     `json:"duration_ns,omitempty"`
+}
+
+// RecordsStatus counts the extracted record versions by kind.
+type RecordsStatus struct {
+	Count  int            `json:"count"`
+	ByKind map[string]int `json:"by_kind,omitempty"`
+}
+
+// IndexStatus says whether there is a search index and how many record
+// versions it holds.
+type IndexStatus struct {
+	Present   bool   `json:"present"`
+	Documents uint64 `json:"documents"`
+}
+
+// Status reads the data directory without changing it or taking its lock,
+// so it may run beside a crawl.
+func (p *Pipeline) Status() (*Status, error) {
+	if _, err := os.Stat(p.Dir); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	st := &Status{Dir: p.Dir}
+	attend := func(format string, args ...any) { st.Attention = append(st.Attention, fmt.Sprintf(format, args...)) }
+
+	if err := p.archiveStatus(&st.Archive); err != nil {
+		return nil, err
+	}
+	if st.Archive.Files+st.Archive.OpenFiles == 0 {
+		attend("the archive is empty: run rankfile crawl")
+	}
+	if err := p.lastCrawl(st); err != nil {
+		return nil, err
+	}
+	if c := st.LastCrawl; c != nil {
+		switch {
+		case !c.Finished:
+			attend("crawl %s, started %s, has not finished: it is running now, or it was interrupted and the next crawl resumes it",
+				c.ID, c.Started.UTC().Format(time.RFC3339))
+		case !c.Extracted:
+			attend("crawl %s finished but its captures are not extracted and indexed yet: the next crawl does it, or run rankfile extract", c.ID)
+		}
+		if c.Report != nil && len(c.Report.Failed) > 0 {
+			n := 0
+			for _, v := range c.Report.Failed {
+				n += v
+			}
+			attend("crawl %s: %d fetches failed (%s): see its report in reports/", c.ID, n, crawl.FormatCounts(c.Report.Failed))
+		}
+	}
+	if err := p.recordsStatus(&st.Records); err != nil {
+		return nil, err
+	}
+	if err := p.indexStatus(&st.Index); err != nil {
+		return nil, err
+	}
+	switch {
+	case st.Records.Count == 0 && st.Archive.Captures > 0:
+		attend("no records are extracted from the archive's captures: run rankfile extract")
+	case !st.Index.Present && st.Records.Count > 0:
+		attend("there is no search index: run rankfile index")
+	case st.Index.Present && st.Index.Documents != uint64(st.Records.Count):
+		attend("the index holds %d record versions and records/ %d: run rankfile index", st.Index.Documents, st.Records.Count)
+	}
+	return st, nil
+}
+
+func (p *Pipeline) archiveStatus(as *ArchiveStatus) error {
+	ents, err := os.ReadDir(p.path(archiveDir))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("archive: %w", err)
+	}
+	for _, e := range ents {
+		name := e.Name()
+		open := strings.HasSuffix(name, ".open")
+		if e.IsDir() || !(open || strings.HasSuffix(name, ".warc.gz") || strings.HasSuffix(name, ".warc")) {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			continue // renamed meanwhile by a crawl closing it
+		}
+		as.Bytes += info.Size()
+		if open {
+			as.OpenFiles++
+		} else {
+			as.Files++
+		}
+	}
+	arc, err := archive.OpenReadOnly(p.path(archiveDir))
+	if err != nil {
+		return err
+	}
+	defer arc.Close()
+	as.Summary = arc.Summary()
+	return nil
+}
+
+// lastCrawl fills in the crawl the state file names, with the totals of its
+// report, and counts the reports kept.
+func (p *Pipeline) lastCrawl(st *Status) error {
+	reports, err := filepath.Glob(filepath.Join(p.path(reportsDir), "*.json"))
+	if err != nil {
+		return err
+	}
+	st.Reports = len(reports)
+	data, err := os.ReadFile(p.path(stateFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var cs crawlState
+	if err := json.Unmarshal(data, &cs); err != nil {
+		return fmt.Errorf("%s: %w", stateFile, err)
+	}
+	c := &CrawlStatus{ID: cs.CrawlID, Started: cs.Started, Finished: cs.Finished, Extracted: cs.Extracted}
+	st.LastCrawl = c
+	slices.Sort(reports) // named by start time
+	for i := len(reports) - 1; i >= 0; i-- {
+		if !strings.HasSuffix(reports[i], "-"+cs.CrawlID+".json") {
+			continue
+		}
+		data, err := os.ReadFile(reports[i])
+		if err != nil {
+			return err
+		}
+		var r crawl.Report
+		if err := json.Unmarshal(data, &r); err != nil {
+			return fmt.Errorf("%s: %w", filepath.Base(reports[i]), err)
+		}
+		t := r.Totals()
+		c.Report, c.Duration = &t, r.Duration
+		break
+	}
+	return nil
+}
+
+func (p *Pipeline) recordsStatus(rs *RecordsStatus) error {
+	f, err := os.Open(p.path(recordsFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rs.ByKind = map[string]int{}
+	dec := json.NewDecoder(f)
+	for {
+		var r struct {
+			Kind string `json:"kind"`
+		}
+		if err := dec.Decode(&r); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return fmt.Errorf("%s: record %d: %w", recordsFile, rs.Count+1, err)
+		}
+		rs.Count++
+		rs.ByKind[r.Kind]++
+	}
+}
+
+func (p *Pipeline) indexStatus(is *IndexStatus) error {
+	if _, err := os.Stat(p.path(indexDir)); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	x, err := index.OpenReadOnly(p.path(indexDir))
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	defer x.Close()
+	n, err := x.Count()
+	if err != nil {
+		return err
+	}
+	is.Present, is.Documents = true, n
+	return nil
+}
+
+// WriteText prints the status for a person.
+func (st *Status) WriteText(w io.Writer) {
+	a := st.Archive
+	fmt.Fprintf(w, "data directory %s\n", st.Dir)
+	fmt.Fprintf(w, "archive   %d WARC files (%d open), %s; %d captures (%d revisits) of %d URLs",
+		a.Files, a.OpenFiles, crawl.ByteSize(a.Bytes), a.Captures, a.Revisits, a.URLs)
+	if a.Captures > 0 {
+		fmt.Fprintf(w, ", %s to %s", a.First.UTC().Format(time.RFC3339), a.Last.UTC().Format(time.RFC3339))
+	}
+	fmt.Fprintln(w)
+	if c := st.LastCrawl; c != nil {
+		state := "finished"
+		switch {
+		case !c.Finished:
+			state = "not finished"
+		case !c.Extracted:
+			state = "finished, not extracted"
+		}
+		fmt.Fprintf(w, "crawl     %s started %s, %s", c.ID, c.Started.UTC().Format(time.RFC3339), state)
+		if t := c.Report; t != nil {
+			fmt.Fprintf(w, ": %d fetched (%d new, %d changed, %d unchanged) in %s", t.Fetched, t.New, t.Changed, t.Unchanged, c.Duration.Round(time.Millisecond))
+		}
+		fmt.Fprintf(w, "; %d reports kept\n", st.Reports)
+	} else {
+		fmt.Fprintln(w, "crawl     none yet")
+	}
+	fmt.Fprintf(w, "records   %d", st.Records.Count)
+	if len(st.Records.ByKind) > 0 {
+		fmt.Fprintf(w, " (%s)", crawl.FormatCounts(st.Records.ByKind))
+	}
+	fmt.Fprintln(w)
+	if st.Index.Present {
+		fmt.Fprintf(w, "index     %d record versions\n", st.Index.Documents)
+	} else {
+		fmt.Fprintln(w, "index     none")
+	}
+	if len(st.Attention) == 0 {
+		fmt.Fprintln(w, "ok        nothing needs attention")
+	}
+	for _, s := range st.Attention {
+		fmt.Fprintf(w, "attention %s\n", s)
+	}
+}
