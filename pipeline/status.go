@@ -43,8 +43,8 @@ type CrawlStatus struct {
 	Started   time.Time         `json:"started"`
 	Finished  bool              `json:"finished"`
 	Extracted bool              `json:"extracted"`
-	Report    *crawl.SiteReport `json:"totals,omitempty"` // from its report, when it has one
-	Duration  time.Duration     `json:"duration_ns,omitempty"`
+	Totals    *crawl.SiteReport `json:"totals,omitempty"` // from its report, when it has one
+	Report    *crawl.Report     `json:"report,omitempty"` // its report, site by site
 }
 
 // RecordsStatus counts the extracted record versions by kind.
@@ -86,12 +86,12 @@ func (p *Pipeline) Status() (*Status, error) {
 		case !c.Extracted:
 			attend("crawl %s finished but its captures are not extracted and indexed yet: the next crawl does it, or run rankfile extract", c.ID)
 		}
-		if c.Report != nil && len(c.Report.Failed) > 0 {
+		if c.Totals != nil && len(c.Totals.Failed) > 0 {
 			n := 0
-			for _, v := range c.Report.Failed {
+			for _, v := range c.Totals.Failed {
 				n += v
 			}
-			attend("crawl %s: %d fetches failed (%s): see its report in reports/", c.ID, n, crawl.FormatCounts(c.Report.Failed))
+			attend("crawl %s: %d fetches failed (%s): see its report in reports/", c.ID, n, crawl.FormatCounts(c.Totals.Failed))
 		}
 	}
 	if err := p.recordsStatus(&st.Records); err != nil {
@@ -180,7 +180,7 @@ func (p *Pipeline) lastCrawl(st *Status) error {
 			return fmt.Errorf("%s: %w", filepath.Base(reports[i]), err)
 		}
 		t := r.Totals()
-		c.Report, c.Duration = &t, r.Duration
+		c.Totals, c.Report = &t, &r
 		break
 	}
 	return nil
@@ -246,11 +246,14 @@ func (st *Status) WriteText(w io.Writer) {
 		case !c.Extracted:
 			state = "finished, not extracted"
 		}
-		fmt.Fprintf(w, "crawl     %s started %s, %s", c.ID, c.Started.UTC().Format(time.RFC3339), state)
-		if t := c.Report; t != nil {
-			fmt.Fprintf(w, ": %d fetched (%d new, %d changed, %d unchanged) in %s", t.Fetched, t.New, t.Changed, t.Unchanged, c.Duration.Round(time.Millisecond))
+		fmt.Fprintf(w, "crawl     %s started %s, %s; %d reports kept\n", c.ID, c.Started.UTC().Format(time.RFC3339), state, st.Reports)
+		if c.Report != nil {
+			var b strings.Builder
+			c.Report.WriteText(&b)
+			for _, l := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+				fmt.Fprintf(w, "          %s\n", l)
+			}
 		}
-		fmt.Fprintf(w, "; %d reports kept\n", st.Reports)
 	} else {
 		fmt.Fprintln(w, "crawl     none yet")
 	}
