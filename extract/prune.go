@@ -20,6 +20,53 @@ type pruner struct {
 	total    int
 	proseAll int
 	names    map[string]chromeLevel // chromeName by class and id, as pages repeat them
+	groups   map[itemKey]group      // the elements of each repeated kind, once asked for
+	body     *html.Node
+}
+
+// group is what the elements of one kind hold together, how many they are
+// and three of them: the first and the last two.
+type group struct {
+	sizes
+	count   int
+	largest int // the text of the largest
+	sample  [3]*html.Node
+}
+
+// itemKey is the kind of an element as a page repeats it: its tag and a
+// hash of its class names, less those with digits (per-item ids, layout
+// sizes).
+type itemKey struct {
+	tag   atom.Atom
+	class uint64
+}
+
+// keyOf returns n's itemKey, and false when n has no class to repeat.
+func keyOf(n *html.Node) (itemKey, bool) {
+	const offset, prime = 14695981039346656037, 1099511628211 // FNV-1a
+	class := attr(n, "class")
+	h := uint64(offset)
+	kept := false
+	for i := 0; i < len(class); {
+		for i < len(class) && class[i] <= ' ' {
+			i++
+		}
+		j := i
+		digits := false
+		for j < len(class) && class[j] > ' ' {
+			digits = digits || (class[j] >= '0' && class[j] <= '9')
+			j++
+		}
+		if j > i && !digits {
+			for k := i; k < j; k++ {
+				h = (h ^ uint64(class[k])) * prime
+			}
+			h = (h ^ ' ') * prime
+			kept = true
+		}
+		i = j
+	}
+	return itemKey{tag: n.DataAtom, class: h}, kept
 }
 
 // prune removes from body everything that is never writing (scripts,
@@ -29,6 +76,7 @@ type pruner struct {
 func prune(body *html.Node, plat *platform) {
 	elements := stripNonText(body)
 	p := newPruner(plat, elements)
+	p.body = body
 	p.total, _, p.proseAll = p.measure(body, false, false)
 	p.markMain(body)
 	p.walk(body, false)
@@ -215,6 +263,9 @@ func (p *pruner) chrome(n *html.Node, inMain bool) bool {
 		if commentName(n) {
 			return true
 		}
+		if !chromeTag(n) && itemPartName(n) && p.repeatedItem(n) {
+			return false
+		}
 		// Menus, banners and widgets hold little paragraph text; an element
 		// named like them that holds a lot is writing in an odd wrapper.
 		return !big && (chromeTag(n) || p.sizes[n].para < proseVeto)
@@ -225,6 +276,104 @@ func (p *pruner) chrome(n *html.Node, inMain bool) bool {
 		}
 	}
 	return false
+}
+
+// itemsMin is how many elements of one kind make a run of items (cards,
+// teasers, products, results).
+const itemsMin = 3
+
+// itemsShare is the share of the page's text and of its prose that the
+// items of one kind must hold together to be the page's content.
+const itemsShare = 0.2
+
+// repeatedItem reports whether n is one of a run of like elements (same
+// tag and classes), none of which holds most of their text, that together
+// hold much of the page's text and prose:
+// the cards of a listing, whatever their class names say ("cartButton",
+// "search_result_item", "elementor-cta"). Items that all say the same
+// (a rating widget on every row) are not writing.
+func (p *pruner) repeatedItem(n *html.Node) bool {
+	k, ok := keyOf(n)
+	if !ok {
+		return false
+	}
+	if p.groups == nil {
+		p.groups = map[itemKey]group{}
+		p.group(p.body)
+	}
+	g := p.groups[k]
+	return g.count >= itemsMin && 2*g.largest <= g.text && float64(g.text) >= itemsShare*float64(p.total) &&
+		float64(g.prose) >= itemsShare*float64(p.proseAll) && distinct(g.sample[:])
+}
+
+// group adds the elements under n to the groups of their kinds.
+func (p *pruner) group(n *html.Node) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		sz := p.sizes[c]
+		if sz.text == 0 {
+			continue
+		}
+		if k, ok := keyOf(c); ok {
+			g := p.groups[k]
+			g.text += sz.text
+			g.para += sz.para
+			g.prose += sz.prose
+			g.count++
+			g.largest = max(g.largest, sz.text)
+			if g.count == 1 {
+				g.sample[0] = c
+			} else {
+				g.sample[1], g.sample[2] = g.sample[2], c
+			}
+			p.groups[k] = g
+		}
+		p.group(c)
+	}
+}
+
+// distinct reports whether no two of the nodes hold the same text.
+func distinct(nodes []*html.Node) bool {
+	texts := make([]string, len(nodes))
+	for i, n := range nodes {
+		texts[i] = textOf(n)
+		for _, t := range texts[:i] {
+			if t == texts[i] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// itemWords are the chrome words that also name the parts of a listing's
+// items (a product card's "cartButton", a result's "search_result_item",
+// a teaser's "post-meta", Elementor's "elementor-cta"), unlike the words
+// of page regions (sidebar, footer, menu, related, share).
+var itemWords = wordSet(`button buttons btn btns cta meta search tags tagged categories widget widgets
+	byline author authors avatar promo header bar links icons badge actionbar`)
+
+// itemPartName reports whether every class or id name that marks n as
+// chrome does so only by words that may name a part of an item.
+func itemPartName(n *html.Node) bool {
+	for _, key := range [...]string{"class", "id"} {
+		for _, name := range strings.Fields(attr(n, key)) {
+			if chromeToken(name) == notChrome {
+				continue
+			}
+			if chromeNames[strings.ToLower(name)] {
+				return false
+			}
+			for _, w := range nameWords(name) {
+				if strongChrome[w] && !itemWords[w] {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }
 
 // neverText reports elements whose content is never writing; form
