@@ -19,6 +19,7 @@ var strongChrome = wordSet(`comment comments commentlist commentform respond rep
 	related relatedposts recommended trending popular newsletter subscribe subscription signup mailchimp
 	login signin register adminbar wpadminbar toolbar skip skiplink masthead
 	pagination pager paging paginate tags tagcloud tagged categories
+	facet facets filters refinement refinements
 	ad ads advert adverts advertisement advertising adsbygoogle sponsor sponsored promo
 	popup modal lightbox cookiebanner cmplz onetrust optanon
 	meta postmeta byline author authors avatar print rss search searchform
@@ -120,9 +121,13 @@ func chromeToken(name string) chromeLevel {
 		return notChrome // an accordion's answers ("accordion-item__dropdown") are writing
 	}
 	builder := builderPrefixes[words[0]] && len(words) > 1
+	results := searchResults(words)
 	weak, content := false, false
 	for _, w := range words {
 		if builder && builderWords[w] {
+			continue
+		}
+		if results && w == "search" {
 			continue
 		}
 		if contentWords[w] {
@@ -142,6 +147,24 @@ func chromeToken(name string) chromeLevel {
 		return weakName
 	}
 	return notChrome
+}
+
+// resultWords name what a search found, not the search box.
+var resultWords = wordSet(`result results grid page listing list items products`)
+
+// searchResults reports whether a name's words name search results
+// ("search-results", "c-search-grid", "search-page-wrapper"): the content
+// of a search or catalogue page.
+func searchResults(words []string) bool {
+	if !contains(words, "search") {
+		return false
+	}
+	for _, w := range words {
+		if resultWords[w] {
+			return true
+		}
+	}
+	return false
 }
 
 // utilityName reports utility-first CSS classes ("print:hidden",
