@@ -260,7 +260,7 @@ func (p *pruner) chrome(n *html.Node, inMain bool) bool {
 		if p.holdMain[n] {
 			return false
 		}
-		if commentName(n) {
+		if commentName(n) || (consentName(n) && findFirst(n, isH1) == nil) {
 			return true
 		}
 		if !chromeTag(n) && itemPartName(n) && p.repeatedItem(n) {
@@ -408,6 +408,26 @@ func chromeForm(n *html.Node) bool {
 		return false
 	}) != nil
 }
+
+// consentName reports elements named as cookie and consent banners,
+// whose long explanations of each kind of cookie are never the writing,
+// however much of the page they make up (unless they hold its <h1>: a
+// cookie policy page in a "cookie-policy" wrapper).
+func consentName(n *html.Node) bool {
+	for _, key := range [...]string{"class", "id"} {
+		for _, name := range splitFields(attr(n, key)) {
+			for _, w := range nameWords(name) {
+				switch w {
+				case "cookie", "cookies", "consent", "gdpr", "cookiebar", "cookiebanner", "cmplz", "onetrust", "optanon":
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func isH1(n *html.Node) bool { return n.DataAtom == atom.H1 }
 
 // commentName reports elements named as reader comments, which are never
 // the body text even when they outweigh it.
