@@ -7,6 +7,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"rankfile/crawl"
 	"rankfile/pipeline"
 )
 
@@ -21,8 +22,17 @@ func crawlCommand() *cli.Command {
 			&cli.StringFlag{Name: "operator", Usage: "who runs the crawl, recorded in the WARC files"},
 			&cli.StringFlag{Name: "warc-size", Value: "1GB", Usage: "start a new WARC file past this size (B, KB, MB, GB; KiB, MiB, GiB)"},
 			&cli.BoolFlag{Name: "no-index", Usage: "archive only; do not extract or index"},
+			&cli.BoolFlag{Name: "check", Usage: "validate the sites file and print what would be crawled; fetch and write nothing"},
 		},
 		Action: func(c *cli.Context) error {
+			if c.Bool("check") {
+				sites, err := crawl.LoadSites(c.String("sites"))
+				if err != nil {
+					return err
+				}
+				sites.WriteText(c.App.Writer)
+				return nil
+			}
 			size, err := parseSize(c.String("warc-size"))
 			if err != nil {
 				return fmt.Errorf("%w: --warc-size: %v", errUsage, err)

@@ -79,3 +79,23 @@ func TestCrawl_warcSize(t *testing.T) {
 		t.Errorf("archive check: exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestCrawl_check validates a sites file and prints what a crawl of it
+// would fetch, without creating the data directory; an invalid file gets
+// the usage exit code and the line of the error.
+func TestCrawl_check(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	out, errOut, code := rankfile(t, "--data", data, "crawl", "--check", "--sites", "sites.example.yaml")
+	if code != 0 || !strings.Contains(out, "Albuquerque Caucus of Rank-and-File Educators (AlbuCORE): caucus, Albuquerque, NM") ||
+		!strings.Contains(out, "seeds     https://albu-core.org/") {
+		t.Errorf("crawl --check of the example sites file: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, err := os.Stat(data); err == nil {
+		t.Error("crawl --check created the data directory")
+	}
+	bad := filepath.Join(t.TempDir(), "sites.yaml")
+	os.WriteFile(bad, []byte("sites:\n  - name: A\n    kind: caucus\n    seeds: [http://a.test/]\n    max_depth: deep\n"), 0o644)
+	if _, errOut, code := rankfile(t, "--data", data, "crawl", "--check", "--sites", bad); code != exitUsage || !strings.Contains(errOut, "line 5") {
+		t.Errorf("crawl --check of an invalid file: exit %d %q, want %d naming line 5", code, errOut, exitUsage)
+	}
+}

@@ -3,10 +3,12 @@ package crawl
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -263,4 +265,43 @@ func (ss *Sites) SiteFor(rawURL string) *Site {
 		}
 	}
 	return nil
+}
+
+// WriteText prints the sites as the crawler will take them, limits and
+// defaults applied: what a crawl of this file fetches.
+func (s *Sites) WriteText(w io.Writer) {
+	seeds := 0
+	for _, site := range s.Sites {
+		seeds += len(site.Seeds)
+	}
+	fmt.Fprintf(w, "%d sites, %d seeds\n", len(s.Sites), seeds)
+	for _, site := range s.Sites {
+		name := site.Name
+		if site.Acronym != "" {
+			name += " (" + site.Acronym + ")"
+		}
+		fmt.Fprintf(w, "%s: %s", name, site.Kind)
+		if place := strings.Trim(site.City+", "+site.State, ", "); place != "" {
+			fmt.Fprintf(w, ", %s", place)
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "  seeds     %s\n", strings.Join(site.Seeds, " "))
+		fmt.Fprintf(w, "  domains   %s\n", strings.Join(site.Domains, " "))
+		if len(site.Include) > 0 {
+			fmt.Fprintf(w, "  include   %s\n", strings.Join(site.Include, "  "))
+		}
+		if len(site.Exclude) > 0 {
+			fmt.Fprintf(w, "  exclude   %s\n", strings.Join(site.Exclude, "  "))
+		}
+		l := site.Limits
+		fmt.Fprintf(w, "  limits    delay %s, parallelism %d, max_depth %s, max_pages %s, requisites %v\n",
+			l.Delay, l.Parallelism, orNone(l.MaxDepth), orNone(l.MaxPages), l.Requisites)
+	}
+}
+
+func orNone(n int) string {
+	if n == 0 {
+		return "none"
+	}
+	return strconv.Itoa(n)
 }
