@@ -263,7 +263,8 @@ func (p *pruner) chrome(n *html.Node, inMain bool) bool {
 		if commentName(n) || (consentName(n) && findFirst(n, isH1) == nil) {
 			return true
 		}
-		if !chromeTag(n) && itemPartName(n) && p.repeatedItem(n) {
+		if !chromeTag(n) && itemPartName(n, itemWords) && p.repeatedItem(n) ||
+			!chromeTag(n) && itemPartName(n, cardWords) && p.inRepeatedItem(n) {
 			return false
 		}
 		// Menus, banners and widgets hold little paragraph text; an element
@@ -334,6 +335,22 @@ func (p *pruner) group(n *html.Node) {
 	}
 }
 
+// itemDepth is how far above an element its item may stand.
+const itemDepth = 6
+
+// inRepeatedItem reports whether n is part of a repeated item: the heading
+// or tag line of a card ("new-listing__header", "card__tags").
+func (p *pruner) inRepeatedItem(n *html.Node) bool {
+	a := n.Parent
+	for i := 0; i < itemDepth && a != nil && a != p.body; i++ {
+		if p.repeatedItem(a) {
+			return true
+		}
+		a = a.Parent
+	}
+	return false
+}
+
 // distinct reports whether no two of the nodes hold the same text.
 func distinct(nodes []*html.Node) bool {
 	texts := make([]string, len(nodes))
@@ -355,9 +372,13 @@ func distinct(nodes []*html.Node) bool {
 var itemWords = wordSet(`button buttons btn btns cta meta search tags tagged categories widget widgets
 	byline author authors avatar promo header bar links icons badge actionbar`)
 
+// cardWords are the chrome words that name the parts of a card inside
+// a listing's item: its header ("new-listing__header"), its tag line.
+var cardWords = wordSet(`header bar links icons badge tags tagged categories cta meta widget widgets search`)
+
 // itemPartName reports whether every class or id name that marks n as
-// chrome does so only by words that may name a part of an item.
-func itemPartName(n *html.Node) bool {
+// chrome does so only by the given words.
+func itemPartName(n *html.Node, words map[string]bool) bool {
 	for _, key := range [...]string{"class", "id"} {
 		for _, name := range strings.Fields(attr(n, key)) {
 			if chromeToken(name) == notChrome {
@@ -367,7 +388,7 @@ func itemPartName(n *html.Node) bool {
 				return false
 			}
 			for _, w := range nameWords(name) {
-				if strongChrome[w] && !itemWords[w] {
+				if (strongChrome[w] || weakChrome[w]) && !words[w] {
 					return false
 				}
 			}
