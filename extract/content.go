@@ -243,13 +243,14 @@ func continuedHeading(prev, b block) bool {
 
 // introduced reports whether block i belongs to a run of blocks right
 // after a heading: a list of links a heading introduces ("Coalition Member
-// Organizations") is writing, not navigation.
+// Organizations") is writing, not navigation. A list's items may be
+// links or not ("- B", "- Bash", "- BASIC").
 func introduced(blocks []block, i int) bool {
 	for j := i - 1; j >= 0; j-- {
 		if blocks[j].kind == blockHeading {
 			return true
 		}
-		if blocks[j].linkDensity() < 0.6 || blocks[j].kind != blocks[i].kind {
+		if blocks[j].kind != blocks[i].kind || (blocks[j].linkDensity() < 0.6 && blocks[i].kind != blockItem) {
 			return false
 		}
 	}

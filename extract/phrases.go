@@ -19,7 +19,7 @@ var chromePhrases = phraseSet(
 	"toggle navigation", "open menu", "close menu", "close", "previous", "next", "previous post", "next post",
 	"older posts", "newer posts", "view more posts", "load more", "show more", "see more",
 	"related", "related posts", "you may also like", "post navigation", "posts navigation",
-	"report abuse", "page details", "page updated", "google sites", "search this site", "embedded files",
+	"report abuse", "edit", "page details", "page updated", "google sites", "search this site", "embedded files",
 	"this site uses cookies", "accept", "accept all", "reject all", "cookie settings", "got it",
 	"powered by wordpress", "proudly powered by wordpress", "create a free website or blog at wordpress.com",
 	"blog at wordpress.com", "website built with wix", "made with wix",
