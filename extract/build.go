@@ -244,7 +244,7 @@ func (b *builder) closeImplied(a atom.Atom) {
 		b.closeUntil(atom.Thead, atom.Table)
 		b.closeUntil(atom.Tfoot, atom.Table)
 	case atom.A:
-		b.closeUntil(atom.A, atom.Td, atom.Th, atom.Table)
+		b.closeLink()
 	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
 		if headingLevel(b.top()) > 0 {
 			b.pop()
@@ -252,6 +252,30 @@ func (b *builder) closeImplied(a atom.Atom) {
 	}
 	if closesParagraph(a) {
 		b.closeUntil(atom.P, atom.Button, atom.Table, atom.Td, atom.Th, atom.Caption, atom.Object, atom.Template)
+	}
+}
+
+// closeLink closes the innermost open link before a link starts (links do
+// not nest). When blocks were opened inside it (a card wrapped in a link,
+// holding links of its own), only the link is closed and the blocks stay
+// open, as the HTML algorithm leaves them: closing them too would close
+// the card early, and the card's end tags would then close the list or
+// grid it stands in.
+func (b *builder) closeLink() {
+	for i := len(b.stack) - 1; i > 0; i-- {
+		switch b.stack[i].DataAtom {
+		case atom.A:
+			for _, e := range b.stack[i+1:] {
+				if blockTags[e.DataAtom] {
+					b.stack = append(b.stack[:i], b.stack[i+1:]...)
+					return
+				}
+			}
+			b.stack = b.stack[:i]
+			return
+		case atom.Td, atom.Th, atom.Table:
+			return
+		}
 	}
 }
 

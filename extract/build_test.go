@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 
 	"rankfile/fixtures"
 )
@@ -129,5 +130,29 @@ func TestBuild_TooDeep(t *testing.T) {
 	}
 	if depth > maxDepth+3 {
 		t.Errorf("tree is %d deep, want at most %d", depth, maxDepth+3)
+	}
+}
+
+// TestBuild_NestedLink checks that a link opened inside a card wrapped in
+// a link closes only the outer link: the card's blocks stay open, and the
+// cards after it stay in their list, where html.Parse puts them.
+func TestBuild_NestedLink(t *testing.T) {
+	page := `<ul><li class=card><a href=/1><div><h3>One</h3><div><a href=/c>tag</a></div><p>first</p></div></a></li>` +
+		`<li class=card><a href=/2><div><h3>Two</h3><p>second</p></div></a></li></ul><p>after</p>`
+	doc := build(page)
+	items := findAll(doc, func(n *html.Node) bool { return n.DataAtom == atom.Li })
+	if len(items) != 2 {
+		t.Fatalf("%d list items, want 2", len(items))
+	}
+	for _, li := range items {
+		if li.Parent == nil || li.Parent.DataAtom != atom.Ul {
+			t.Errorf("list item %q is not in the list", textOf(li))
+		}
+	}
+	if got := textOf(items[0]); got != "One tag first" {
+		t.Errorf("first card = %q, want %q", got, "One tag first")
+	}
+	if got, ref := textOf(bodyOf(doc)), parsedText(t, page); got != ref {
+		t.Errorf("build text = %q, html.Parse's %q", got, ref)
 	}
 }

@@ -21,6 +21,8 @@ type pruner struct {
 	proseAll int
 	names    map[string]chromeLevel // chromeName by class and id, as pages repeat them
 	groups   map[itemKey]group      // the elements of each repeated kind, once asked for
+	siblings map[siblingKey]bool    // siblingItem's answers
+	parts    map[string]uint8       // itemPart's answers by class and id
 	body     *html.Node
 }
 
@@ -263,8 +265,7 @@ func (p *pruner) chrome(n *html.Node, inMain bool) bool {
 		if commentName(n) || (consentName(n) && findFirst(n, isH1) == nil) {
 			return true
 		}
-		if !chromeTag(n) && itemPartName(n, itemWords) && p.repeatedItem(n) ||
-			!chromeTag(n) && itemPartName(n, cardWords) && p.inRepeatedItem(n) {
+		if item, card := p.itemPart(n); !chromeTag(n) && (item && p.repeatedItem(n) || card && p.inRepeatedItem(n)) {
 			return false
 		}
 		// Menus, banners and widgets hold little paragraph text; an element
@@ -302,9 +303,111 @@ func (p *pruner) repeatedItem(n *html.Node) bool {
 		p.groups = map[itemKey]group{}
 		p.group(p.body)
 	}
-	g := p.groups[k]
+	return p.items(p.groups[k]) || p.siblingItem(n)
+}
+
+// items reports whether a group of elements of one kind is a run of items.
+func (p *pruner) items(g group) bool {
 	return g.count >= itemsMin && 2*g.largest <= g.text && float64(g.text) >= itemsShare*float64(p.total) &&
-		float64(g.prose) >= itemsShare*float64(p.proseAll) && distinct(g.sample[:])
+		(float64(g.prose) >= itemsShare*float64(p.proseAll) || p.proseAll < 500) && distinct(g.sample[:])
+}
+
+// siblingKey is the kind of an element among its siblings: its parent,
+// tag and first class name, so that items marked apart by a modifier
+// class ("new-listing-container feature pro") still make one run.
+type siblingKey struct {
+	parent *html.Node
+	tag    atom.Atom
+	class  uint64
+}
+
+// siblingItemsMin is how many like siblings make a run of items.
+const siblingItemsMin = 5
+
+// siblingSpread bounds the largest of a run of sibling items, as a
+// multiple of their mean.
+const siblingSpread = 3
+
+// siblingItem reports whether n is one of a run of like siblings (same tag
+// and first class name) that make a run of items.
+func (p *pruner) siblingItem(n *html.Node) bool {
+	k, ok := firstClass(n)
+	if !ok || n.Parent == nil {
+		return false
+	}
+	key := siblingKey{parent: n.Parent, tag: n.DataAtom, class: k}
+	if v, seen := p.siblings[key]; seen {
+		return v
+	}
+	var g group
+	for c := n.Parent.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode || c.DataAtom != n.DataAtom {
+			continue
+		}
+		if ck, ok := firstClass(c); !ok || ck != k {
+			continue
+		}
+		g.add(c, p.sizes[c])
+	}
+	// Sections of a page share a class too: a run of items is longer and
+	// more even.
+	v := g.count >= siblingItemsMin && g.largest*g.count <= siblingSpread*g.text && p.items(g)
+	if p.siblings == nil {
+		p.siblings = map[siblingKey]bool{}
+	}
+	p.siblings[key] = v
+	return v
+}
+
+// firstClass returns a hash of n's first class name without digits that
+// a page builder does not put on every element ("wp-block-group").
+func firstClass(n *html.Node) (uint64, bool) {
+	const offset, prime = 14695981039346656037, 1099511628211 // FNV-1a
+	class := attr(n, "class")
+	for i := 0; i < len(class); {
+		for i < len(class) && class[i] <= ' ' {
+			i++
+		}
+		j := i
+		digits := false
+		for j < len(class) && class[j] > ' ' {
+			digits = digits || (class[j] >= '0' && class[j] <= '9')
+			j++
+		}
+		if j > i && !digits && !builderPrefixes[leadingWord(class[i:j])] {
+			h := uint64(offset)
+			for k := i; k < j; k++ {
+				h = (h ^ uint64(class[k])) * prime
+			}
+			return h, true
+		}
+		i = j
+	}
+	return 0, false
+}
+
+// leadingWord returns the lowercase letters that start a class name
+// ("wp" of "wp-block-group").
+func leadingWord(name string) string {
+	i := 0
+	for i < len(name) && name[i] >= 'a' && name[i] <= 'z' {
+		i++
+	}
+	return name[:i]
+}
+
+// add counts element n, of the given sizes, in the group.
+func (g *group) add(n *html.Node, sz sizes) {
+	g.text += sz.text
+	g.para += sz.para
+	g.prose += sz.prose
+	g.count++
+	g.largest = max(g.largest, sz.text)
+	if g.count == 1 {
+		g.sample[0] = n
+	} else {
+		g.sample[1], g.sample[2] = g.sample[2], n
+	}
 }
 
 // group adds the elements under n to the groups of their kinds.
@@ -319,16 +422,7 @@ func (p *pruner) group(n *html.Node) {
 		}
 		if k, ok := keyOf(c); ok {
 			g := p.groups[k]
-			g.text += sz.text
-			g.para += sz.para
-			g.prose += sz.prose
-			g.count++
-			g.largest = max(g.largest, sz.text)
-			if g.count == 1 {
-				g.sample[0] = c
-			} else {
-				g.sample[1], g.sample[2] = g.sample[2], c
-			}
+			g.add(c, sz)
 			p.groups[k] = g
 		}
 		p.group(c)
@@ -376,25 +470,45 @@ var itemWords = wordSet(`button buttons btn btns cta meta search tags tagged cat
 // a listing's item: its header ("new-listing__header"), its tag line.
 var cardWords = wordSet(`header bar links icons badge tags tagged categories cta meta widget widgets search`)
 
-// itemPartName reports whether every class or id name that marks n as
-// chrome does so only by the given words.
-func itemPartName(n *html.Node, words map[string]bool) bool {
-	for _, key := range [...]string{"class", "id"} {
-		for _, name := range strings.Fields(attr(n, key)) {
-			if chromeToken(name) == notChrome {
-				continue
-			}
-			if chromeNames[strings.ToLower(name)] {
-				return false
-			}
-			for _, w := range nameWords(name) {
-				if (strongChrome[w] || weakChrome[w]) && !words[w] {
-					return false
+// itemPart returns whether every class or id name that marks n as chrome
+// does so only by itemWords, and only by cardWords (remembered by class
+// and id, as pages repeat them).
+func (p *pruner) itemPart(n *html.Node) (item, card bool) {
+	class, id := attr(n, "class"), attr(n, "id")
+	key := class + "\x00" + id
+	v, ok := p.parts[key]
+	if !ok {
+		item, card = true, true
+		for _, names := range [...]string{class, id} {
+			for _, name := range strings.Fields(names) {
+				if chromeToken(name) == notChrome {
+					continue
+				}
+				if chromeNames[strings.ToLower(name)] {
+					item, card = false, false
+					continue
+				}
+				for _, w := range nameWords(name) {
+					if strongChrome[w] || weakChrome[w] {
+						item = item && itemWords[w]
+						card = card && cardWords[w]
+					}
 				}
 			}
 		}
+		v = 0
+		if item {
+			v |= 1
+		}
+		if card {
+			v |= 2
+		}
+		if p.parts == nil {
+			p.parts = map[string]uint8{}
+		}
+		p.parts[key] = v
 	}
-	return true
+	return v&1 != 0, v&2 != 0
 }
 
 // neverText reports elements whose content is never writing; form
@@ -435,6 +549,9 @@ func chromeForm(n *html.Node) bool {
 // however much of the page they make up (unless they hold its <h1>: a
 // cookie policy page in a "cookie-policy" wrapper).
 func consentName(n *html.Node) bool {
+	if !consentHint(attr(n, "class")) && !consentHint(attr(n, "id")) {
+		return false
+	}
 	for _, key := range [...]string{"class", "id"} {
 		for _, name := range splitFields(attr(n, key)) {
 			for _, w := range nameWords(name) {
@@ -443,6 +560,17 @@ func consentName(n *html.Node) bool {
 					return true
 				}
 			}
+		}
+	}
+	return false
+}
+
+// consentHint reports whether a class or id value may hold a consent
+// word, sparing most elements the split into words.
+func consentHint(v string) bool {
+	for _, w := range [...]string{"ookie", "OOKIE", "onsent", "ONSENT", "dpr", "DPR", "mplz", "netrust", "NETRUST", "ptanon"} {
+		if strings.Contains(v, w) {
+			return true
 		}
 	}
 	return false
