@@ -34,7 +34,7 @@ var chromeNames = wordSet(`sr-only screen-reader-text screen-reader-only visuall
 var weakChrome = wordSet(`header topbar bar links icons badge`)
 
 // contentWords keep a name with a weak chrome word in the content.
-var contentWords = wordSet(`entry post article content story page archive hero title main body section card block text`)
+var contentWords = wordSet(`entry post article content story page archive hero title main body section card block text excerpt teaser`)
 
 // builderWords are the words page builders put on every element (Elementor's
 // "elementor-widget-text-editor", Divi's "et_pb_module"): on a name that
@@ -116,6 +116,9 @@ func chromeToken(name string) chromeLevel {
 	}
 	if strongChrome[strings.Join(words, "")] {
 		return strongName
+	}
+	if contains(words, "sidebar") && contains(words, "content") && (contains(words, "wrap") || contains(words, "wrapper")) {
+		return notChrome // a layout wrapper ("content-sidebar-wrap") holding the content beside its sidebar
 	}
 	if contains(words, "accordion") || contains(words, "faq") {
 		return notChrome // an accordion's answers ("accordion-item__dropdown") are writing

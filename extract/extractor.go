@@ -135,6 +135,9 @@ func (e *Extractor) extract(pageURL string, body []byte, header http.Header) ([]
 	if len(roots) == 0 {
 		roots = mainRoots(root, all)
 	}
+	if listingBody(m.bodyClass) {
+		roots = withEntries(roots, root, entries)
+	}
 	blocks := clean(withTitle(under(all, roots), all))
 	a := &analysis{url: pageURL, m: m, blocks: blocks, entries: entries, comments: comments,
 		canonical: canonicalURL(m, pageURL), lang: pageLanguage(m.lang, writingSample(blocks)), tags: m.tags}
@@ -152,6 +155,32 @@ func (e *Extractor) extract(pageURL string, body []byte, header http.Header) ([]
 	e.log.Debug("page extracted", "url", pageURL, "charset", enc, "platform", platformName(plat),
 		"blocks", len(blocks), "records", len(recs))
 	return recs, nil
+}
+
+// withEntries adds to the roots of a listing's main content the entries
+// (its teasers, as <article> or .hentry) that lie outside them: the prose
+// of an archive's description can outweigh a grid of titles.
+func withEntries(roots []*html.Node, body *html.Node, entries []entry) []*html.Node {
+	var out []*html.Node
+	for _, e := range entries {
+		if !ancestorOf(body, e.node) {
+			continue // pruned
+		}
+		inside := false
+		for _, r := range roots {
+			if ancestorOf(r, e.node) || ancestorOf(e.node, r) {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			out = append(out, e.node)
+		}
+	}
+	if len(out) < 2 {
+		return roots
+	}
+	return append(append([]*html.Node{}, roots...), out...)
 }
 
 func platformName(p *platform) string {
