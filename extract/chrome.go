@@ -12,7 +12,7 @@ import (
 // chrome wherever they occur: comment sections and forms, share and like
 // widgets, navigation, sidebars, footers, cookie banners, related posts.
 var strongChrome = wordSet(`comment comments commentlist commentform respond reply replies disqus
-	share sharing shares sharedaddy sharethis addtoany addthis shareaholic social socials follow likes like
+	share sharing shares sharedaddy sharethis addtoany addthis shareaholic social socials follow likes like reactions
 	nav navbar navigation subnav topnav menu menus megamenu submenu dropdown offcanvas hamburger drawer
 	breadcrumb breadcrumbs crumbs sidebar sidebars widget widgets widgetarea
 	footer colophon copyright cookie cookies consent gdpr cookiebar
