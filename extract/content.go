@@ -97,6 +97,89 @@ func mainRoots(body *html.Node, blocks []block) []*html.Node {
 	return roots
 }
 
+// gridItems is how many like children make an element a grid of items.
+const gridItems = 6
+
+// gridShare is the share of the page's text a grid of items outside the
+// main-content root must hold to join it.
+const gridShare = 0.3
+
+// withGrid adds to the roots the grid of items (products, teasers, results:
+// gridItems or more like children, each with a link) that holds more of the
+// page's text than the roots and gridShare of it, when it lies outside
+// them: the prose of a category's description can outweigh a grid of
+// product names and prices, which weigh nothing as prose.
+func withGrid(body *html.Node, blocks []block, roots []*html.Node) []*html.Node {
+	chars := map[*html.Node]int{}
+	total := 0
+	for _, b := range blocks {
+		total += len(b.text)
+		for n := b.elem; n != nil; n = n.Parent {
+			chars[n] += len(b.text)
+			if n == body {
+				break
+			}
+		}
+	}
+	in := 0
+	for _, r := range roots {
+		in += chars[r]
+	}
+	if total == 0 || float64(in) >= 0.5*float64(total) {
+		return roots
+	}
+	var best *html.Node
+	bestChars := 0
+	var visit func(n *html.Node)
+	visit = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type == html.ElementNode && chars[c] > 0 {
+				if g := gridChars(c, chars); g > bestChars {
+					best, bestChars = c, g
+				}
+				visit(c)
+			}
+		}
+	}
+	visit(body)
+	if best == nil || bestChars <= in || float64(bestChars) < gridShare*float64(total) {
+		return roots
+	}
+	for _, r := range roots {
+		if ancestorOf(r, best) || ancestorOf(best, r) {
+			return roots
+		}
+	}
+	return append(append([]*html.Node{}, roots...), best)
+}
+
+// gridChars returns the text held by n's largest run of like children
+// (same tag and first class), if it is a grid of items, else 0.
+func gridChars(n *html.Node, chars map[*html.Node]int) int {
+	type kind struct {
+		tag   atom.Atom
+		class uint64
+	}
+	count := map[kind]int{}
+	text := map[kind]int{}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode || chars[c] == 0 {
+			continue
+		}
+		h, _ := firstClass(c)
+		k := kind{c.DataAtom, h}
+		count[k]++
+		text[k] += chars[c]
+	}
+	best := 0
+	for k, c := range count {
+		if c >= gridItems && text[k] > best {
+			best = text[k]
+		}
+	}
+	return best
+}
+
 // platformShare is the share of the page's prose a platform's content
 // element must hold to be trusted.
 const platformShare = 0.4

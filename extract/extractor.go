@@ -138,6 +138,9 @@ func (e *Extractor) extract(pageURL string, body []byte, header http.Header) ([]
 	if listingBody(m.bodyClass) {
 		roots = withEntries(roots, root, entries)
 	}
+	if !m.article && m.ogType != "article" {
+		roots = withGrid(root, all, roots) // an article's writing is its own, whatever grid stands beside it
+	}
 	blocks := clean(withTitle(under(all, roots), all))
 	a := &analysis{url: pageURL, m: m, blocks: blocks, entries: entries, comments: comments,
 		canonical: canonicalURL(m, pageURL), lang: pageLanguage(m.lang, writingSample(blocks)), tags: m.tags}
