@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -89,6 +90,35 @@ func shot(dir, name string) chromedp.Action {
 	})
 }
 
+// navigatingBy runs act, a click or submit that loads another page, and
+// returns once that page has fired its load event: the actions after it
+// then run in the new document, not in the old one while it goes away
+// (which chromium reports as "Cannot find context with specified id").
+func navigatingBy(act chromedp.Action) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		loaded := make(chan struct{}, 1)
+		lctx, stop := context.WithCancel(ctx)
+		defer stop()
+		chromedp.ListenTarget(lctx, func(ev any) {
+			if _, ok := ev.(*page.EventLoadEventFired); ok {
+				select {
+				case loaded <- struct{}{}:
+				default:
+				}
+			}
+		})
+		if err := act.Do(ctx); err != nil {
+			return err
+		}
+		select {
+		case <-loaded:
+			return nil
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for the next page to load: %w", ctx.Err())
+		}
+	})
+}
+
 // textOf reads the text of the first element matching sel.
 func textOf(sel string, s *string) chromedp.Action {
 	return chromedp.Text(sel, s, chromedp.NodeVisible, chromedp.ByQuery)
@@ -114,7 +144,7 @@ func TestBrowser_journey(t *testing.T) {
 	step("1-search",
 		chromedp.Navigate(ts.URL+"/"),
 		chromedp.SendKeys("#q", "contract campaign", chromedp.ByQuery),
-		chromedp.Submit("#q", chromedp.ByQuery),
+		navigatingBy(chromedp.Submit("#q", chromedp.ByQuery)),
 		chromedp.WaitVisible("#hits-h", chromedp.ByQuery),
 		textOf("#hits-h", &heading),
 		chromedp.Evaluate(`document.querySelectorAll("ol.hits mark").length`, &marks),
@@ -125,7 +155,7 @@ func TestBrowser_journey(t *testing.T) {
 	}
 
 	step("2-facet",
-		chromedp.Click(`//section[@aria-labelledby="facet-site"]//a[contains(., "Test")]`, chromedp.BySearch),
+		navigatingBy(chromedp.Click(`//section[@aria-labelledby="facet-site"]//a[contains(., "Test")]`, chromedp.BySearch)),
 		chromedp.WaitVisible("#active-h", chromedp.ByQuery),
 		textOf(".active li", &filter),
 		chromedp.Evaluate(`[...document.querySelectorAll("ol.hits .site")].every(e => e.textContent === "Script <i>Test</i> Caucus")`, new(bool)),
@@ -136,7 +166,7 @@ func TestBrowser_journey(t *testing.T) {
 	}
 
 	step("3-record",
-		chromedp.Click(`//ol[@class="hits"]//h3/a[contains(., "friends")]`, chromedp.BySearch),
+		navigatingBy(chromedp.Click(`//ol[@class="hits"]//h3/a[contains(., "friends")]`, chromedp.BySearch)),
 		chromedp.WaitVisible("#title", chromedp.ByQuery),
 		textOf("#title", &title),
 		chromedp.Evaluate(`document.querySelectorAll("table.versions tbody tr").length`, &rows),
@@ -148,7 +178,7 @@ func TestBrowser_journey(t *testing.T) {
 	}
 
 	step("4-diff",
-		chromedp.Click(`//button[contains(., "Show changes")]`, chromedp.BySearch),
+		navigatingBy(chromedp.Click(`//button[contains(., "Show changes")]`, chromedp.BySearch)),
 		chromedp.WaitVisible("#diff-summary", chromedp.ByQuery),
 		textOf("#diff-summary", &summary),
 		textOf(".diff del", &del),
@@ -159,9 +189,9 @@ func TestBrowser_journey(t *testing.T) {
 	}
 
 	step("5-capture",
-		chromedp.Click(`//a[contains(., "Back to the record")]`, chromedp.BySearch),
+		navigatingBy(chromedp.Click(`//a[contains(., "Back to the record")]`, chromedp.BySearch)),
 		chromedp.WaitVisible("#title", chromedp.ByQuery),
-		chromedp.Click(`//a[contains(., "The page as captured")]`, chromedp.BySearch),
+		navigatingBy(chromedp.Click(`//a[contains(., "The page as captured")]`, chromedp.BySearch)),
 		chromedp.WaitVisible("#rankfile-banner", chromedp.ByQuery),
 		textOf("#rankfile-banner", &banner),
 		chromedp.Title(&pageTitle),
@@ -177,7 +207,7 @@ func TestBrowser_journey(t *testing.T) {
 		chromedp.Navigate(ts.URL+captureOf(t, d.dir, evilURL)),
 		chromedp.WaitVisible("#rankfile-banner", chromedp.ByQuery),
 		chromedp.Evaluate(`getComputedStyle(document.getElementById("styled")).color`, &styled),
-		chromedp.Click("#post-link", chromedp.ByQuery),
+		navigatingBy(chromedp.Click("#post-link", chromedp.ByQuery)),
 		chromedp.WaitVisible("#rankfile-banner", chromedp.ByQuery),
 		chromedp.Location(&loc),
 	)
