@@ -44,9 +44,16 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// inProcess serializes the command lines tests run in this process:
+// urfave/cli writes to its package-level help and version flags while it
+// parses a command line, so two parsing at once race (parallel tests).
+var inProcess sync.Mutex
+
 // rankfile runs the command line in-process and returns its output and exit code.
 func rankfile(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
+	inProcess.Lock()
+	defer inProcess.Unlock()
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), append([]string{"rankfile"}, args...), &out, &errOut)
 	return out.String(), errOut.String(), code
