@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"iter"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -45,30 +46,45 @@ type itemKey struct {
 
 // keyOf returns n's itemKey, and false when n has no class to repeat.
 func keyOf(n *html.Node) (itemKey, bool) {
-	const offset, prime = 14695981039346656037, 1099511628211 // FNV-1a
-	class := attr(n, "class")
-	h := uint64(offset)
+	h := uint64(fnvOffset)
 	kept := false
-	for i := 0; i < len(class); {
-		for i < len(class) && class[i] <= ' ' {
-			i++
-		}
-		j := i
-		digits := false
-		for j < len(class) && class[j] > ' ' {
-			digits = digits || (class[j] >= '0' && class[j] <= '9')
-			j++
-		}
-		if j > i && !digits {
-			for k := i; k < j; k++ {
-				h = (h ^ uint64(class[k])) * prime
-			}
-			h = (h ^ ' ') * prime
-			kept = true
-		}
-		i = j
+	for name := range stableClasses(attr(n, "class")) {
+		h = (fnvAdd(h, name) ^ ' ') * fnvPrime
+		kept = true
 	}
 	return itemKey{tag: n.DataAtom, class: h}, kept
+}
+
+// stableClasses yields the class names of a class attribute that hold no
+// digits: those a page repeats on like items, not per-item ids or sizes.
+func stableClasses(class string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for i := 0; i < len(class); {
+			for i < len(class) && class[i] <= ' ' {
+				i++
+			}
+			j := i
+			digits := false
+			for j < len(class) && class[j] > ' ' {
+				digits = digits || (class[j] >= '0' && class[j] <= '9')
+				j++
+			}
+			if j > i && !digits && !yield(class[i:j]) {
+				return
+			}
+			i = j
+		}
+	}
+}
+
+// FNV-1a, for hashing class names without allocating.
+const fnvOffset, fnvPrime = 14695981039346656037, 1099511628211
+
+func fnvAdd(h uint64, s string) uint64 {
+	for k := 0; k < len(s); k++ {
+		h = (h ^ uint64(s[k])) * fnvPrime
+	}
+	return h
 }
 
 // prune removes from body everything that is never writing (scripts,
@@ -362,26 +378,10 @@ func (p *pruner) siblingItem(n *html.Node) bool {
 // firstClass returns a hash of n's first class name without digits that
 // a page builder does not put on every element ("wp-block-group").
 func firstClass(n *html.Node) (uint64, bool) {
-	const offset, prime = 14695981039346656037, 1099511628211 // FNV-1a
-	class := attr(n, "class")
-	for i := 0; i < len(class); {
-		for i < len(class) && class[i] <= ' ' {
-			i++
+	for name := range stableClasses(attr(n, "class")) {
+		if !builderPrefixes[leadingWord(name)] {
+			return fnvAdd(fnvOffset, name), true
 		}
-		j := i
-		digits := false
-		for j < len(class) && class[j] > ' ' {
-			digits = digits || (class[j] >= '0' && class[j] <= '9')
-			j++
-		}
-		if j > i && !digits && !builderPrefixes[leadingWord(class[i:j])] {
-			h := uint64(offset)
-			for k := i; k < j; k++ {
-				h = (h ^ uint64(class[k])) * prime
-			}
-			return h, true
-		}
-		i = j
 	}
 	return 0, false
 }
