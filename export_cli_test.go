@@ -124,3 +124,44 @@ func TestExport_wacz(t *testing.T) {
 		}
 	}
 }
+
+// TestExport_citationFormats exports the same records as CSL-JSON and RIS,
+// the formats reference managers import: one item or reference per record
+// exported as JSON Lines, with the seed-002 post's two authors.
+func TestExport_citationFormats(t *testing.T) {
+	dir, _ := demo()
+	jsonl, _, code := rankfile(t, "--data", dir, "export", "--kind", "post")
+	if code != 0 {
+		t.Fatal("export jsonl failed")
+	}
+	posts := jsonLines(t, jsonl)
+	out, errOut, code := rankfile(t, "--data", dir, "export", "--kind", "post", "--format", "csl")
+	if code != 0 {
+		t.Fatalf("export csl: exit %d %s", code, errOut)
+	}
+	var items []record.CSLItem
+	if err := json.Unmarshal([]byte(out), &items); err != nil {
+		t.Fatalf("export csl is not a JSON array: %v\n%s", err, out)
+	}
+	if len(items) != len(posts) || len(posts) == 0 {
+		t.Errorf("csl: %d items, want %d", len(items), len(posts))
+	}
+	for _, it := range items {
+		if it.Type != "post-weblog" || it.URL == "" || it.ArchiveLocation == "" {
+			t.Errorf("csl item %+v", it)
+		}
+	}
+	out, errOut, code = rankfile(t, "--data", dir, "export", "--kind", "post", "--format", "ris")
+	if code != 0 {
+		t.Fatalf("export ris: exit %d %s", code, errOut)
+	}
+	if n, m := strings.Count(out, "TY  - BLOG\r\n"), strings.Count(out, "ER  - \r\n"); n != len(posts) || m != n {
+		t.Errorf("ris: %d TY and %d ER lines, want %d each", n, m, len(posts))
+	}
+	if !strings.Contains(out, "AU  - Amrita Dani\r\nAU  - Chloe Asselin\r\n") {
+		t.Errorf("ris lacks the seed-002 post's two authors:\n%s", out)
+	}
+	if _, _, code := rankfile(t, "--data", dir, "export", "--format", "bibtex"); code != exitUsage {
+		t.Errorf("export --format bibtex: exit %d, want %d", code, exitUsage)
+	}
+}

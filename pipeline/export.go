@@ -21,6 +21,8 @@ const (
 	ExportJSONL = "jsonl" // one record per line: record.Record's fields, then doc_id, latest, citation
 	ExportCSV   = "csv"   // a header row (exportHeader), then a row per record
 	ExportWACZ  = "wacz"  // the captures as a WACZ package (see ExportWACZ)
+	ExportCSL   = "csl"   // a CSL-JSON array, for Zotero and citeproc (record.Record.CSL)
+	ExportRIS   = "ris"   // RIS references, for EndNote, Zotero and Mendeley (record.Record.RIS)
 )
 
 // exportLine is a record as ExportJSONL writes it: record.Decode reads the
@@ -40,12 +42,15 @@ var exportHeader = []string{
 
 // Export writes every record version matching q (not collapsed, not
 // paged) with its citation fields to output ("" or "-" for the pipeline's
-// Out), in format ExportJSONL or ExportCSV, and returns how many it wrote.
+// Out), in format ExportJSONL, ExportCSV, ExportCSL or ExportRIS, and
+// returns how many it wrote.
 // A file is written whole or not at all: into a temporary file renamed
 // over output at the end.
 func (p *Pipeline) Export(ctx context.Context, q index.Query, format, output string) (int, error) {
-	if format != ExportJSONL && format != ExportCSV {
-		return 0, fmt.Errorf("export: unknown format %q (jsonl or csv)", format)
+	switch format {
+	case ExportJSONL, ExportCSV, ExportCSL, ExportRIS:
+	default:
+		return 0, fmt.Errorf("export: unknown format %q (jsonl, csv, csl or ris)", format)
 	}
 	ix, err := p.openIndex()
 	if err != nil {
@@ -72,6 +77,31 @@ func (p *Pipeline) Export(ctx context.Context, q index.Query, format, output str
 			}
 			put = func(v index.Version) error { return cw.Write(exportRow(v)) }
 			done = func() error { cw.Flush(); return cw.Error() }
+		case ExportCSL:
+			bw := bufio.NewWriter(w)
+			bw.WriteString("[")
+			sep := "\n"
+			put = func(v index.Version) error {
+				b, err := json.MarshalIndent(v.Record.CSL(""), "  ", "  ")
+				if err != nil {
+					return err
+				}
+				bw.WriteString(sep + "  ")
+				sep = ",\n"
+				_, err = bw.Write(b)
+				return err
+			}
+			done = func() error {
+				bw.WriteString("\n]\n")
+				return bw.Flush()
+			}
+		case ExportRIS:
+			bw := bufio.NewWriter(w)
+			put = func(v index.Version) error {
+				_, err := bw.WriteString(v.Record.RIS("") + "\r\n")
+				return err
+			}
+			done = bw.Flush
 		}
 		err := ix.Records(ctx, q, func(v index.Version) error {
 			n++
