@@ -142,6 +142,9 @@ func (e *Extractor) extract(pageURL string, body []byte, header http.Header) ([]
 		roots = withGrid(root, all, roots) // an article's writing is its own, whatever grid stands beside it
 	}
 	blocks := clean(withTitle(under(all, roots), all))
+	if len(blocks) == 0 {
+		blocks = descriptionBlocks(base, m) // a page a script fills in: its own summary, not nothing
+	}
 	a := &analysis{url: pageURL, m: m, blocks: blocks, entries: entries, comments: comments,
 		canonical: canonicalURL(m, pageURL), lang: pageLanguage(m.lang, writingSample(blocks)), tags: m.tags}
 	if len(entries) > 1 || listingBody(m.bodyClass) {
@@ -158,6 +161,22 @@ func (e *Extractor) extract(pageURL string, body []byte, header http.Header) ([]
 	e.log.Debug("page extracted", "url", pageURL, "charset", enc, "platform", platformName(plat),
 		"blocks", len(blocks), "records", len(recs))
 	return recs, nil
+}
+
+// descriptionBlocks returns the page's meta description as its one
+// paragraph, for a page whose body holds no writing (a shell a script fills
+// in, as forum and shop software serve): what the page says of itself keeps
+// it findable. A description under five words is no writing either.
+func descriptionBlocks(base *url.URL, m *meta) []block {
+	d := strings.Join(strings.Fields(m.longestDescription), " ")
+	if wordCount(d) < 5 {
+		return nil
+	}
+	div := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
+	p := &html.Node{Type: html.ElementNode, Data: "p", DataAtom: atom.P}
+	p.AppendChild(&html.Node{Type: html.TextNode, Data: d})
+	div.AppendChild(p)
+	return (&renderer{base: base}).run(div)
 }
 
 // withEntries adds to the roots of a listing's main content the entries

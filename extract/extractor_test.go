@@ -169,3 +169,31 @@ func TestExtractor_Concurrent(t *testing.T) {
 		t.Errorf("concurrent extraction of %s differs", u)
 	}
 }
+
+// TestExtractor_scriptShell: a page whose body is a shell a script fills in
+// (forum and shop software serve such) gives one page record holding the
+// longest of its descriptions, the one not cut short; a shell whose
+// description is a few words gives nothing.
+func TestExtractor_scriptShell(t *testing.T) {
+	shell := func(desc, ogDesc string) []byte {
+		return []byte(`<!doctype html><html><head><title>Where should I start? - Community</title>
+<meta name="description" content="` + desc + `"><meta property="og:description" content="` + ogDesc + `">
+</head><body><section id="d-splash"><div class="dots"></div></section>
+<noscript><a href="/login">Log In</a></noscript><script>start()</script></body></html>`)
+	}
+	recs, err := New(Options{}).ExtractHTML("https://forum.example/t/start/1", shell(
+		"I have nothing smart in my apartment. So I want to start. What is the&amp;hellip;",
+		"I have nothing smart in my apartment. So I want to start. What is the best solution for a burglar alarm on the door?"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 || recs[0].Text != "I have nothing smart in my apartment. So I want to start. What is the best solution for a burglar alarm on the door?" {
+		t.Fatalf("records %+v, want one holding the whole og:description", recs)
+	}
+	if !strings.Contains(recs[0].Title, "Where should I start?") {
+		t.Errorf("title %q", recs[0].Title)
+	}
+	if recs, _ := New(Options{}).ExtractHTML("https://forum.example/t/x/2", shell("Community forum.", ""), nil); len(recs) != 0 {
+		t.Errorf("a shell with a four-word description gave %+v, want nothing", recs)
+	}
+}

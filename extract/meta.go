@@ -21,16 +21,20 @@ type meta struct {
 	published   string   // YYYY-MM-DD from JSON-LD, meta tags or <time>
 	bodyClass   string   // the body's class attribute
 	description string
-	modified    string   // YYYY-MM-DD from JSON-LD, meta tags or <time class="updated">
-	tags        []string // tags and categories: meta tags, JSON-LD, else tag links
-	tagLinks    []*html.Node
-	lang        string   // the declared language, as written
-	canonical   string   // link rel=canonical, else og:url, as written
-	h1s         []string // texts of the page's <h1> elements
-	entryTitle  string   // text of the page's one .entry-title or .post-title, if exactly one
-	entryTitles int
-	assets      strings.Builder // src and href of the page's scripts, styles and images, one a line
-	wixSite     bool            // the page has Wix's #SITE_CONTAINER
+	// longestDescription is the longest of the description, og:description
+	// and twitter:description: one may be cut short ("…") where another
+	// is whole.
+	longestDescription string
+	modified           string   // YYYY-MM-DD from JSON-LD, meta tags or <time class="updated">
+	tags               []string // tags and categories: meta tags, JSON-LD, else tag links
+	tagLinks           []*html.Node
+	lang               string   // the declared language, as written
+	canonical          string   // link rel=canonical, else og:url, as written
+	h1s                []string // texts of the page's <h1> elements
+	entryTitle         string   // text of the page's one .entry-title or .post-title, if exactly one
+	entryTitles        int
+	assets             strings.Builder // src and href of the page's scripts, styles and images, one a line
+	wixSite            bool            // the page has Wix's #SITE_CONTAINER
 
 	// what readMeta gathers from each source, before choosing
 	ldModified, pageModified, metaModified, markupModified string
@@ -282,9 +286,12 @@ func (m *meta) metaTag(n *html.Node, authors *[]string, date *string) {
 		if m.generator == "" {
 			m.generator = val
 		}
-	case "description", "og:description":
-		if m.description == "" {
+	case "description", "og:description", "twitter:description":
+		if m.description == "" && key != "twitter:description" {
 			m.description = val
+		}
+		if len(val) > len(m.longestDescription) {
+			m.longestDescription = val
 		}
 	case "author", "article:author", "dc.creator", "parsely-author", "sailthru.author":
 		if names := splitAuthors(val); len(names) > 0 {
