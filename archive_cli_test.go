@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha1"
+	"encoding/base32"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,6 +65,27 @@ func TestArchive_capturesAndGet(t *testing.T) {
 		if _, errOut, code := rankfile(t, append([]string{"--data", dir, "archive"}, args...)...); code != exitFailure || !strings.Contains(errOut, "no capture") {
 			t.Errorf("%v: exit %d %q, want failure saying no capture", args, code, errOut)
 		}
+	}
+	// --warc: the response record itself, a WARC reader's input, its block
+	// digest intact
+	out, errOut, code = rankfile(t, "--data", dir, "archive", "get", "--warc", u)
+	if code != 0 {
+		t.Fatalf("get --warc: exit %d %s", code, errOut)
+	}
+	rd := archive.NewReader(strings.NewReader(out))
+	rec, err := rd.Next()
+	if err != nil {
+		t.Fatalf("get --warc printed no WARC record: %v\n%.300s", err, out)
+	}
+	block, _ := io.ReadAll(rec.Body)
+	sum := sha1.Sum(block)
+	if rec.Type() != archive.TypeResponse || rec.TargetURI() != u || rec.Header.Get("WARC-Block-Digest") != "sha1:"+base32.StdEncoding.EncodeToString(sum[:]) ||
+		!bytes.HasSuffix(block, want) {
+		t.Errorf("get --warc: a %s record of %s, block digest %s (block's %s)", rec.Type(), rec.TargetURI(),
+			rec.Header.Get("WARC-Block-Digest"), base32.StdEncoding.EncodeToString(sum[:]))
+	}
+	if _, err := rd.Finish(); err != nil {
+		t.Errorf("get --warc: the record does not end as a WARC record does: %v", err)
 	}
 	if _, _, code := rankfile(t, "--data", dir, "archive", "get"); code != exitUsage {
 		t.Errorf("get without a URL: exit %d, want %d", code, exitUsage)

@@ -65,6 +65,7 @@ func archiveCommand() *cli.Command {
 			Flags: []cli.Flag{
 				&cli.StringFlag{Name: "at", Usage: "the newest capture made by this time"},
 				&cli.BoolFlag{Name: "head", Usage: "write the HTTP status line and headers before the payload"},
+				&cli.BoolFlag{Name: "warc", Usage: "write the capture's WARC record as stored (uncompressed) instead of the page"},
 				&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "write to this file instead of standard output"},
 			},
 			Action: func(c *cli.Context) error {
@@ -75,7 +76,7 @@ func archiveCommand() *cli.Command {
 				if err != nil {
 					return err
 				}
-				return p.Get(c.Context, c.Args().First(), pipeline.GetOptions{AsOf: c.String("at"), Head: c.Bool("head"), Output: c.String("output")})
+				return p.Get(c.Context, c.Args().First(), pipeline.GetOptions{AsOf: c.String("at"), Head: c.Bool("head"), WARC: c.Bool("warc"), Output: c.String("output")})
 			},
 		}},
 	}

@@ -2,6 +2,7 @@ package archive
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -104,4 +105,31 @@ func (a *Archive) Summary() Summary {
 		}
 	}
 	return s
+}
+
+// WriteRecord writes the WARC record the index entry e points at to w,
+// uncompressed, as a WARC reader sees it: version line, named fields in
+// file order, the block, and the CRLF CRLF that ends a record. A revisit
+// entry gives the revisit record itself.
+func (a *Archive) WriteRecord(w io.Writer, e Entry) error {
+	if a.isClosed() {
+		return ErrClosed
+	}
+	rec, f, err := a.recordAt(e.File, e.Offset)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if _, err := w.Write(append(rec.Header.appendTo(nil, rec.Version), "\r\n"...)); err != nil {
+		return err
+	}
+	n, err := io.Copy(w, rec.Body)
+	if err != nil {
+		return fmt.Errorf("warc record at %s offset %d: %w", e.File, e.Offset, err)
+	}
+	if n != rec.ContentLength {
+		return &RecordError{File: e.File, Offset: e.Offset, Err: fmt.Errorf("%w: block of %d bytes, Content-Length %d", ErrTruncated, n, rec.ContentLength)}
+	}
+	_, err = io.WriteString(w, "\r\n\r\n")
+	return err
 }

@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"errors"
 	"io/fs"
@@ -84,6 +85,20 @@ func TestOpenReadOnly(t *testing.T) {
 	}
 	if _, _, err := r.CaptureAt("http://example.test/never", time.Time{}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("CaptureAt of a URL never captured: %v, want ErrNotFound", err)
+	}
+	for _, e := range es { // WriteRecord: the response, then the revisit itself, as a reader reads them
+		var b bytes.Buffer
+		if err := r.WriteRecord(&b, e); err != nil {
+			t.Fatalf("WriteRecord %+v: %v", e, err)
+		}
+		rec, err := NewReader(&b).Next()
+		wantType := TypeResponse
+		if e.Revisit() {
+			wantType = TypeRevisit
+		}
+		if err != nil || rec.Type() != wantType || rec.TargetURI() != url {
+			t.Errorf("WriteRecord of the %s: %v, %v", wantType, rec, err)
+		}
 	}
 	if _, err := r.Write(page("http://example.test/new", 200, body)); !errors.Is(err, ErrReadOnly) {
 		t.Errorf("Write: %v, want ErrReadOnly", err)

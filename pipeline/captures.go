@@ -93,6 +93,9 @@ type GetOptions struct {
 	// line, before the payload; less Content-Encoding and Content-Length,
 	// since the payload is written decoded.
 	Head bool
+	// WARC writes the capture's WARC record itself (a revisit's own
+	// record), uncompressed, instead of the page.
+	WARC bool
 	// Output is the file to write, replaced whole when the capture is
 	// read; empty or "-" means the pipeline's output.
 	Output string
@@ -124,6 +127,13 @@ func (p *Pipeline) Get(ctx context.Context, url string, opts GetOptions) error {
 	p.logger().Info("capture", "url", c.URL, "captured", c.Time.UTC().Format(ts14), "status", c.Status,
 		"revisit", c.Revisit, "warc_file", e.File, "warc_offset", e.Offset)
 	write := func(w io.Writer) error {
+		if opts.WARC {
+			bw := bufio.NewWriter(w)
+			if err := arc.WriteRecord(bw, e); err != nil {
+				return err
+			}
+			return bw.Flush()
+		}
 		bw := bufio.NewWriter(w)
 		if opts.Head {
 			fmt.Fprintf(bw, "HTTP/1.1 %d %s\r\n", c.Status, http.StatusText(c.Status))
