@@ -290,3 +290,45 @@ func TestAppendHop(t *testing.T) {
 		}
 	}
 }
+
+// TestCrawler_Run_metadataRobotsRedirect: a robots.txt that redirects is a
+// prerequisite (P) whose target is reached by a redirect from it (PR).
+func TestCrawler_Run_metadataRobotsRedirect(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/robots.txt":
+			http.Redirect(w, r, "/rules.txt", http.StatusMovedPermanently)
+		case "/rules.txt":
+			w.Header().Set("Content-Type", "text/plain")
+			io.WriteString(w, "User-agent: *\nAllow: /\n")
+		case "/":
+			w.Header().Set("Content-Type", "text/html")
+			io.WriteString(w, "<p>Home.</p>")
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	b := srv.URL
+	dir := t.TempDir()
+	crawlInto(t, dir, "robots", b, false, false)
+	hops := map[string]string{}
+	via := map[string]string{}
+	uris := map[string]string{} // response record ID -> URI
+	recs := readWARCs(t, dir, "rankfile-robots-")
+	for _, r := range recs {
+		if r.typ == archive.TypeResponse {
+			uris[r.id] = r.uri
+		}
+	}
+	for _, r := range recs {
+		if r.typ == archive.TypeMetadata {
+			f := metaFields(r.block)
+			hops[uris[r.concurrentTo]] = strings.Join(f["hopsFromSeed"], " ")
+			via[uris[r.concurrentTo]] = strings.Join(f["via"], " ")
+		}
+	}
+	if hops[b+"/robots.txt"] != "P" || hops[b+"/rules.txt"] != "PR" || via[b+"/rules.txt"] != b+"/robots.txt" {
+		t.Errorf("hop paths %q, vias %q; want robots.txt P, rules.txt PR via robots.txt", hops, via)
+	}
+}

@@ -97,7 +97,13 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	if uc != nil {
 		ex.Via, ex.Hops = uc.via, uc.hops
 	} else if hops, ok := req.Context().Value(hopsKey{}).(string); ok {
-		ex.Hops = hops
+		ex.Hops = hops // a request outside the frontier (robots.txt), and the redirects it follows
+		for prev := req.Response; prev != nil && prev.Request != nil; prev = prev.Request.Response {
+			ex.Hops = appendHop(ex.Hops, hopRedirect)
+			if ex.Via == "" {
+				ex.Via = prev.Request.URL.String()
+			}
+		}
 	}
 	notModified := conditional && resp.StatusCode == http.StatusNotModified
 	var decoded []byte
