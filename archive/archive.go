@@ -169,7 +169,7 @@ func (a *Archive) acquire() (*warcFile, error) {
 	if a.closed {
 		return nil, ErrClosed
 	}
-	if a.lock == nil {
+	if a.readOnly() {
 		return nil, ErrReadOnly
 	}
 	if a.cur != nil && (a.cur.size.Load() >= a.opts.MaxFileSize || a.cur.badErr() != nil) {
@@ -250,7 +250,7 @@ func (a *Archive) Close() error {
 		a.finish(cur)
 	}
 	a.wg.Wait()
-	if a.lock == nil {
+	if a.readOnly() {
 		return nil // read-only: nothing written, nothing held
 	}
 	errs := a.errs

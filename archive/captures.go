@@ -91,7 +91,7 @@ func (a *Archive) openFile(name string) (*os.File, error) {
 		if err == nil || !os.IsNotExist(err) {
 			return f, err
 		}
-		if a.lock == nil { // read-only beside a writer: its file under the .open name
+		if a.readOnly() { // read-only beside a writer: its file under the .open name
 			if f, err := os.Open(filepath.Join(a.dir, name+openSuffix)); err == nil {
 				return f, nil
 			}

@@ -184,7 +184,7 @@ func (a *Archive) Reindex(ctx context.Context) error {
 	if a.isClosed() {
 		return ErrClosed
 	}
-	if a.lock == nil {
+	if a.readOnly() {
 		return ErrReadOnly
 	}
 	a.writeMu.Lock()

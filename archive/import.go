@@ -24,7 +24,7 @@ func (a *Archive) Import(ctx context.Context, paths ...string) ([]string, error)
 	if a.isClosed() {
 		return nil, ErrClosed
 	}
-	if a.lock == nil {
+	if a.readOnly() {
 		return nil, ErrReadOnly
 	}
 	var names []string

@@ -133,3 +133,7 @@ func (a *Archive) WriteRecord(w io.Writer, e Entry) error {
 	_, err = io.WriteString(w, "\r\n\r\n")
 	return err
 }
+
+// readOnly reports whether the Archive was opened with OpenReadOnly: it
+// holds no lock and writes nothing.
+func (a *Archive) readOnly() bool { return a.lock == nil }
