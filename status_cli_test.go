@@ -29,6 +29,11 @@ func TestStatus(t *testing.T) {
 		Records struct {
 			Count  int
 			ByKind map[string]int `json:"by_kind"`
+			Sites  []struct {
+				Site           string
+				Records        int
+				FirstPublished string `json:"first_published"`
+			}
 		}
 		Index struct {
 			Present   bool
@@ -56,6 +61,21 @@ func TestStatus(t *testing.T) {
 	}
 	if st.Records.Count != len(recs) || len(st.Records.ByKind) != len(kinds) || st.Records.ByKind["post"] != kinds["post"] {
 		t.Errorf("records: %+v, want %d by kind %v", st.Records, len(recs), kinds)
+	}
+	perSite, first := map[string]int{}, map[string]string{}
+	for _, r := range recs {
+		perSite[r.Site]++
+		if r.Published != "" && (first[r.Site] == "" || r.Published < first[r.Site]) {
+			first[r.Site] = r.Published
+		}
+	}
+	if len(st.Records.Sites) != len(perSite) {
+		t.Errorf("coverage of %d sites, want %d", len(st.Records.Sites), len(perSite))
+	}
+	for _, c := range st.Records.Sites {
+		if c.Records != perSite[c.Site] || c.FirstPublished != first[c.Site] {
+			t.Errorf("coverage of %q: %d records, first published %q; want %d, %q", c.Site, c.Records, c.FirstPublished, perSite[c.Site], first[c.Site])
+		}
 	}
 	if !st.Index.Present || st.Index.Documents != len(recs) || len(st.Attention) != 0 {
 		t.Errorf("index %+v, attention %q; want every record version indexed and nothing to attend to", st.Index, st.Attention)

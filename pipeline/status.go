@@ -47,10 +47,43 @@ type CrawlStatus struct {
 	Report    *crawl.Report     `json:"report,omitempty"` // its report, site by site
 }
 
-// RecordsStatus counts the extracted record versions by kind.
+// RecordsStatus counts the extracted record versions by kind, and says
+// what each site's records cover: a researcher reading "no result" needs to
+// know whether the site was archived for those years at all.
 type RecordsStatus struct {
 	Count  int            `json:"count"`
 	ByKind map[string]int `json:"by_kind,omitempty"`
+	Sites  []SiteCoverage `json:"sites,omitempty"` // by site name
+}
+
+// SiteCoverage is what one site's record versions span.
+type SiteCoverage struct {
+	Site           string `json:"site"`
+	Records        int    `json:"records"`
+	FirstPublished string `json:"first_published,omitempty"` // YYYY-MM-DD, of the records that give a date
+	LastPublished  string `json:"last_published,omitempty"`
+	FirstCaptured  string `json:"first_captured,omitempty"` // YYYY-MM-DD, UTC
+	LastCaptured   string `json:"last_captured,omitempty"`
+}
+
+// add counts one record version of the site.
+func (c *SiteCoverage) add(published string, captured time.Time) {
+	c.Records++
+	widen := func(first, last *string, v string) {
+		if v == "" {
+			return
+		}
+		if *first == "" || v < *first {
+			*first = v
+		}
+		if v > *last {
+			*last = v
+		}
+	}
+	widen(&c.FirstPublished, &c.LastPublished, published)
+	if !captured.IsZero() {
+		widen(&c.FirstCaptured, &c.LastCaptured, captured.UTC().Format(time.DateOnly))
+	}
 }
 
 // IndexStatus says whether there is a search index and how many record
@@ -196,19 +229,34 @@ func (p *Pipeline) recordsStatus(rs *RecordsStatus) error {
 	}
 	defer f.Close()
 	rs.ByKind = map[string]int{}
+	sites := map[string]*SiteCoverage{}
 	dec := json.NewDecoder(f)
 	for {
 		var r struct {
-			Kind string `json:"kind"`
+			Kind      string    `json:"kind"`
+			Site      string    `json:"site"`
+			Published string    `json:"published"`
+			Captured  time.Time `json:"captured"`
 		}
 		if err := dec.Decode(&r); err == io.EOF {
-			return nil
+			break
 		} else if err != nil {
 			return fmt.Errorf("%s: record %d: %w", recordsFile, rs.Count+1, err)
 		}
 		rs.Count++
 		rs.ByKind[r.Kind]++
+		c := sites[r.Site]
+		if c == nil {
+			c = &SiteCoverage{Site: r.Site}
+			sites[r.Site] = c
+		}
+		c.add(r.Published, r.Captured)
 	}
+	for _, c := range sites {
+		rs.Sites = append(rs.Sites, *c)
+	}
+	slices.SortFunc(rs.Sites, func(a, b SiteCoverage) int { return strings.Compare(a.Site, b.Site) })
+	return nil
 }
 
 func (p *Pipeline) indexStatus(is *IndexStatus) error {
@@ -262,6 +310,20 @@ func (st *Status) WriteText(w io.Writer) {
 		fmt.Fprintf(w, " (%s)", crawl.FormatCounts(st.Records.ByKind))
 	}
 	fmt.Fprintln(w)
+	for _, c := range st.Records.Sites {
+		name := c.Site
+		if name == "" {
+			name = "(no site)"
+		}
+		fmt.Fprintf(w, "          %s: %d records", name, c.Records)
+		if c.FirstPublished != "" {
+			fmt.Fprintf(w, ", published %s to %s", c.FirstPublished, c.LastPublished)
+		}
+		if c.FirstCaptured != "" {
+			fmt.Fprintf(w, ", captured %s to %s", c.FirstCaptured, c.LastCaptured)
+		}
+		fmt.Fprintln(w)
+	}
 	if st.Index.Present {
 		fmt.Fprintf(w, "index     %d record versions\n", st.Index.Documents)
 	} else {
