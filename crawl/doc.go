@@ -25,14 +25,14 @@
 //     cut, '+', and the last 50 letters ("3+LLL…").
 //   - fetchTimeMs: from sending the request to having the whole body.
 //   - outlink: one field per link and requisite found on a 2xx page or
-//     sitemap, whether or not it is in scope or fetched, as "URL HOP": the
-//     absolute URL normalized as the crawler keys on it (Normalize), a
-//     space, and L for a link or E for a requisite; links first in document
-//     order, then requisites, each URL and letter once. Only http and https
-//     URLs are listed (not mailto:, javascript:, data:). A redirect lists its
-//     Location as "URL R". Heritrix writes "URL HOP CONTEXT"; rankfile
-//     leaves the context out, so readers that take the first word of the
-//     value read both.
+//     sitemap, whether or not it is in scope or fetched, as Heritrix writes
+//     it, "URL HOP CONTEXT": the absolute URL normalized as the crawler keys
+//     on it (Normalize), L for a link or E for a requisite, and the element
+//     and attribute it stands in ("a/@href", "img/@src", "link/@href"; the
+//     first, for a URL linked twice); links first in document order, then
+//     requisites, each URL and letter once. A sitemap's or feed's links have
+//     no context ("URL L"). Only http and https URLs are listed (not mailto:,
+//     javascript:, data:). A redirect lists its Location as "URL R".
 //
 // The recorder finds a page's links once, on the decoded body, for both the
 // metadata record and the frontier; the frontier keeps each queued URL's via

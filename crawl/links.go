@@ -18,6 +18,30 @@ import (
 // than building a DOM, since only attributes matter, and lets the tokenizer
 // skip the text between tags (see textSkipper).
 func htmlLinks(body []byte) (links, embeds []string, base string) {
+	ls, es, base := scanHTMLLinks(body)
+	return targets(ls), targets(es), base
+}
+
+// link is a link target as a page writes it, and where it stands, as
+// Heritrix names it in a metadata record's outlinks: "a/@href",
+// "img/@src"; "" for a sitemap's or feed's link.
+type link struct {
+	target, context string
+}
+
+func targets(ls []link) []string {
+	if ls == nil {
+		return nil
+	}
+	out := make([]string, len(ls))
+	for i, l := range ls {
+		out[i] = l.target
+	}
+	return out
+}
+
+// scanHTMLLinks is htmlLinks with each link's context.
+func scanHTMLLinks(body []byte) (links, embeds []link, base string) {
 	r := &textSkipper{b: body}
 	z := html.NewTokenizer(r)
 	rawNext := false
@@ -61,6 +85,7 @@ func htmlLinks(body []byte) (links, embeds []string, base string) {
 					break
 				}
 			}
+			l := link{val, string(name) + "/@" + want}
 			switch {
 			case val == "":
 			case a == atom.Base:
@@ -68,12 +93,12 @@ func htmlLinks(body []byte) (links, embeds []string, base string) {
 					base = val
 				}
 			case a == atom.Img || a == atom.Script || a == atom.Source || a == atom.Video || a == atom.Audio || a == atom.Embed:
-				embeds = append(embeds, val)
+				embeds = append(embeds, l)
 			case a == atom.Link && requisiteRel(rel):
-				embeds = append(embeds, val)
+				embeds = append(embeds, l)
 			case a == atom.Link && !followLinkRel(rel, typ):
 			default:
-				links = append(links, val)
+				links = append(links, l)
 			}
 		}
 	}

@@ -178,7 +178,10 @@ func withHops(ctx context.Context, hops string) context.Context {
 // by the recorder, for the page's metadata record and for follow.
 type foundLinks struct {
 	links, embeds []*url.URL
-	malformed     int // links that could not be resolved
+	// where each link and embed stands on the page ("a/@href"), in step
+	// with links and embeds; "" where the page says nothing of it
+	linkContexts, embedContexts []string
+	malformed                   int // links that could not be resolved
 }
 
 // findLinks finds the links and requisites of a page or sitemap body
@@ -186,21 +189,24 @@ type foundLinks struct {
 // <base href> if any.
 func findLinks(contentType string, body []byte, pageURL *url.URL) *foundLinks {
 	base := *pageURL
-	links, embeds := pageLinks(contentType, body, &base)
+	links, embeds := scanPageLinks(contentType, body, &base)
 	f := &foundLinks{}
 	if len(links) > 0 {
 		f.links = make([]*url.URL, 0, len(links))
+		f.linkContexts = make([]string, 0, len(links))
 	}
 	for _, l := range links {
-		if u, err := Normalize(&base, l); err == nil {
+		if u, err := Normalize(&base, l.target); err == nil {
 			f.links = append(f.links, u)
+			f.linkContexts = append(f.linkContexts, l.context)
 		} else {
 			f.malformed++
 		}
 	}
 	for _, l := range embeds {
-		if u, err := Normalize(&base, l); err == nil {
+		if u, err := Normalize(&base, l.target); err == nil {
 			f.embeds = append(f.embeds, u)
+			f.embedContexts = append(f.embedContexts, l.context)
 		}
 	}
 	return f
@@ -227,27 +233,33 @@ func utf8Body(contentType string, body []byte) []byte {
 }
 
 // outlinks lists the page's http and https links, then its requisites, each
-// once, as "URL HOP" with HOP L for a link and E for a requisite (Heritrix
-// writes "URL HOP CONTEXT"; rankfile leaves the context out).
+// once, as Heritrix writes them: "URL HOP CONTEXT", with HOP L for a link
+// and E for a requisite and CONTEXT where the page has it ("a/@href",
+// "img/@src"; the first place, for a URL linked twice); "URL HOP" for a
+// sitemap's or feed's links.
 func (f *foundLinks) outlinks() []string {
 	if f == nil || len(f.links)+len(f.embeds) == 0 {
 		return nil
 	}
 	out := make([]string, 0, len(f.links)+len(f.embeds))
 	seen := make(map[string]struct{}, len(f.links)+len(f.embeds))
-	add := func(us []*url.URL, hop string) {
-		for _, u := range us {
+	add := func(us []*url.URL, contexts []string, hop string) {
+		for i, u := range us {
 			if u.Scheme != "http" && u.Scheme != "https" {
 				continue
 			}
 			s := u.String() + hop
-			if _, dup := seen[s]; !dup {
-				seen[s] = struct{}{}
-				out = append(out, s)
+			if _, dup := seen[s]; dup {
+				continue
 			}
+			seen[s] = struct{}{}
+			if i < len(contexts) && contexts[i] != "" {
+				s += " " + contexts[i]
+			}
+			out = append(out, s)
 		}
 	}
-	add(f.links, " L")
-	add(f.embeds, " E")
+	add(f.links, f.linkContexts, " L")
+	add(f.embeds, f.embedContexts, " E")
 	return out
 }

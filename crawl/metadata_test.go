@@ -151,19 +151,19 @@ func crawlInto(t *testing.T, dir, id, base string, requisites, history bool) *Re
 func TestCrawler_Run_metadata(t *testing.T) {
 	srv := metadataSite(t)
 	b := srv.URL
-	home := []string{b + "/a L", b + "/b L", b + "/moved L", "http://elsewhere.test/x L",
-		b + "/style.css E", b + "/app.js E", b + "/logo.png E"}
+	home := []string{b + "/a L a/@href", b + "/b L a/@href", b + "/moved L a/@href", "http://elsewhere.test/x L a/@href",
+		b + "/style.css E link/@href", b + "/app.js E script/@src", b + "/logo.png E img/@src"}
 	type want struct {
 		via, hops string
 		outlinks  []string
 	}
 	wants := map[string]want{
 		b + "/":             {"", "", home},
-		b + "/a":            {b + "/", "L", []string{b + "/a/deeper L", b + "/ L"}},
+		b + "/a":            {b + "/", "L", []string{b + "/a/deeper L a/@href", b + "/ L a/@href"}},
 		b + "/a/deeper":     {b + "/a", "LL", nil},
 		b + "/b":            {b + "/", "L", nil}, // a 404
 		b + "/moved":        {b + "/", "L", []string{b + "/target R"}},
-		b + "/target":       {b + "/moved", "LR", []string{b + "/a L"}},
+		b + "/target":       {b + "/moved", "LR", []string{b + "/a L a/@href"}},
 		b + "/logo.png":     {b + "/", "E", nil},
 		b + "/style.css":    {b + "/", "E", nil},
 		b + "/app.js":       {b + "/", "E", nil},

@@ -58,11 +58,20 @@ func (c *Crawler) loadResume(ctx context.Context) error {
 // pageLinks returns the raw link targets of a page or sitemap body, and
 // an HTML page's requisites; a <base href> in the page replaces *base.
 func pageLinks(contentType string, body []byte, base *url.URL) (links, embeds []string) {
+	ls, es := scanPageLinks(contentType, body, base)
+	return targets(ls), targets(es)
+}
+
+// scanPageLinks is pageLinks with each link's context.
+func scanPageLinks(contentType string, body []byte, base *url.URL) (links, embeds []link) {
 	switch {
 	case isXMLDocument(contentType, body):
-		return xmlLinks(body), nil
+		for _, l := range xmlLinks(body) {
+			links = append(links, link{target: l})
+		}
+		return links, nil
 	case contentType == "" || strings.Contains(contentType, "html"):
-		links, embeds, b := htmlLinks(body)
+		links, embeds, b := scanHTMLLinks(body)
 		if b != "" {
 			if bu, err := base.Parse(b); err == nil {
 				*base = *bu
