@@ -32,16 +32,23 @@ func OpenReadOnly(dir string) (*Archive, error) {
 	return a, nil
 }
 
-// CaptureAt returns what the archive held for url as of time t: the newest
-// capture made at or before t, or the latest when t is zero, with its index
-// entry. A revisit is resolved to the body of the response it stands for
-// (the latest earlier full capture with the same payload digest) and comes
-// back with its own time, Revisit set, and the original's status and
-// headers. A URL without a capture by t is an error wrapping ErrNotFound.
-func (a *Archive) CaptureAt(url string, t time.Time) (record.Capture, Entry, error) {
+// EntryAt returns the index entry of the newest capture of url made at or
+// before t, or of the latest when t is zero. A URL without a capture by t
+// is an error wrapping ErrNotFound.
+func (a *Archive) EntryAt(url string, t time.Time) (Entry, error) {
+	es, at, err := a.entryAt(url, t)
+	if err != nil {
+		return Entry{}, err
+	}
+	return es[at], nil
+}
+
+// entryAt is EntryAt's work: the URL's entries, oldest first, and the
+// position of the one picked.
+func (a *Archive) entryAt(url string, t time.Time) ([]Entry, int, error) {
 	es, err := a.Lookup(url)
 	if err != nil {
-		return record.Capture{}, Entry{}, err
+		return nil, 0, err
 	}
 	at := -1
 	for i, e := range es {
@@ -51,10 +58,23 @@ func (a *Archive) CaptureAt(url string, t time.Time) (record.Capture, Entry, err
 	}
 	switch {
 	case len(es) == 0:
-		return record.Capture{}, Entry{}, fmt.Errorf("%s: %w", url, ErrNotFound)
+		return nil, 0, fmt.Errorf("%s: %w", url, ErrNotFound)
 	case at < 0:
-		return record.Capture{}, Entry{}, fmt.Errorf("%s as of %s (first captured %s): %w",
+		return nil, 0, fmt.Errorf("%s as of %s (first captured %s): %w",
 			url, t.UTC().Format(time.RFC3339), es[0].Time.UTC().Format(time.RFC3339), ErrNotFound)
+	}
+	return es, at, nil
+}
+
+// CaptureAt returns what the archive held for url as of time t: the capture
+// EntryAt picks, with its entry. A revisit is resolved to the body of the
+// response it stands for (the latest earlier full capture with the same
+// payload digest) and comes back with its own time, Revisit set, and the
+// original's status and headers.
+func (a *Archive) CaptureAt(url string, t time.Time) (record.Capture, Entry, error) {
+	es, at, err := a.entryAt(url, t)
+	if err != nil {
+		return record.Capture{}, Entry{}, err
 	}
 	e := es[at]
 	if !e.Revisit() {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"rankfile/record"
 )
 
 // WriteText writes r for a terminal: a count line, then per hit its rank,
@@ -94,7 +96,7 @@ func captureLine(h Hit) string {
 		parts = append(parts, "captured "+h.Captured.UTC().Format(time.RFC3339))
 	}
 	if h.WARCFile != "" {
-		parts = append(parts, fmt.Sprintf("%s@%d", h.WARCFile, h.WARCOffset))
+		parts = append(parts, record.Place(h.WARCFile, h.WARCOffset))
 	}
 	return strings.Join(parts, " · ")
 }

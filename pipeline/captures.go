@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"rankfile/archive"
+	"rankfile/record"
 )
 
 // openArchiveReadOnly opens the data directory's archive for lookups only:
@@ -120,30 +121,36 @@ func (p *Pipeline) Get(ctx context.Context, url string, opts GetOptions) error {
 		return err
 	}
 	defer arc.Close()
-	c, e, err := arc.CaptureAt(url, at)
+	var c record.Capture
+	var e archive.Entry
+	if opts.WARC {
+		e, err = arc.EntryAt(url, at) // the record itself: no payload to decode
+	} else {
+		c, e, err = arc.CaptureAt(url, at)
+	}
 	if err != nil {
 		return err
 	}
-	p.logger().Info("capture", "url", c.URL, "captured", c.Time.UTC().Format(ts14), "status", c.Status,
-		"revisit", c.Revisit, "warc_file", e.File, "warc_offset", e.Offset)
+	p.logger().Info("capture", "url", e.URL, "captured", e.Time.UTC().Format(ts14), "status", e.Status,
+		"revisit", e.Revisit(), "warc_file", e.File, "warc_offset", e.Offset)
 	write := func(w io.Writer) error {
-		if opts.WARC {
-			bw := bufio.NewWriter(w)
+		bw := bufio.NewWriter(w)
+		switch {
+		case opts.WARC:
 			if err := arc.WriteRecord(bw, e); err != nil {
 				return err
 			}
-			return bw.Flush()
-		}
-		bw := bufio.NewWriter(w)
-		if opts.Head {
+		case opts.Head:
 			fmt.Fprintf(bw, "HTTP/1.1 %d %s\r\n", c.Status, http.StatusText(c.Status))
 			h := c.Header.Clone()
 			h.Del("Content-Encoding")
 			h.Del("Content-Length")
 			h.Write(bw)
 			bw.WriteString("\r\n")
+			fallthrough
+		default:
+			bw.Write(c.Body)
 		}
-		bw.Write(c.Body)
 		return bw.Flush()
 	}
 	if opts.Output == "" || opts.Output == "-" {

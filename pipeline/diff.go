@@ -85,7 +85,7 @@ func pickVersion(vs []index.Version, spec string) (int, error) {
 func parseAsOf(spec string) (time.Time, error) {
 	spec = strings.TrimSpace(spec)
 	if versionStamp.MatchString(spec) {
-		t, err := time.Parse("20060102150405", spec)
+		t, err := time.Parse(ts14, spec)
 		if err != nil {
 			return time.Time{}, err
 		}
@@ -103,8 +103,8 @@ func parseAsOf(spec string) (time.Time, error) {
 
 func writeDiff(w io.Writer, a, b index.Version) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "--- %s\tcaptured %s\t%s\n", a.DocID, stamp(a.Captured), warcPlace(a.Record))
-	fmt.Fprintf(bw, "+++ %s\tcaptured %s\t%s\n", b.DocID, stamp(b.Captured), warcPlace(b.Record))
+	fmt.Fprintf(bw, "--- %s\tcaptured %s\t%s\n", a.DocID, stamp(a.Captured), a.Record.WARCPlace())
+	fmt.Fprintf(bw, "+++ %s\tcaptured %s\t%s\n", b.DocID, stamp(b.Captured), b.Record.WARCPlace())
 	if a.Title != b.Title {
 		fmt.Fprintf(bw, "title: %q -> %q\n", a.Title, b.Title)
 	}

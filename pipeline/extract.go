@@ -57,12 +57,12 @@ func (p *Pipeline) extractNew(ctx context.Context, arc *archive.Archive, crawlID
 	}
 	have := map[string]bool{}
 	for _, r := range old {
-		have[fmt.Sprintf("%s@%d", r.WARCFile, r.WARCOffset)] = true
+		have[r.WARCPlace()] = true
 	}
 	recs, err := p.extractCaptures(ctx, arc, knownOrganizations(old), func(c record.Capture) bool {
 		for _, id := range crawlIDs {
 			if strings.HasPrefix(c.File, "rankfile-"+id+"-") {
-				return !have[fmt.Sprintf("%s@%d", c.File, c.Offset)]
+				return !have[record.Place(c.File, c.Offset)]
 			}
 		}
 		return false

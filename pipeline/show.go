@@ -95,7 +95,7 @@ func writeShowText(w io.Writer, vs []index.Version, shown int) error {
 	field("Record", r.ID)
 	field("Version", fmt.Sprintf("%s (%d of %d)", vs[shown].DocID, shown+1, len(vs)))
 	field("Captured", stamp(r.Captured))
-	field("WARC", warcPlace(r))
+	field("WARC", r.WARCPlace())
 	field("Digest", r.Digest)
 	fmt.Fprintf(bw, "\nCite as: %s\n\n", r.Citation())
 	if text := strings.TrimSpace(r.Text); text != "" {
@@ -125,7 +125,7 @@ func writeShowText(w io.Writer, vs []index.Version, shown int) error {
 				notes = append(notes, "text changed")
 			}
 		}
-		fmt.Fprintf(bw, "%s%-20s  %s  %s", mark, versionOf(v.DocID), stamp(v.Captured), warcPlace(v.Record))
+		fmt.Fprintf(bw, "%s%-20s  %s  %s", mark, versionOf(v.DocID), stamp(v.Captured), v.Record.WARCPlace())
 		if len(notes) > 0 {
 			fmt.Fprintf(bw, "  (%s)", strings.Join(notes, ", "))
 		}
@@ -183,12 +183,4 @@ func stamp(t time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
-}
-
-// warcPlace returns FILE@OFFSET, where the capture is archived.
-func warcPlace(r record.Record) string {
-	if r.WARCFile == "" {
-		return ""
-	}
-	return fmt.Sprintf("%s@%d", r.WARCFile, r.WARCOffset)
 }

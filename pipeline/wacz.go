@@ -253,7 +253,7 @@ func (p *Pipeline) waczPages(ctx context.Context, arc *archive.Archive) ([]byte,
 		id := sha1.Sum([]byte(c.URL + " " + ts))
 		n++
 		return enc.Encode(waczPage{ID: hex.EncodeToString(id[:8]), URL: c.URL, TS: ts,
-			Title: pageTitle(c.Body, c.Header.Get("Content-Type")), Text: texts[fmt.Sprintf("%s@%d", c.File, c.Offset)]})
+			Title: pageTitle(c.Body, c.Header.Get("Content-Type")), Text: texts[record.Place(c.File, c.Offset)]})
 	})
 	if cerr := ctx.Err(); cerr != nil {
 		return nil, 0, cerr
@@ -264,9 +264,9 @@ func (p *Pipeline) waczPages(ctx context.Context, arc *archive.Archive) ([]byte,
 	return b.Bytes(), n, nil
 }
 
-// captureTexts returns the writing extracted from each capture, keyed
-// file@offset as warcPlace writes a record's capture: the texts of the
-// records it yielded, in the records file's order, joined by blank lines.
+// captureTexts returns the writing extracted from each capture, keyed by
+// record.Place: the texts of the records it yielded, in the records file's
+// order, joined by blank lines.
 // Without a records file there are none.
 func (p *Pipeline) captureTexts() (map[string]string, error) {
 	recs, err := record.ReadFile(p.path(recordsFile))
@@ -278,7 +278,7 @@ func (p *Pipeline) captureTexts() (map[string]string, error) {
 	}
 	texts := map[string]string{}
 	for _, r := range recs {
-		place := warcPlace(r)
+		place := r.WARCPlace()
 		if place == "" || strings.TrimSpace(r.Text) == "" {
 			continue
 		}

@@ -1,7 +1,6 @@
 package record
 
 import (
-	"fmt"
 	"strings"
 	"time"
 )
@@ -37,8 +36,8 @@ func (r Record) Citation() string {
 	if !r.Captured.IsZero() {
 		archived = append(archived, "archived "+r.Captured.UTC().Format(time.RFC3339))
 	}
-	if r.WARCFile != "" {
-		archived = append(archived, "WARC "+fmt.Sprintf("%s@%d", r.WARCFile, r.WARCOffset))
+	if p := r.WARCPlace(); p != "" {
+		archived = append(archived, "WARC "+p)
 	}
 	if len(archived) > 0 {
 		b.WriteString(" (" + strings.Join(archived, ", ") + ")")

@@ -1,7 +1,6 @@
 package record
 
 import (
-	"fmt"
 	"strings"
 	"time"
 )
@@ -71,8 +70,8 @@ func (r Record) CSL(archived string) CSLItem {
 
 // archivedAt is archived, or the record's WARC file and offset.
 func (r Record) archivedAt(archived string) string {
-	if archived == "" && r.WARCFile != "" {
-		return fmt.Sprintf("%s@%d", r.WARCFile, r.WARCOffset)
+	if archived == "" {
+		return r.WARCPlace()
 	}
 	return archived
 }

@@ -3,6 +3,7 @@ package record
 import (
 	"crypto/sha1"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -86,4 +87,17 @@ type Comment struct {
 	Author string `json:"author,omitempty"`
 	Date   string `json:"date,omitempty"` // YYYY-MM-DD, where given
 	Text   string `json:"text"`
+}
+
+// Place names where a capture's record is in the archive, as rankfile
+// writes it everywhere: "FILE@OFFSET".
+func Place(file string, offset int64) string { return fmt.Sprintf("%s@%d", file, offset) }
+
+// WARCPlace is the Place of the capture the record version was read from,
+// "" when it has none.
+func (r Record) WARCPlace() string {
+	if r.WARCFile == "" {
+		return ""
+	}
+	return Place(r.WARCFile, r.WARCOffset)
 }
