@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -106,6 +107,10 @@ func (a *Archive) openFile(name string) (*os.File, error) {
 // and gzip or deflate Content-Encoding removed (br is left encoded). A
 // revisit's body is that of the earlier capture with the same URL and
 // payload digest; see the package doc for what else a revisit capture holds.
+// A response record that holds no HTTP message (a DNS lookup, which
+// Heritrix writes as a response of type text/dns) gives a capture with
+// status 0, its record's Content-Type as its only header and its block as
+// its Body.
 //
 // An error returned by fn, or the end of ctx, stops the walk and is returned.
 // A damaged record (a *RecordError) or a revisit whose original is not in
@@ -189,6 +194,12 @@ func (a *Archive) capture(rec *Record, file string) (record.Capture, error) {
 	c := record.Capture{
 		URL: rec.TargetURI(), Time: date, File: file, Offset: rec.Offset,
 		Digest: rec.Header.Get("WARC-Payload-Digest"),
+	}
+	if rec.Type() == TypeResponse && !isHTTPBlock(rec.Header, block) {
+		// No HTTP message (a DNS lookup): no status, the block is the body.
+		c.Header = http.Header{"Content-Type": {rec.Header.Get("Content-Type")}}
+		c.Body = block
+		return c, nil
 	}
 	var msg *httpMessage
 	if len(block) > 0 {

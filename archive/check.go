@@ -35,7 +35,9 @@ func (p Problem) String() string { return fmt.Sprintf("%s offset %d: %v", p.File
 
 // Check reads every record of every WARC file in the archive and verifies
 // its WARC-Block-Digest and WARC-Payload-Digest (sha1 or sha256; records
-// without them, or with other algorithms, are not checked), that every
+// without them, or with other algorithms, are not checked; the payload
+// digest of a chunked response may be taken with the chunking removed, as
+// WARC 1.1 says, or over the body as received, as Heritrix takes it), that every
 // revisit record leads to its original (the response its WARC-Refers-To
 // names, with the target URI, date and payload digest it states), then
 // checks every capture index entry against the record it points at, and
@@ -87,10 +89,8 @@ func (a *Archive) checkFile(ctx context.Context, ref fileRef, rep *Report, found
 			}
 		}
 		if d := s.rec.Header.Get("WARC-Payload-Digest"); d != "" {
-			if p, ok := payloadOf(s); ok {
-				if err := verifyDigest(d, p); errors.Is(err, ErrDigest) {
-					problem(s.rec.Offset, fmt.Errorf("%s record: %w: WARC-Payload-Digest %s", s.rec.Type(), err, d))
-				}
+			if err := verifyPayloadDigest(d, s); errors.Is(err, ErrDigest) {
+				problem(s.rec.Offset, fmt.Errorf("%s record: %w: WARC-Payload-Digest %s", s.rec.Type(), err, d))
 			}
 		}
 		if e, ok := entryOf(s, ref.name); ok {

@@ -82,6 +82,26 @@ func isChunked(h http.Header) bool {
 	return false
 }
 
+// isHTTPBlock reports whether a response record's block is an HTTP
+// message: its WARC Content-Type is application/http or missing, or
+// (mislabelled) the block starts with an HTTP status line. A DNS lookup,
+// which Heritrix writes as a response record of type text/dns, is not:
+// its block is its payload.
+func isHTTPBlock(h Header, block []byte) bool {
+	switch warcMediaType(h) {
+	case "application/http", "":
+		return true
+	}
+	return bytes.HasPrefix(block, []byte("HTTP/"))
+}
+
+// warcMediaType returns a record's WARC Content-Type without parameters,
+// lowercased.
+func warcMediaType(h Header) string {
+	t, _, _ := strings.Cut(h.Get("Content-Type"), ";")
+	return strings.ToLower(strings.TrimSpace(t))
+}
+
 // mediaType returns the Content-Type of h without parameters, lowercased.
 func mediaType(h http.Header) string {
 	t, _, _ := strings.Cut(h.Get("Content-Type"), ";")

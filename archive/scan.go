@@ -76,7 +76,9 @@ func entryOf(s scanned, file string) (e Entry, ok bool) {
 		Offset: s.rec.Offset, Length: s.end - s.rec.Offset, File: file,
 	}
 	e.Key = SURT(e.URL)
-	if msg, err := parseHTTP(s.block); err == nil && len(s.block) > 0 {
+	if !isHTTPBlock(s.rec.Header, s.block) {
+		e.Mime = warcMediaType(s.rec.Header) // a DNS lookup (text/dns), an FTP file: no status
+	} else if msg, err := parseHTTP(s.block); err == nil && len(s.block) > 0 {
 		e.Status = msg.Status
 		e.Mime = mediaType(msg.Header)
 		e.ETag, e.LastModified = validators(msg.Header)
@@ -122,21 +124,53 @@ func verifyDigest(label string, parts ...[]byte) error {
 
 // payloadOf returns the payload a record's WARC-Payload-Digest covers: the
 // HTTP entity body with any chunked coding removed for request and response
-// records, the block for resource records. ok is false for records whose
+// records, the block for resource records and for response records that
+// hold no HTTP message (a DNS lookup). ok is false for records whose
 // payload is elsewhere (revisit) or undefined.
 func payloadOf(s scanned) (p []byte, ok bool) {
+	ps := payloadReadings(s)
+	if len(ps) == 0 {
+		return nil, false
+	}
+	return ps[0], true
+}
+
+// payloadReadings returns the byte strings a record's WARC-Payload-Digest
+// may have been computed over, the payload as WARC 1.1 defines it first.
+// For a chunked HTTP message that is the entity body with the chunking
+// removed; Heritrix (and other older writers) digest the body as it came
+// off the wire, chunk markers included, so that reading follows.
+func payloadReadings(s scanned) [][]byte {
 	switch s.rec.Type() {
 	case TypeResponse, TypeRequest:
+		if s.rec.Type() == TypeResponse && !isHTTPBlock(s.rec.Header, s.block) {
+			return [][]byte{s.block}
+		}
 		msg, err := parseHTTP(s.block)
 		if err != nil {
-			return nil, false
+			return nil
 		}
 		if isChunked(msg.Header) {
-			return Dechunk(msg.Payload), true
+			return [][]byte{Dechunk(msg.Payload), msg.Payload}
 		}
-		return msg.Payload, true
+		return [][]byte{msg.Payload}
 	case TypeResource:
-		return s.block, true
+		return [][]byte{s.block}
 	}
-	return nil, false
+	return nil
+}
+
+// verifyPayloadDigest checks a record's WARC-Payload-Digest label against
+// its payload, accepting any of its readings (payloadReadings). It returns
+// nil when one matches or the record has no payload of its own, an error
+// wrapping ErrDigest when none does, and one wrapping errUnknownDigest for
+// an algorithm Check cannot compute.
+func verifyPayloadDigest(label string, s scanned) error {
+	var err error
+	for _, p := range payloadReadings(s) {
+		if err = verifyDigest(label, p); err == nil || errors.Is(err, errUnknownDigest) {
+			return err
+		}
+	}
+	return err
 }
