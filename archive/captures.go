@@ -160,19 +160,31 @@ func (a *Archive) fileCaptures(ctx context.Context, ref fileRef, fn func(record.
 			return damaged, nil
 		}
 		if err != nil {
+			at, rerr := rd.Resync()
+			if rerr != nil {
+				a.log.Warn("damaged warc record", "warc_file", ref.name, "error", err)
+				return append(damaged, err), nil
+			}
+			err = readOn(err, at)
 			a.log.Warn("damaged warc record", "warc_file", ref.name, "error", err)
-			return append(damaged, err), nil
+			damaged = append(damaged, err)
+			continue
 		}
 		if t := rec.Type(); t != TypeResponse && t != TypeRevisit {
 			continue
 		}
 		c, err := a.capture(rec, ref.name)
 		if err != nil {
+			if rd.err != nil { // the record itself is damaged: read on past it
+				at, rerr := rd.Resync()
+				if rerr != nil {
+					a.log.Warn("damaged warc record", "warc_file", ref.name, "error", err)
+					return append(damaged, err), nil
+				}
+				err = readOn(err, at)
+			}
 			a.log.Warn("skip capture", "warc_file", ref.name, "warc_offset", rec.Offset, "error", err)
 			damaged = append(damaged, err)
-			if rd.err != nil {
-				return damaged, nil // the reader cannot go past a damaged record
-			}
 			continue
 		}
 		if err := fn(c); err != nil {

@@ -102,13 +102,13 @@ func (a *Archive) checkFile(ctx context.Context, ref fileRef, rep *Report, found
 	if err != nil {
 		return fmt.Errorf("check %s: %w", ref.name, err)
 	}
-	if damage != nil {
+	for _, d := range unjoin(damage) {
 		var re *RecordError
 		off := int64(-1)
-		if errors.As(damage, &re) {
+		if errors.As(d, &re) {
 			off = re.Offset
 		}
-		problem(off, damage)
+		problem(off, d)
 	}
 	return nil
 }

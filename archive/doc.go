@@ -64,6 +64,11 @@
 // it cuts the partial member, renames the file, drops index entries pointing
 // past the end of a file and indexes records the index lacks. Close writes the
 // sorted index.cdxj (through a synced temporary file) and drops the journal.
+// Damage inside a file (a hole of zeros that a power loss can leave in data
+// not yet synced, a flipped bit) costs only the records it touches: reading
+// goes on at the next gzip member holding a record (Reader.Resync), so
+// recovery cuts a partial record at the end of a file and never the whole
+// records after a damaged one, and Check, Reindex and Captures read them.
 //
 // # Index
 //
@@ -82,7 +87,14 @@
 // Reader reads any WARC file, gzip-per-record or uncompressed, WARC/1.0 or
 // WARC/1.1, reporting where each record (or its gzip member) starts; a damaged
 // record yields a *RecordError naming the file and offset, after every whole
-// record before it. Import copies third-party WARC files (wget, Heritrix) in.
+// record before it, and in a gzip-per-record file Resync reads on from the
+// next record. Import copies third-party WARC files (wget, Heritrix) in.
+// Heritrix's files are read as written: a response record that holds no HTTP
+// message (a DNS lookup, text/dns) is indexed with its own type and no status
+// and captured with its block as body, and a revisit that names no original
+// is resolved by its URL and payload digest. Check accepts a chunked
+// response's payload digest taken over the body as received, chunk markers
+// included (Heritrix), as well as over the dechunked body (WARC 1.1).
 //
 // Captures walks the response and revisit records of every WARC file in name
 // order and hands each to fn as a record.Capture with the payload decoded

@@ -2,9 +2,11 @@ package archive
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/klauspost/compress/gzip"
@@ -37,10 +39,14 @@ func (r *Record) Date() (time.Time, error) { return parseWARCDate(r.Header.Get("
 // Reader reads the records of one WARC file in order: gzip-per-record
 // (detected from the first bytes), or uncompressed; WARC/1.0 or WARC/1.1.
 // After a damaged record, Next keeps returning the same *RecordError: the
-// records before it have been returned whole, and nothing after it is trusted.
+// records before it have been returned whole. Resync goes on past the damage
+// in a gzip-per-record file, at the next gzip member that holds a record.
 type Reader struct {
 	// File names the input in RecordErrors; set it before the first Next.
 	File string
+
+	ra   io.ReaderAt // the input, when it can be read at any offset (Resync)
+	size int64       // its size, -1 when unknown
 
 	cr          countingReader
 	raw         *bufio.Reader // over cr; its Buffered bytes are not yet consumed
@@ -58,12 +64,122 @@ type Reader struct {
 	err         error
 }
 
-// NewReader returns a Reader for the WARC file read from r.
+// NewReader returns a Reader for the WARC file read from r. When r is an
+// *os.File or an *io.SectionReader (an io.ReaderAt that knows its size),
+// Resync can go on past a damaged record.
 func NewReader(r io.Reader) *Reader {
-	rd := &Reader{}
+	rd := &Reader{size: -1}
 	rd.cr.r = r
 	rd.raw = bufio.NewReaderSize(&rd.cr, 64<<10)
+	switch src := r.(type) {
+	case *io.SectionReader:
+		rd.ra, rd.size = src, src.Size()
+	case *os.File:
+		if st, err := src.Stat(); err == nil && st.Mode().IsRegular() {
+			if off, err := src.Seek(0, io.SeekCurrent); err == nil && off == 0 {
+				rd.ra, rd.size = src, st.Size()
+			}
+		}
+	}
 	return rd
+}
+
+// ErrNoResync means Resync cannot go on past a damaged record: the file is
+// not gzip-per-record (an uncompressed file has no boundary to find again
+// that a record's block could not also hold), or the Reader's input cannot
+// be read at an offset.
+var ErrNoResync = errors.New("archive: cannot read on past the damage")
+
+// Resync goes on after Next (or a record's Body, or Finish) returned a
+// *RecordError in a gzip-per-record file: it looks, past the start of the
+// damaged record's member, for the next gzip member that decompresses to a
+// WARC record, and returns its offset; the next call to Next reads the
+// record there. Each record is its own gzip member, so damage to one (a
+// flipped byte, a zeroed block after a power loss) loses that record only.
+// It returns io.EOF when no such member follows (the damage runs to the end
+// of the file: a record cut short, say), and an error wrapping ErrNoResync
+// when the file is not gzip-per-record or the input cannot be read at an
+// offset (see NewReader). Without damage to go past it is a no-op returning
+// the offset of the end of the last record.
+func (r *Reader) Resync() (int64, error) {
+	var re *RecordError
+	if !errors.As(r.err, &re) {
+		return r.end, nil
+	}
+	if !r.compressed || r.ra == nil {
+		return 0, fmt.Errorf("%w: %s is not gzip-per-record or not read from a file", ErrNoResync, re.fileName())
+	}
+	at, err := nextMember(r.ra, re.Offset+1, r.size)
+	if err != nil {
+		return 0, err
+	}
+	n := int64(1 << 62)
+	if r.size >= 0 {
+		n = r.size - at
+	}
+	r.cr = countingReader{r: io.NewSectionReader(r.ra, at, n), n: at}
+	r.raw.Reset(&r.cr)
+	r.inMember, r.cur, r.body, r.done, r.err, r.end = false, nil, nil, true, nil, at
+	return at, nil
+}
+
+// nextMember returns the offset of the first gzip member at or after from
+// whose decompressed bytes start a WARC record ("WARC/"), reading ra up to
+// size (-1: to its end); io.EOF when there is none.
+func nextMember(ra io.ReaderAt, from, size int64) (int64, error) {
+	magic := []byte{0x1f, 0x8b, 8} // gzip, deflate
+	buf := make([]byte, 64<<10)
+	var zr *gzip.Reader
+	for off := from; ; {
+		n, err := ra.ReadAt(buf, off)
+		if size >= 0 && off+int64(n) > size {
+			n = int(max(0, size-off))
+		}
+		chunk := buf[:n]
+		for i := 0; ; {
+			j := bytes.Index(chunk[i:], magic)
+			if j < 0 {
+				break
+			}
+			at := off + int64(i+j)
+			if startsRecord(ra, at, size, &zr) {
+				return at, nil
+			}
+			i += j + 1
+		}
+		if err != nil || n < len(buf) {
+			if err != nil && err != io.EOF {
+				return 0, err
+			}
+			return 0, io.EOF
+		}
+		off += int64(n - len(magic) + 1) // a magic cut by the chunk's end is met again
+	}
+}
+
+// startsRecord reports whether a gzip member starting at off decompresses
+// to bytes that begin a WARC record.
+func startsRecord(ra io.ReaderAt, off, size int64, zr **gzip.Reader) bool {
+	n := int64(1 << 62)
+	if size >= 0 {
+		n = size - off
+	}
+	src := bufio.NewReaderSize(io.NewSectionReader(ra, off, n), 4<<10)
+	var err error
+	if *zr == nil {
+		*zr, err = gzip.NewReader(src)
+	} else {
+		err = (*zr).Reset(src)
+	}
+	if err != nil {
+		return false
+	}
+	(*zr).Multistream(false)
+	var head [5]byte
+	if _, err := io.ReadFull(*zr, head[:]); err != nil {
+		return false
+	}
+	return string(head[:]) == "WARC/"
 }
 
 // pos is the offset in the file of the next byte not yet consumed.

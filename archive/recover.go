@@ -10,7 +10,9 @@ import (
 
 // recover runs at Open. It finishes the WARC files a killed process left
 // open: a partial last gzip member is cut off at the end of the last whole
-// record, and the file is synced and renamed to its final name. Then it
+// record (damage before that record is left in place, for Check to report:
+// the whole records after it are kept), and the file is synced and renamed
+// to its final name. Then it
 // brings the capture index in line with the files: entries whose file is
 // gone or which point past its end are dropped, and the records of
 // recovered files, and of files the index does not mention at all, are
@@ -56,6 +58,10 @@ func (a *Archive) recoverFile(openName string) (string, error) {
 	st, err := f.Stat()
 	if err != nil {
 		return "", fmt.Errorf("recover %s: %w", openName, err)
+	}
+	if good == st.Size() && damage != nil {
+		a.log.Warn("damaged records left in interrupted warc file, whole records after them kept", "warc_file", name,
+			"damage", fmt.Sprint(damage))
 	}
 	if good < st.Size() {
 		a.log.Warn("cut partial record from interrupted warc file", "warc_file", name,

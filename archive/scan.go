@@ -6,6 +6,7 @@ import (
 	"encoding/base32"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"hash"
 	"io"
 	"os"
@@ -21,10 +22,12 @@ type scanned struct {
 }
 
 // scanFile reads every record of the WARC file at path (its first limit
-// bytes; -1 for all), calling fn for each whole record. It returns the
-// offset just past the last whole record, and the damage (a *RecordError)
-// that stopped it early, if any; an error from fn or from opening the file
-// is returned as err.
+// bytes; -1 for all), calling fn for each whole record. Past a damaged
+// record it reads on at the next record of a gzip-per-record file (see
+// Reader.Resync). It returns the offset just past the last whole record,
+// and the damage found, if any: the *RecordErrors joined, each saying where
+// reading went on; an error from fn or from opening the file is returned as
+// err.
 func scanFile(path, name string, limit int64, fn func(s scanned) error) (good int64, damage, err error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -37,27 +40,49 @@ func scanFile(path, name string, limit int64, fn func(s scanned) error) (good in
 	}
 	rd := NewReader(src)
 	rd.File = name
+	var damaged []error
 	for {
 		rec, err := rd.Next()
 		if err == io.EOF {
-			return good, nil, nil
+			return good, errors.Join(damaged...), nil
+		}
+		var block []byte
+		var end int64
+		if err == nil {
+			block, err = io.ReadAll(rec.Body)
+		}
+		if err == nil {
+			end, err = rd.Finish()
 		}
 		if err != nil {
-			return good, err, nil
-		}
-		block, err := io.ReadAll(rec.Body)
-		if err != nil {
-			return good, err, nil
-		}
-		end, err := rd.Finish()
-		if err != nil {
-			return good, err, nil
+			at, rerr := rd.Resync()
+			if rerr != nil {
+				return good, errors.Join(append(damaged, err)...), nil
+			}
+			damaged = append(damaged, readOn(err, at))
+			continue
 		}
 		good = end
 		if err := fn(scanned{rec: rec, block: block, end: end}); err != nil {
-			return good, nil, err
+			return good, errors.Join(damaged...), err
 		}
 	}
+}
+
+// readOn adds to the damage err where reading went on after it.
+func readOn(err error, at int64) error {
+	return fmt.Errorf("%w (read on at offset %d, the next whole record)", err, at)
+}
+
+// unjoin returns the errors joined in err (errors.Join), or err alone.
+func unjoin(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
 }
 
 // entryOf returns the index entry of a response or revisit record; ok is

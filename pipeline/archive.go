@@ -38,8 +38,12 @@ func (p *Pipeline) CheckArchive(ctx context.Context) (*archive.Report, error) {
 	for _, pr := range rep.Problems {
 		fmt.Fprintln(p.out(), pr.String())
 	}
-	fmt.Fprintf(p.out(), "%d files, %d records, %d index entries checked: %d problems\n",
-		rep.Files, rep.Records, rep.Entries, len(rep.Problems))
+	problems := "problems"
+	if len(rep.Problems) == 1 {
+		problems = "problem"
+	}
+	fmt.Fprintf(p.out(), "%d files, %d records, %d index entries checked: %d %s\n",
+		rep.Files, rep.Records, rep.Entries, len(rep.Problems), problems)
 	if !rep.OK() {
 		return rep, fmt.Errorf("%w: %d found", ErrArchiveDamaged, len(rep.Problems))
 	}
