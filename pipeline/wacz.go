@@ -13,8 +13,10 @@ import (
 	"hash"
 	"hash/crc32"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -64,10 +66,11 @@ type waczPage struct {
 // ExportWACZ writes the whole archive as a WACZ 1.1.1 package at path, for
 // ReplayWeb.page and other WACZ readers: every WARC file under archive/
 // (stored, not compressed again, so readers can seek into it), the capture
-// index as indexes/index.cdxj, pages/pages.jsonl listing every version of
-// every HTML page (each 200 response; revisits add nothing new) with its
-// <title> and the text extracted from it (when records/ holds it: run
-// extract first), datapackage.json naming every file with its size and SHA-256,
+// index as indexes/index.cdxj (with the statuses ReplayWeb.page needs: see
+// waczIndex), pages/pages.jsonl listing every version of every HTML page
+// (each 200 response; revisits add nothing new) with its <title> and the
+// text extracted from it (when records/ holds it: run extract first),
+// datapackage.json naming every file with its size and SHA-256,
 // and datapackage-digest.json with the SHA-256 of datapackage.json. It
 // holds the archive's lock while it reads, so it waits for no crawl and no
 // crawl writes meanwhile (an error wrapping archive.ErrLocked if one runs).
@@ -113,11 +116,11 @@ func (p *Pipeline) writeWACZ(ctx context.Context, arc *archive.Archive, w io.Wri
 		}
 		res = append(res, r)
 	}
-	var index bytes.Buffer
-	if err := arc.WriteIndex(&index); err != nil {
+	index, err := waczIndex(arc)
+	if err != nil {
 		return 0, err
 	}
-	r, err := deflateFile(zw, "indexes/index.cdxj", index.Bytes(), now)
+	r, err := deflateFile(zw, "indexes/index.cdxj", index, now)
 	if err != nil {
 		return 0, err
 	}
@@ -153,6 +156,59 @@ func (p *Pipeline) writeWACZ(ctx context.Context, arc *archive.Archive, w io.Wri
 		return 0, err
 	}
 	return n, zw.Close()
+}
+
+// waczIndex returns the package's capture index: the archive's, except that
+// a revisit recording a 304 Not Modified (server-not-modified profile) gets
+// the status of the full capture it stands on, the latest one of its URL
+// with its payload digest at or before it. The archive's index keeps the
+// 304, as webrecorder's cdxj-indexer writes it, but ReplayWeb.page answers
+// a line's status as it stands and gives a 304 no body: every page a
+// recrawl found unchanged would replay empty at its latest capture. With
+// the original's status it reads the revisit, follows it to its original
+// and replays that.
+func waczIndex(arc *archive.Archive) ([]byte, error) {
+	var index bytes.Buffer
+	if err := arc.WriteIndex(&index); err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	out.Grow(index.Len())
+	// the index is sorted by SURT key: the captures of a URL come together
+	var group []string
+	var entries []archive.Entry
+	flush := func() {
+		for i, e := range entries {
+			line := group[i]
+			if e.Revisit() && e.Status == http.StatusNotModified {
+				for j := len(entries) - 1; j >= 0; j-- {
+					o := entries[j]
+					if !o.Revisit() && o.Status != 0 && o.Digest == e.Digest && !o.Time.After(e.Time) {
+						line = strings.Replace(line, `,"status":"304",`, `,"status":"`+strconv.Itoa(o.Status)+`",`, 1)
+						break
+					}
+				}
+			}
+			out.WriteString(line)
+			out.WriteByte('\n')
+		}
+		group, entries = group[:0], entries[:0]
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(index.String(), "\n"), "\n") {
+		if line == "" {
+			continue
+		}
+		e, err := archive.ParseEntry(line)
+		if err != nil {
+			return nil, fmt.Errorf("capture index: %w", err)
+		}
+		if len(entries) > 0 && entries[0].Key != e.Key {
+			flush()
+		}
+		group, entries = append(group, line), append(entries, e)
+	}
+	flush()
+	return out.Bytes(), nil
 }
 
 // storeFile adds the file at src to zw as name, stored uncompressed. It
