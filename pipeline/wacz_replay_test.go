@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -19,6 +18,7 @@ import (
 	"rankfile/archive"
 	"rankfile/crawl"
 	"rankfile/fixtures"
+	"rankfile/internal/browsertest"
 )
 
 // replayWebPage returns the folder of the pinned ReplayWeb.page package
@@ -43,22 +43,6 @@ func replayWebPage(t *testing.T) string {
 		t.Skipf("ReplayWeb.page is not installed (npm ci --prefix tools/replaywebpage --ignore-scripts): %v", err)
 	}
 	return dir
-}
-
-// replayChromium finds Debian's chromium, as the serve package's browser
-// tests do: without it the test skips, unless CI is set.
-func replayChromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium is not installed (apt-get install chromium); CI must run the browser tests")
-	}
-	t.Skip("chromium is not installed")
-	return ""
 }
 
 // requestLog records what the replay server was asked for, to tell what
@@ -324,7 +308,7 @@ func TestPipeline_WACZIndexNotModified(t *testing.T) {
 // ReplayWeb.page must follow to its original), then follows a link in it
 // to another archived page.
 func TestPipeline_WACZReplay(t *testing.T) {
-	chrome := replayChromium(t)
+	bctx := browsertest.Start(t, 2*time.Minute)
 	rwp := replayWebPage(t)
 	start := time.Now()
 	_, wacz, revisitTS := replayArchive(t)
@@ -367,38 +351,6 @@ func TestPipeline_WACZReplay(t *testing.T) {
 		log.add("%s %s range=%q: %d", r.Method, r.URL.RequestURI(), r.Header.Get("Range"), sw.status)
 	}))
 	defer ts.Close()
-
-	// not t.TempDir: chromium's helper processes may still be writing to
-	// the profile when the test ends
-	profile, err := os.MkdirTemp("", "rankfile-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(profile)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	actx, acancel := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chrome),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		// no host name resolves: whatever would leave loopback fails
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(1280, 900),
-	)
-	defer acancel()
-	bctx, bcancel := chromedp.NewContext(actx)
-	defer bcancel()
 
 	browsing := time.Now()
 	fail := func(step string, err error) {
