@@ -83,8 +83,9 @@ func (n *cdxjNum) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// line returns the entry's CDXJ line, without the newline.
-func (e Entry) line() string {
+// Line returns the entry's CDXJ line, as index.cdxj holds it, without the
+// newline. ParseEntry reads it back.
+func (e Entry) Line() string {
 	f := cdxjFields{
 		URL:          e.URL,
 		Mime:         e.Mime,
@@ -260,7 +261,7 @@ func entryLess(a, b Entry) bool {
 func (x *index) add(es ...Entry) error {
 	var b strings.Builder
 	for _, e := range es {
-		b.WriteString(e.line())
+		b.WriteString(e.Line())
 		b.WriteByte('\n')
 	}
 	x.mu.Lock()
@@ -311,7 +312,7 @@ func (x *index) sortedLines() []string {
 	var lines []string
 	for _, list := range x.byKey {
 		for _, e := range list {
-			lines = append(lines, e.line())
+			lines = append(lines, e.Line())
 		}
 	}
 	slices.Sort(lines)

@@ -134,8 +134,8 @@ func TestParseEntry(t *testing.T) {
 			if !tt.wantErr && got != tt.want {
 				t.Errorf("parseEntry = %+v, want %+v", got, tt.want)
 			}
-			if !tt.wantErr && got.line() != mustReparse(t, got.line()).line() {
-				t.Errorf("line does not round trip: %s", got.line())
+			if !tt.wantErr && got.Line() != mustReparse(t, got.Line()).Line() {
+				t.Errorf("line does not round trip: %s", got.Line())
 			}
 		})
 	}

@@ -16,7 +16,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -175,24 +174,22 @@ func waczIndex(arc *archive.Archive) ([]byte, error) {
 	var out bytes.Buffer
 	out.Grow(index.Len())
 	// the index is sorted by SURT key: the captures of a URL come together
-	var group []string
 	var entries []archive.Entry
 	flush := func() {
-		for i, e := range entries {
-			line := group[i]
+		for _, e := range entries {
 			if e.Revisit() && e.Status == http.StatusNotModified {
 				for j := len(entries) - 1; j >= 0; j-- {
 					o := entries[j]
 					if !o.Revisit() && o.Status != 0 && o.Digest == e.Digest && !o.Time.After(e.Time) {
-						line = strings.Replace(line, `,"status":"304",`, `,"status":"`+strconv.Itoa(o.Status)+`",`, 1)
+						e.Status = o.Status
 						break
 					}
 				}
 			}
-			out.WriteString(line)
+			out.WriteString(e.Line())
 			out.WriteByte('\n')
 		}
-		group, entries = group[:0], entries[:0]
+		entries = entries[:0]
 	}
 	for _, line := range strings.Split(strings.TrimSuffix(index.String(), "\n"), "\n") {
 		if line == "" {
@@ -205,7 +202,7 @@ func waczIndex(arc *archive.Archive) ([]byte, error) {
 		if len(entries) > 0 && entries[0].Key != e.Key {
 			flush()
 		}
-		group, entries = append(group, line), append(entries, e)
+		entries = append(entries, e)
 	}
 	flush()
 	return out.Bytes(), nil
