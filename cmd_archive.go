@@ -87,6 +87,8 @@ func importCommand() *cli.Command {
 		Name:      "import",
 		Usage:     "bring third-party WARC files (wget, Heritrix) into the archive, then extract and index",
 		ArgsUsage: "FILE...",
+		Flags: []cli.Flag{&cli.BoolFlag{Name: "salvage",
+			Usage: "import a damaged file without its damaged records (exit 3, naming them) instead of refusing it"}},
 		Action: func(c *cli.Context) error {
 			if c.NArg() == 0 {
 				return fmt.Errorf("%w: import needs WARC files", errUsage)
@@ -95,7 +97,7 @@ func importCommand() *cli.Command {
 			if err != nil {
 				return err
 			}
-			return p.Import(c.Context, c.Args().Slice())
+			return p.Import(c.Context, c.Args().Slice(), c.Bool("salvage"))
 		},
 	}
 }

@@ -25,7 +25,7 @@ const (
 	exitOK      = 0 // everything asked was done
 	exitFailure = 1 // nothing or not enough was done: see the message
 	exitUsage   = 2 // bad flags or an invalid sites file
-	exitPartial = 3 // the crawl finished, but some fetches failed (see the report); status: something needs attention
+	exitPartial = 3 // the crawl finished, but some fetches failed (see the report); status: something needs attention; import --salvage: damaged records left out
 	exitLocked  = 4 // another rankfile is writing to the same data directory
 )
 
@@ -62,7 +62,7 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.Is(err, archive.ErrLocked):
 		fmt.Fprintln(stderr, "rankfile: another rankfile run holds the archive lock; this run exits without touching it")
 		return exitLocked
-	case errors.Is(err, pipeline.ErrPartial), errors.Is(err, errAttention):
+	case errors.Is(err, pipeline.ErrPartial), errors.Is(err, errAttention), errors.Is(err, archive.ErrSalvaged):
 		return exitPartial
 	}
 	return exitFailure

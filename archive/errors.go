@@ -32,6 +32,8 @@ var (
 	// ErrRevisit means a revisit record does not lead to its original: the
 	// response it names is not in the archive, or is not the one it describes.
 	ErrRevisit = errors.New("archive: revisit without its original")
+	// ErrSalvaged means Salvage imported a file without its damaged records.
+	ErrSalvaged = errors.New("archive: imported without its damaged records")
 	// ErrExchange means an Exchange handed to Write is unusable.
 	ErrExchange = errors.New("archive: invalid exchange")
 )

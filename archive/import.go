@@ -17,10 +17,25 @@ import (
 // compressed as its own gzip member, so the copy can be read at any record
 // offset. The copy of NAME.warc or NAME.warc.gz is NAME.warc.gz in the
 // archive directory; an existing file of that name is an error wrapping
-// ErrExists. A file with a damaged record is not imported at all. Each file
-// is imported or not on its own; the errors are returned joined. It returns
-// the names of the files it added.
+// ErrExists. A file with a damaged record is not imported at all (see
+// Salvage). Each file is imported or not on its own; the errors are
+// returned joined. It returns the names of the files it added.
 func (a *Archive) Import(ctx context.Context, paths ...string) ([]string, error) {
+	return a.importFiles(ctx, false, paths)
+}
+
+// Salvage imports as Import does, but keeps every whole record of a
+// damaged file, as a crawler killed in the middle of writing leaves its
+// last file: the damaged records are left out, and reading goes on past
+// them at the next whole record of a gzip-per-record file (an uncompressed
+// file keeps what comes before its first damage). The damage found is
+// returned among the errors, each *RecordError wrapped in ErrSalvaged, with
+// the file named in the names added.
+func (a *Archive) Salvage(ctx context.Context, paths ...string) ([]string, error) {
+	return a.importFiles(ctx, true, paths)
+}
+
+func (a *Archive) importFiles(ctx context.Context, salvage bool, paths []string) ([]string, error) {
 	if a.isClosed() {
 		return nil, ErrClosed
 	}
@@ -33,12 +48,13 @@ func (a *Archive) Import(ctx context.Context, paths ...string) ([]string, error)
 		if err := ctx.Err(); err != nil {
 			return names, errors.Join(append(errs, err)...)
 		}
-		name, err := a.importFile(ctx, path)
+		name, err := a.importFile(ctx, path, salvage)
+		if name != "" {
+			names = append(names, name)
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("import %s: %w", path, err))
-			continue
 		}
-		names = append(names, name)
 	}
 	return names, errors.Join(errs...)
 }
@@ -49,7 +65,10 @@ func importName(path string) string {
 	return stem + ".warc.gz"
 }
 
-func (a *Archive) importFile(ctx context.Context, path string) (string, error) {
+// importFile imports one file. With salvage, a damaged file is imported
+// without its damaged records: it returns the name and the damage, wrapped
+// in ErrSalvaged.
+func (a *Archive) importFile(ctx context.Context, path string, salvage bool) (string, error) {
 	a.writeMu.Lock() // the index gains a whole file at once
 	defer a.writeMu.Unlock()
 	name := importName(path)
@@ -107,7 +126,7 @@ func (a *Archive) importFile(ctx context.Context, path string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if damage != nil {
+	if damage != nil && (!salvage || srcN == 0) {
 		return "", damage
 	}
 	if srcN == 0 {
@@ -133,5 +152,8 @@ func (a *Archive) importFile(ctx context.Context, path string) (string, error) {
 		}
 	}
 	a.log.Info("warc file imported", "warc_file", name, "source", path, "records", srcN, "captures", len(es))
+	if damage != nil {
+		return name, fmt.Errorf("%w: %w", ErrSalvaged, damage)
+	}
 	return name, nil
 }

@@ -102,3 +102,56 @@ func readPath(t *testing.T, path string) []readRecord {
 	}
 	return recs
 }
+
+// TestArchive_Salvage imports damaged files without their damaged records:
+// a file cut short keeps the records before the cut, a file with a corrupt
+// member keeps the records on both sides of it. The damage comes back
+// wrapped in ErrSalvaged, with the offsets in the source file, and the
+// imported copies pass Check.
+func TestArchive_Salvage(t *testing.T) {
+	a := mustOpen(t, t.TempDir(), Options{})
+	defer mustClose(t, a)
+	srcs := []string{filepath.Join("testdata", "truncated.warc.gz"), filepath.Join("testdata", "corrupt-member.warc.gz")}
+	names, err := a.Salvage(context.Background(), srcs...)
+	if want := []string{"truncated.warc.gz", "corrupt-member.warc.gz"}; !equalStrings(names, want) {
+		t.Fatalf("Salvage added %v (%v), want %v", names, err, want)
+	}
+	if !errors.Is(err, ErrSalvaged) {
+		t.Errorf("Salvage error %v, want ErrSalvaged", err)
+	}
+	for _, w := range []struct {
+		file   string
+		offset int64
+	}{{"truncated.warc.gz", 955}, {"corrupt-member.warc.gz", 209}} {
+		var found bool
+		for _, e := range unjoin(err) {
+			var re *RecordError
+			if errors.As(e, &re) && re.File == w.file && re.Offset == w.offset {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("Salvage error %v does not report %s at %d", err, w.file, w.offset)
+		}
+	}
+	var got []string
+	for _, c := range allCaptures(t, a) {
+		got = append(got, c.File+" "+c.URL)
+	}
+	want := []string{
+		"corrupt-member.warc.gz http://example.test/two", // after its corrupt member
+		"truncated.warc.gz http://example.test/",
+		"truncated.warc.gz http://example.test/two",
+	}
+	if !equalStrings(got, want) {
+		t.Errorf("captures after Salvage %q, want %q", got, want)
+	}
+	mustCheck(t, a)
+
+	// Import refuses what Salvage takes
+	b := mustOpen(t, t.TempDir(), Options{})
+	defer mustClose(t, b)
+	if names, err := b.Import(context.Background(), srcs[1]); len(names) != 0 || err == nil || errors.Is(err, ErrSalvaged) {
+		t.Errorf("Import of a damaged file: added %v, error %v; want it refused", names, err)
+	}
+}

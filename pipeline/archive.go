@@ -66,18 +66,28 @@ func (p *Pipeline) Reindex(ctx context.Context) error {
 
 // Import brings third-party WARC files into the archive, then extracts and
 // indexes the whole archive so their pages become searchable with their
-// original capture dates.
-func (p *Pipeline) Import(ctx context.Context, paths []string) error {
+// original capture dates. A file with a damaged record is refused, unless
+// salvage is set: then it is imported without its damaged records, and the
+// error names each of them (wrapping archive.ErrSalvaged).
+func (p *Pipeline) Import(ctx context.Context, paths []string, salvage bool) error {
 	arc, err := p.openArchive()
 	if err != nil {
 		return err
 	}
-	added, importErr := arc.Import(ctx, paths...)
+	imp := arc.Import
+	if salvage {
+		imp = arc.Salvage
+	}
+	added, importErr := imp(ctx, paths...)
 	if err := arc.Close(); err != nil && importErr == nil {
 		importErr = err
 	}
 	for _, name := range added {
 		fmt.Fprintf(p.out(), "imported %s\n", name)
+	}
+	var re *archive.RecordError
+	if errors.As(importErr, &re) && !errors.Is(importErr, archive.ErrSalvaged) {
+		importErr = fmt.Errorf("%w\n(import --salvage imports a damaged file without its damaged records)", importErr)
 	}
 	if len(added) > 0 {
 		if _, err := p.Extract(ctx); err != nil {
