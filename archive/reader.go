@@ -100,7 +100,9 @@ var ErrNoResync = errors.New("archive: cannot read on past the damage")
 // of the file: a record cut short, say), and an error wrapping ErrNoResync
 // when the file is not gzip-per-record or the input cannot be read at an
 // offset (see NewReader). Without damage to go past it is a no-op returning
-// the offset of the end of the last record.
+// the offset of the end of the last record. One input can mislead it: a
+// gzip-compressed WARC file archived as the payload of the damaged record
+// (deflate stores such bytes as they are) reads as records of the file.
 func (r *Reader) Resync() (int64, error) {
 	var re *RecordError
 	if !errors.As(r.err, &re) {
