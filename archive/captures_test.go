@@ -39,19 +39,9 @@ func TestArchive_CapturesGoesPastDamage(t *testing.T) {
 	if !equalStrings(urls, want) {
 		t.Errorf("captures %q, want %q", urls, want)
 	}
-	for _, w := range []struct {
-		file   string
-		offset int64
-	}{{"corrupt-member.warc.gz", 209}, {"truncated.warc.gz", 955}} {
-		var found bool
-		for _, e := range unjoin(err) {
-			var re *RecordError
-			if errors.As(e, &re) && re.File == w.file && re.Offset == w.offset {
-				found = true
-			}
-		}
-		if !found {
-			t.Errorf("Captures error %v does not report %s at %d", err, w.file, w.offset)
+	for file, offset := range map[string]int64{"corrupt-member.warc.gz": 209, "truncated.warc.gz": 955} {
+		if !reportsDamage(err, file, offset) {
+			t.Errorf("Captures error %v does not report %s at %d", err, file, offset)
 		}
 	}
 

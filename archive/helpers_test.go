@@ -2,6 +2,7 @@ package archive
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"testing"
@@ -122,3 +123,15 @@ type readRecord struct {
 }
 
 func itoa(i int) string { return fmt.Sprint(i) }
+
+// reportsDamage reports whether err, or one of the errors joined in it,
+// is a *RecordError at offset of file.
+func reportsDamage(err error, file string, offset int64) bool {
+	for _, e := range unjoin(err) {
+		var re *RecordError
+		if errors.As(e, &re) && re.File == file && re.Offset == offset {
+			return true
+		}
+	}
+	return false
+}

@@ -119,19 +119,9 @@ func TestArchive_Salvage(t *testing.T) {
 	if !errors.Is(err, ErrSalvaged) {
 		t.Errorf("Salvage error %v, want ErrSalvaged", err)
 	}
-	for _, w := range []struct {
-		file   string
-		offset int64
-	}{{"truncated.warc.gz", 955}, {"corrupt-member.warc.gz", 209}} {
-		var found bool
-		for _, e := range unjoin(err) {
-			var re *RecordError
-			if errors.As(e, &re) && re.File == w.file && re.Offset == w.offset {
-				found = true
-			}
-		}
-		if !found {
-			t.Errorf("Salvage error %v does not report %s at %d", err, w.file, w.offset)
+	for file, offset := range map[string]int64{"truncated.warc.gz": 955, "corrupt-member.warc.gz": 209} {
+		if !reportsDamage(err, file, offset) {
+			t.Errorf("Salvage error %v does not report %s at %d", err, file, offset)
 		}
 	}
 	var got []string
