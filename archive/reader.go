@@ -115,11 +115,7 @@ func (r *Reader) Resync() (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	n := int64(1 << 62)
-	if r.size >= 0 {
-		n = r.size - at
-	}
-	r.cr = countingReader{r: io.NewSectionReader(r.ra, at, n), n: at}
+	r.cr = countingReader{r: sectionFrom(r.ra, at, r.size), n: at}
 	r.raw.Reset(&r.cr)
 	r.inMember, r.cur, r.body, r.done, r.err, r.end = false, nil, nil, true, nil, at
 	return at, nil
@@ -159,14 +155,18 @@ func nextMember(ra io.ReaderAt, from, size int64) (int64, error) {
 	}
 }
 
+// sectionFrom reads ra from off to size (-1: to its end).
+func sectionFrom(ra io.ReaderAt, off, size int64) *io.SectionReader {
+	if size < 0 {
+		return io.NewSectionReader(ra, off, 1<<62)
+	}
+	return io.NewSectionReader(ra, off, size-off)
+}
+
 // startsRecord reports whether a gzip member starting at off decompresses
 // to bytes that begin a WARC record.
 func startsRecord(ra io.ReaderAt, off, size int64, zr **gzip.Reader) bool {
-	n := int64(1 << 62)
-	if size >= 0 {
-		n = size - off
-	}
-	src := bufio.NewReaderSize(io.NewSectionReader(ra, off, n), 4<<10)
+	src := bufio.NewReaderSize(sectionFrom(ra, off, size), 4<<10)
 	var err error
 	if *zr == nil {
 		*zr, err = gzip.NewReader(src)
