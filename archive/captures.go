@@ -151,6 +151,17 @@ func (a *Archive) fileCaptures(ctx context.Context, ref fileRef, fn func(record.
 	}
 	rd := NewReader(src)
 	rd.File = ref.name
+	// pastDamage notes a damaged record and moves the reader past it; it
+	// reports whether the walk can go on in this file.
+	pastDamage := func(err error) bool {
+		at, rerr := rd.Resync()
+		if rerr == nil {
+			err = readOn(err, at)
+		}
+		a.log.Warn("damaged warc record", "warc_file", ref.name, "error", err)
+		damaged = append(damaged, err)
+		return rerr == nil
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return damaged, err
@@ -160,29 +171,22 @@ func (a *Archive) fileCaptures(ctx context.Context, ref fileRef, fn func(record.
 			return damaged, nil
 		}
 		if err != nil {
-			at, rerr := rd.Resync()
-			if rerr != nil {
-				a.log.Warn("damaged warc record", "warc_file", ref.name, "error", err)
-				return append(damaged, err), nil
+			if !pastDamage(err) {
+				return damaged, nil
 			}
-			err = readOn(err, at)
-			a.log.Warn("damaged warc record", "warc_file", ref.name, "error", err)
-			damaged = append(damaged, err)
 			continue
 		}
 		if t := rec.Type(); t != TypeResponse && t != TypeRevisit {
 			continue
 		}
 		c, err := a.capture(rec, ref.name)
-		if err != nil {
-			if rd.err != nil { // the record itself is damaged: read on past it
-				at, rerr := rd.Resync()
-				if rerr != nil {
-					a.log.Warn("damaged warc record", "warc_file", ref.name, "error", err)
-					return append(damaged, err), nil
-				}
-				err = readOn(err, at)
+		if err != nil && rd.err != nil { // the record itself is damaged
+			if !pastDamage(err) {
+				return damaged, nil
 			}
+			continue
+		}
+		if err != nil {
 			a.log.Warn("skip capture", "warc_file", ref.name, "warc_offset", rec.Offset, "error", err)
 			damaged = append(damaged, err)
 			continue
