@@ -34,6 +34,20 @@ func copyDir(t *testing.T, src string) string {
 	return dst
 }
 
+// crashCopy copies the directory of a, which is open and writing, as a
+// crash would leave it, then closes a. It returns the copy and the path of
+// its one .open WARC file.
+func crashCopy(t *testing.T, live string, a *Archive) (dir, openPath string) {
+	t.Helper()
+	dir = copyDir(t, live)
+	mustClose(t, a)
+	_, open := warcFilesIn(t, dir)
+	if len(open) != 1 {
+		t.Fatalf("open files %v, want 1", open)
+	}
+	return dir, filepath.Join(dir, open[0])
+}
+
 // mustCheck runs Check and fails the test on any problem.
 func mustCheck(t *testing.T, a *Archive) *Report {
 	t.Helper()
@@ -55,14 +69,7 @@ func TestOpen_RecoversInterruptedFile(t *testing.T) {
 		entries = append(entries, mustWrite(t, a, page(fmtURL(2, i), 200, pageBody(2, i))).Entry)
 	}
 	// The state a SIGKILL leaves now: an .open file, a journal, no index.cdxj.
-	dir := copyDir(t, live)
-	mustClose(t, a)
-
-	_, open := warcFilesIn(t, dir)
-	if len(open) != 1 {
-		t.Fatalf("open files %v, want 1", open)
-	}
-	openPath := filepath.Join(dir, open[0])
+	dir, openPath := crashCopy(t, live, a)
 	whole, err := os.ReadFile(openPath)
 	if err != nil {
 		t.Fatal(err)
@@ -90,8 +97,8 @@ func TestOpen_RecoversInterruptedFile(t *testing.T) {
 	b := mustOpen(t, dir, Options{})
 	defer mustClose(t, b)
 	finished, stillOpen := warcFilesIn(t, dir)
-	if len(stillOpen) != 0 || len(finished) != 1 || finished[0] != strings.TrimSuffix(open[0], openSuffix) {
-		t.Fatalf("after recovery: finished %v, open %v; want %s renamed", finished, stillOpen, open[0])
+	if len(stillOpen) != 0 || len(finished) != 1 || finished[0] != strings.TrimSuffix(filepath.Base(openPath), openSuffix) {
+		t.Fatalf("after recovery: finished %v, open %v; want %s renamed", finished, stillOpen, filepath.Base(openPath))
 	}
 	st, err := os.Stat(filepath.Join(dir, finished[0]))
 	if err != nil {

@@ -177,13 +177,7 @@ func TestReader_Resync(t *testing.T) {
 func TestOpen_RecoversPastMidFileDamage(t *testing.T) {
 	live := t.TempDir()
 	a, es := writeExchanges(t, live, 6, true)
-	dir := copyDir(t, live)
-	mustClose(t, a)
-	_, open := warcFilesIn(t, dir)
-	if len(open) != 1 {
-		t.Fatalf("open files %v, want 1", open)
-	}
-	path := filepath.Join(dir, open[0])
+	dir, path := crashCopy(t, live, a)
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
