@@ -10,17 +10,23 @@ import (
 // meta is what a page says about itself in its head, its JSON-LD and its
 // byline markup, read before any chrome is removed.
 type meta struct {
-	title       string   // <title>
-	ogTitle     string   // og:title or twitter:title
-	ogType      string   // og:type
-	siteName    string   // og:site_name, application-name or JSON-LD WebSite/Organization name
-	generator   string   // <meta name="generator">
-	headline    string   // JSON-LD headline of the page's article
-	article     bool     // JSON-LD says the page is an article
-	authors     []string // from JSON-LD, meta author, rel=author and byline markup
-	published   string   // YYYY-MM-DD from JSON-LD, meta tags or <time>
-	bodyClass   string   // the body's class attribute
-	description string
+	title     string   // <title>
+	ogTitle   string   // og:title or twitter:title
+	ogType    string   // og:type
+	siteName  string   // og:site_name, application-name or JSON-LD WebSite/Organization name
+	generator string   // <meta name="generator">
+	headline  string   // JSON-LD headline of the page's article
+	article   bool     // JSON-LD says the page is an article
+	authors   []string // from JSON-LD, meta author, rel=author and byline markup
+	published string   // YYYY-MM-DD from JSON-LD, meta tags or <time>
+	pageDate  string   // YYYY-MM-DD: a JSON-LD WebPage's datePublished, which SEO plugins give every page
+	// declaredDate and declaredAuthors are what the page's meta tags and
+	// JSON-LD say, not its markup (which may be a listed post's)
+	declaredDate    string
+	declaredAuthors []string
+	ldIDs           map[string]string // names of the JSON-LD people and organizations, by @id
+	bodyClass       string            // the body's class attribute
+	description     string
 	// longestDescription is the longest of the description, og:description
 	// and twitter:description: one may be cut short ("…") where another
 	// is whole.
@@ -151,8 +157,11 @@ func readMeta(doc *html.Node) *meta {
 		ldAuthors = without(ldAuthors, m.siteName)
 		metaAuthors = without(metaAuthors, m.siteName)
 	}
+	ldAuthors = m.resolveRefs(ldAuthors)
 	m.authors = firstNonEmpty(ldAuthors, metaAuthors, markupAuthors)
 	m.published = firstString(ldDate, metaDate, itemDate, timeDate, classDate)
+	m.declaredDate = firstString(ldDate, metaDate)
+	m.declaredAuthors = firstNonEmpty(ldAuthors, metaAuthors)
 	m.modified = firstString(m.ldModified, m.metaModified, m.markupModified, m.pageModified)
 	m.tags = firstNonEmpty(m.metaTags, m.ldTags, linkTags(m.tagLinks))
 	m.lang = firstString(m.htmlLang, m.metaLang, m.ldLang, m.locale)
@@ -294,7 +303,7 @@ func (m *meta) metaTag(n *html.Node, authors *[]string, date *string) {
 			m.longestDescription = val
 		}
 	case "author", "article:author", "dc.creator", "parsely-author", "sailthru.author":
-		if names := splitAuthors(val); len(names) > 0 {
+		if names := dataNames(val); len(names) > 0 {
 			*authors = append(*authors, names...)
 		}
 	case "article:published_time", "datepublished", "date", "pubdate", "publishdate", "publish-date",

@@ -21,6 +21,7 @@ type analysis struct {
 	canonical string           // the page's canonical URL
 	tags      []string         // the page's tags, for its main records
 	comments  []record.Comment // the page's reader comments
+	isListing bool             // the page lists posts: its metadata may be theirs
 }
 
 // part is a record with the index of its first block, for page order.
@@ -65,7 +66,8 @@ func (a *analysis) articleSigns() (strong, weak bool) {
 	strong = a.m.article || strings.Contains(classes, " single-post ") ||
 		(strings.Contains(classes, " single ") && strings.Contains(classes, " postid-")) || postBody(classes)
 	weak = a.m.ogType == "article" || urlDate(a.url) != "" ||
-		(a.visibleDate() != "" && a.words() >= 80)
+		(a.visibleDate() != "" && a.words() >= 80) ||
+		(a.m.declaredDate != "" && len(a.m.declaredAuthors) > 0) // a dated, signed page: <meta name="author"> and article:published_time
 	return strong, weak
 }
 
@@ -158,7 +160,7 @@ func (a *analysis) post() record.Record {
 		URL:       a.url,
 		Title:     a.title,
 		Authors:   a.authors(),
-		Published: a.published(),
+		Published: firstString(a.published(), a.m.pageDate),
 		Text:      joinBlocks(blocks),
 		Markdown:  joinMarkdown(blocks),
 	}
@@ -168,6 +170,7 @@ func (a *analysis) post() record.Record {
 // and a post record for each teaser, with the teaser's title, date, link
 // and summary.
 func (a *analysis) listing(ts []teaser) []record.Record {
+	a.isListing = true
 	used := make([]bool, len(a.blocks))
 	var parts []part
 	for _, t := range ts {
@@ -195,6 +198,7 @@ func (a *analysis) listing(ts []teaser) []record.Record {
 // for each entry, with its title, link, date, authors and the text shown
 // (an excerpt or the whole post), and a page record for the rest.
 func (a *analysis) entryListing(es []entry) []record.Record {
+	a.isListing = true
 	used := make([]bool, len(a.blocks))
 	var parts []part
 	for _, e := range es {
