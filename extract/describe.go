@@ -22,7 +22,7 @@ func (a *analysis) describe(r *record.Record, main bool) {
 				r.Authors = a.m.declaredAuthors
 			}
 			if r.Published == "" {
-				r.Published = firstString(a.m.declaredDate, urlDate(a.url), a.m.pageDate)
+				r.Published = firstString(a.m.guessedDate, a.m.declaredDate, urlDate(a.url), a.m.pageDate, a.visibleDate())
 			}
 		}
 		r.Modified = a.m.modified

@@ -13,9 +13,11 @@ import (
 	"rankfile/record"
 )
 
-// bounded is how long a pathological page may take to extract; real pages
-// take milliseconds.
-const bounded = 10 * time.Second
+// pathologicalAlloc bounds the bytes a pathological page may cost to
+// extract: a multiple of its size, plus a fixed part for small pages.
+// Work is bounded by what it allocates, which a busy machine does not
+// change, not by the time it takes.
+const pathologicalAlloc = 40
 
 func TestExtractor_Pathological(t *testing.T) {
 	deep := func(open, close string, n int) string {
@@ -38,14 +40,18 @@ func TestExtractor_Pathological(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			start := time.Now()
-			recs, err := New(Options{}).ExtractHTML("http://example.test/", []byte(tt.page), nil)
+			var recs []record.Record
+			var err error
+			allocated := allocatedBy(func() {
+				recs, err = New(Options{}).ExtractHTML("http://example.test/", []byte(tt.page), nil)
+			})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d := time.Since(start); d > bounded*raceFactor {
-				t.Errorf("took %v, want under %v", d, bounded*raceFactor)
+			if limit := uint64(pathologicalAlloc*len(tt.page) + 16<<20); allocated > limit {
+				t.Errorf("allocated %d MB for a %d KB page, want under %d MB", allocated>>20, len(tt.page)>>10, limit>>20)
 			}
+			t.Logf("%d KB page: %d MB allocated", len(tt.page)>>10, allocated>>20)
 			text := Text(recs)
 			if !strings.Contains(text, tt.want) {
 				t.Errorf("text lacks %q (got %d bytes: %.200q)", tt.want, len(text), text)

@@ -24,6 +24,7 @@ type meta struct {
 	// JSON-LD say, not its markup (which may be a listed post's)
 	declaredDate    string
 	declaredAuthors []string
+	guessedDate     string            // YYYY-MM-DD that go-htmldate finds when the metadata gives none
 	ldIDs           map[string]string // names of the JSON-LD people and organizations, by @id
 	bodyClass       string            // the body's class attribute
 	description     string

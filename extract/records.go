@@ -122,7 +122,7 @@ func (a *analysis) visibleDate() string {
 // published returns the page's publication date from its metadata, its
 // URL or its visible text.
 func (a *analysis) published() string {
-	return firstString(a.m.published, urlDate(a.url), a.visibleDate())
+	return firstString(a.m.guessedDate, a.m.published, urlDate(a.url), a.visibleDate())
 }
 
 // authors returns the page's authors from its metadata or a byline near
