@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"rankfile/record"
 )
@@ -273,6 +274,8 @@ func (a *analysis) finish(parts []part) []record.Record {
 			seen[id] = 1
 		}
 		p.rec.ID = id
+		p.rec.Text = bound(p.rec.Text, maxText)
+		p.rec.Markdown = bound(p.rec.Markdown, maxText)
 		a.describe(&p.rec, p.main)
 		out = append(out, p.rec)
 	}
@@ -303,6 +306,28 @@ func lastPathSegment(u string) string {
 	}
 	segs := strings.Split(strings.Trim(p.Path, "/"), "/")
 	return strings.NewReplacer("-", " ", "_", " ").Replace(segs[len(segs)-1])
+}
+
+// maxText bounds a record's text and its Markdown: a hostile page (a
+// gigabyte of zeros sent gzipped) must not become a record every reader
+// of the archive's records chokes on. Real writing stays far below it: the
+// longest text of the 1,497 dev pages is about 200 KB.
+const maxText = 1 << 20
+
+// bound cuts s to at most limit bytes, at the last block boundary (a
+// blank line) before the limit, else at a rune boundary.
+func bound(s string, limit int) string {
+	if len(s) <= limit {
+		return s
+	}
+	cut := s[:limit]
+	if i := strings.LastIndex(cut, "\n\n"); i > limit/2 {
+		return cut[:i]
+	}
+	for limit > 0 && !utf8.RuneStart(s[limit]) {
+		limit--
+	}
+	return s[:limit]
 }
 
 // joinBlocks lays blocks out as text, a blank line between blocks.

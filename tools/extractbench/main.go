@@ -37,15 +37,16 @@ func main() {
 		details   = flag.String("details", "", "write per-page scores of tuning pages as JSON lines to this file")
 		sets      = flag.String("sets", "wcxb,readability", "page sets to run")
 		byLang    = flag.Bool("lang", true, "tables by language")
+		dump      = flag.String("dump", "", "write each extracted text of a tuning page as DIR/extractor/id.txt")
 	)
 	flag.Parse()
-	if err := run(*data, *splitFile, *write, *xs, *jobs, *details, *sets, *byLang); err != nil {
+	if err := run(*data, *splitFile, *write, *xs, *jobs, *details, *sets, *byLang, *dump); err != nil {
 		fmt.Fprintln(os.Stderr, "extractbench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(data, splitFile string, write bool, xs string, jobs int, details, sets string, byLang bool) error {
+func run(data, splitFile string, write bool, xs string, jobs int, details, sets string, byLang bool, dump string) error {
 	all := map[string]func() extractor{"rankfile": rankfileExtractor, "trafilatura": trafilaturaExtractor, "readability": readabilityExtractor}
 	var exs []extractor
 	for _, x := range strings.Split(xs, ",") {
@@ -92,8 +93,31 @@ func run(data, splitFile string, write bool, xs string, jobs int, details, sets 
 	for _, part := range []string{"tune", "check", "readability"} {
 		report(os.Stdout, part, pages, exs, results, byLang)
 	}
+	if dump != "" {
+		if err := writeDump(dump, pages, exs, results); err != nil {
+			return err
+		}
+	}
 	if details != "" {
 		return writeDetails(details, pages, exs, results)
+	}
+	return nil
+}
+
+// writeDump writes the texts extracted from tuning pages, one file each.
+func writeDump(dir string, pages []*page, exs []extractor, results [][]result) error {
+	for j, x := range exs {
+		if err := os.MkdirAll(filepath.Join(dir, x.name), 0o755); err != nil {
+			return err
+		}
+		for i, p := range pages {
+			if p.Part == "check" {
+				continue // the checking part is never looked into page by page
+			}
+			if err := os.WriteFile(filepath.Join(dir, x.name, p.Set+"-"+p.ID+".txt"), []byte(results[i][j].Text), 0o644); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
