@@ -23,6 +23,7 @@ type analysis struct {
 	tags      []string         // the page's tags, for its main records
 	comments  []record.Comment // the page's reader comments
 	isListing bool             // the page lists posts: its metadata may be theirs
+	page      string           // the page's markup, decoded
 }
 
 // part is a record with the index of its first block, for page order.
@@ -44,6 +45,7 @@ func (a *analysis) records() []record.Record {
 	}
 	strong, weak := a.articleSigns()
 	if strong {
+		a.blocks = a.secondOpinion(a.blocks)
 		return a.finish([]part{{rec: a.post(), main: true}})
 	}
 	if es := listedEntries(a.entries, a.blocks, a.m.bodyClass); es != nil {
@@ -53,6 +55,7 @@ func (a *analysis) records() []record.Record {
 		return a.listing(ts)
 	}
 	if weak && a.published() != "" {
+		a.blocks = a.secondOpinion(a.blocks)
 		return a.finish([]part{{rec: a.post(), main: true}})
 	}
 	return a.sections()

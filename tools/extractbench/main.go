@@ -34,7 +34,7 @@ func main() {
 		write     = flag.Bool("write-split", false, "make the split file from the pages and exit")
 		xs        = flag.String("x", "rankfile,trafilatura,readability", "extractors to run")
 		jobs      = flag.Int("j", 1, "pages run in parallel (time per page is cleanest at 1)")
-		details   = flag.String("details", "", "write per-page scores of tuning pages as JSON lines to this file")
+		details   = flag.String("details", "", "write per-page scores as JSON lines to this file (never of the checking part)")
 		sets      = flag.String("sets", "wcxb,readability", "page sets to run")
 		byLang    = flag.Bool("lang", true, "tables by language")
 		dump      = flag.String("dump", "", "write each extracted text of a tuning page as DIR/extractor/id.txt")
@@ -171,7 +171,7 @@ func writeDetails(path string, pages []*page, exs []extractor, results [][]resul
 	defer f.Close()
 	enc := json.NewEncoder(f)
 	for i, p := range pages {
-		if p.Part != "tune" {
+		if p.Part == "check" {
 			continue // the checking part is never looked into page by page
 		}
 		for j, x := range exs {
