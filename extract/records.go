@@ -280,6 +280,7 @@ func (a *analysis) finish(parts []part) []record.Record {
 		p.rec.Text = bound(p.rec.Text, maxText)
 		p.rec.Markdown = bound(p.rec.Markdown, maxText)
 		a.describe(&p.rec, p.main)
+		scrub(&p.rec)
 		out = append(out, p.rec)
 	}
 	a.commentsTo(out, parts)
@@ -331,6 +332,33 @@ func bound(s string, limit int) string {
 		limit--
 	}
 	return s[:limit]
+}
+
+// scrub drops the control characters that a page's metadata (a title, an
+// author, a description) may hold from a record's fields; its text and
+// Markdown, made by the renderer, hold none.
+func scrub(r *record.Record) {
+	for _, f := range []*string{&r.Title, &r.Acronym, &r.Organization, &r.Summary, &r.Published, &r.Modified, &r.Language, &r.Link, &r.Canonical} {
+		*f = strings.Map(noControl, *f)
+	}
+	for _, l := range [][]string{r.Authors, r.Tags} {
+		for i := range l {
+			l[i] = strings.Map(noControl, l[i])
+		}
+	}
+	for i := range r.Comments {
+		r.Comments[i].Author = strings.Map(noControl, r.Comments[i].Author)
+		r.Comments[i].Text = strings.Map(noControl, r.Comments[i].Text)
+	}
+}
+
+// noControl maps a control character (but a line break or a tab) to a
+// space.
+func noControl(c rune) rune {
+	if c != '\n' && c != '\t' && (c < ' ' || c == '\u007f' || c >= '\u0080' && c <= '\u009f') {
+		return ' '
+	}
+	return c
 }
 
 // joinBlocks lays blocks out as text, a blank line between blocks.
