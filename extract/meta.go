@@ -54,6 +54,7 @@ type meta struct {
 func readMeta(doc *html.Node) *meta {
 	m := &meta{}
 	var ldAuthors, metaAuthors, markupAuthors []string
+	var classAuthor string // the first name an author-named element or an author page's link gives
 	var ldDate, metaDate, itemDate, timeDate, classDate string
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
@@ -137,6 +138,9 @@ func readMeta(doc *html.Node) *meta {
 					return
 				}
 			}
+			if classAuthor == "" && writingContext(n) && !inComments(n) {
+				classAuthor = namedAuthor(n)
+			}
 			if a := markupAuthor(n); a != "" {
 				if writingContext(n) {
 					markupAuthors = append(markupAuthors, a)
@@ -159,7 +163,11 @@ func readMeta(doc *html.Node) *meta {
 		metaAuthors = without(metaAuthors, m.siteName)
 	}
 	ldAuthors = m.resolveRefs(ldAuthors)
-	m.authors = firstNonEmpty(ldAuthors, metaAuthors, markupAuthors)
+	var classAuthors []string
+	if classAuthor != "" {
+		classAuthors = []string{classAuthor}
+	}
+	m.authors = firstNonEmpty(ldAuthors, metaAuthors, markupAuthors, classAuthors)
 	m.published = firstString(ldDate, metaDate, itemDate, timeDate, classDate)
 	m.declaredDate = firstString(ldDate, metaDate)
 	m.declaredAuthors = firstNonEmpty(ldAuthors, metaAuthors)
@@ -313,6 +321,54 @@ func (m *meta) metaTag(n *html.Node, authors *[]string, date *string) {
 			*date = parseDate(val)
 		}
 	}
+}
+
+// authorPaths are the URL paths of author and contributor pages, as
+// WordPress, news systems and forums make them.
+var authorPaths = []string{"/author/", "/authors/", "/contributor/", "/contributors/", "/writer/", "/members/", "/users/", "/profile/"}
+
+// namedAuthor returns the name an element gives as its page's author
+// without byline markup: an element one of whose class names has the
+// whole word "author" ("authorName", "post_author", "author-link"), or a
+// link to an author's page, holding a short name. It is the last source
+// of authors, after JSON-LD, meta tags and byline markup.
+func namedAuthor(n *html.Node) string {
+	if n.FirstChild == nil || textAtLeast(n, 60) {
+		return ""
+	}
+	named := false
+	if n.DataAtom == atom.A {
+		href := strings.ToLower(attr(n, "href"))
+		for _, p := range authorPaths {
+			if strings.Contains(href, p) {
+				named = true
+				break
+			}
+		}
+	}
+	if !named {
+		for _, c := range strings.Fields(attr(n, "class")) {
+			if stateName(strings.ToLower(c)) || taxonomyName(strings.ToLower(c)) {
+				continue
+			}
+			for _, w := range nameWords(c) {
+				if w == "author" || w == "username" {
+					named = true
+				}
+			}
+		}
+	}
+	if !named {
+		return ""
+	}
+	t := textOf(n)
+	if names := parseByline(t); len(names) > 0 {
+		return names[0]
+	}
+	if dataName(t) {
+		return t
+	}
+	return ""
 }
 
 // markupAuthor returns the name in an author element of a byline: rel=author
