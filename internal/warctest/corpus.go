@@ -1,0 +1,356 @@
+package warctest
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha1"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// File is one file of the interop corpus: archive files as other tools
+// write them, each with what an importer should make of it.
+type File struct {
+	Name    string // the file name as the tool names it
+	Tool    string // who writes files like it
+	Oddity  string // what is unusual about it, for a lenient reader; "" for none
+	Data    []byte
+	Damaged bool // broken on purpose: an importer must refuse it
+	// Pages are the HTML pages that must become searchable, by a word
+	// each holds and no other page of the corpus does.
+	Pages []Page
+	// Captures is how many captures (response, revisit and resource
+	// records, or ARC URL records) the importer should index.
+	Captures int
+	// Needs names a file of the corpus holding the originals of this
+	// file's revisits; imported before it, the revisits resolve at once.
+	Needs string
+}
+
+// Page is an HTML page of the corpus and a word only it holds.
+type Page struct {
+	URL, Word string
+}
+
+// page returns a small HTML page holding word in its writing.
+func page(title, word string) []byte {
+	return post(title, "2024-04-02",
+		"The rank-and-file caucus of the teachers union met on "+word+" evening to plan the next steps of the campaign for smaller classes.",
+		"Members agreed to carry petitions to every school building, to speak at the board meeting, and to report back to the whole membership.")
+}
+
+// httpResponse returns a response block: status line, headers (one per
+// line, LF ends; written with CRLF) and body.
+func httpResponse(status string, headers string, body []byte) []byte {
+	head := status + "\r\n" + strings.ReplaceAll(strings.TrimSuffix(headers, "\n"), "\n", "\r\n") + "\r\n\r\n"
+	return append([]byte(head), body...)
+}
+
+// htmlResponse is a 200 response of an HTML page with a Content-Length.
+func htmlResponse(body []byte) []byte {
+	return httpResponse("HTTP/1.1 200 OK", "Content-Type: text/html; charset=utf-8\nContent-Length: "+strconv.Itoa(len(body)), body)
+}
+
+// recordID returns a record ID that names tool and n.
+func recordID(tool string, n int) string {
+	sum := sha1.Sum([]byte(tool + strconv.Itoa(n)))
+	return fmt.Sprintf("<urn:uuid:%x-%x-%x-%x-%x>", sum[0:4], sum[4:6], sum[6:8], sum[8:10], sum[10:16])
+}
+
+// warcRecord builds a WARC record with a writer's usual fields: WARC-Type,
+// WARC-Record-ID, WARC-Date, WARC-Target-URI, the digests (payload digest
+// over payload when it is not nil), Content-Type, then extra.
+func warcRecord(version, typ, id, date, uri, ctype string, block, payload []byte, extra ...[2]string) Record {
+	f := [][2]string{{"WARC-Type", typ}, {"WARC-Record-ID", id}, {"WARC-Date", date}}
+	if uri != "" {
+		f = append(f, [2]string{"WARC-Target-URI", uri})
+	}
+	if payload != nil {
+		f = append(f, [2]string{"WARC-Payload-Digest", SHA1(payload)})
+	}
+	f = append(f, [2]string{"WARC-Block-Digest", SHA1(block)})
+	if ctype != "" {
+		f = append(f, [2]string{"Content-Type", ctype})
+	}
+	f = append(f, extra...)
+	return Record{Version: version, Fields: f, Block: block}
+}
+
+// warcinfo is a warcinfo record naming the software.
+func warcinfo(version, id, date, filename, software string) Record {
+	block := []byte("software: " + software + "\r\nformat: WARC File Format " + strings.TrimPrefix(version, "WARC/") + "\r\n")
+	r := warcRecord(version, "warcinfo", id, date, "", "application/warc-fields", block, nil)
+	r.Fields = append(r.Fields, [2]string{"WARC-Filename", filename})
+	return r
+}
+
+// httpPair returns a response record of body at uri and its request.
+func httpPair(version, tool string, n int, date, uri string, block []byte) []Record {
+	_, payload := splitHead(block)
+	resp := warcRecord(version, "response", recordID(tool, n), date, uri, "application/http; msgtype=response", block, payload)
+	host := strings.SplitN(strings.TrimPrefix(strings.TrimPrefix(uri, "https://"), "http://"), "/", 2)[0]
+	path := "/" + strings.SplitN(strings.TrimPrefix(strings.TrimPrefix(uri, "https://"), "http://"), "/", 2)[1]
+	req := []byte("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: " + tool + "\r\n\r\n")
+	request := warcRecord(version, "request", recordID(tool, n+1), date, uri, "application/http; msgtype=request", req, []byte{},
+		[2]string{"WARC-Concurrent-To", recordID(tool, n)})
+	return []Record{resp, request}
+}
+
+// splitHead splits an HTTP message at the blank line ending its head.
+func splitHead(block []byte) (head, body []byte) {
+	if i := bytes.Index(block, []byte("\r\n\r\n")); i >= 0 {
+		return block[:i+4], block[i+4:]
+	}
+	return block, nil
+}
+
+// bytesOf returns recs as an uncompressed WARC file.
+func bytesOf(recs []Record) []byte { b, _ := Encode(recs, false); return b }
+
+// gzOf returns recs as a gzip-per-record WARC file.
+func gzOf(recs []Record) []byte { b, _ := Encode(recs, true); return b }
+
+// gzMembers compresses each part as its own gzip member, with extra as the
+// members' FEXTRA field when it is not nil (Heritrix 1 writes an "LX" one).
+func gzMembers(parts [][]byte, extra []byte) []byte {
+	var out bytes.Buffer
+	for _, p := range parts {
+		zw := gzip.NewWriter(&out)
+		zw.Extra = extra
+		zw.Write(p)
+		if err := zw.Close(); err != nil {
+			panic(err)
+		}
+	}
+	return out.Bytes()
+}
+
+// arcRecord is one ARC record: its URL-record line and content.
+type arcRecord struct {
+	url, ip, date, ctype string
+	content              []byte
+}
+
+// bytes returns the record as written: the URL-record line (version 1:
+// URL IP-address Archive-date Content-type Archive-length), the content
+// and the newline that ends a record.
+func (r arcRecord) bytes() []byte {
+	line := fmt.Sprintf("%s %s %s %s %d\n", r.url, r.ip, r.date, r.ctype, len(r.content))
+	return append(append([]byte(line), r.content...), '\n')
+}
+
+// arcFile returns an ARC file (version 1.0 or 1.1, "1 0" or "1 1") named
+// name, written by the Internet Archive's crawler, its records each in a
+// gzip member of its own when gz is set.
+func arcFile(name, major, date string, gz bool, recs []arcRecord) []byte {
+	meta := "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<arcmetadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" xmlns:arc=\"http://archive.org/arc/1.0/\">\n<arc:software>Heritrix 1.14.4 http://crawler.archive.org</arc:software>\n<arc:hostname>crawler.example.org</arc:hostname>\n<arc:operator>Caucus Archive Project</arc:operator>\n<dc:format>ARC file version " + strings.Replace(major, " ", ".", 1) + "</dc:format>\n</arcmetadata>\n"
+	desc := []byte(major + " InternetArchive\nURL IP-address Archive-date Content-type Archive-length\n" + meta)
+	all := append([]arcRecord{{url: "filedesc://" + name, ip: "0.0.0.0", date: date, ctype: "text/plain", content: desc}}, recs...)
+	var parts [][]byte
+	for _, r := range all {
+		parts = append(parts, r.bytes())
+	}
+	if gz {
+		return gzMembers(parts, []byte("LX\x04\x00\x00\x00\x00\x00"))
+	}
+	return bytes.Join(parts, nil)
+}
+
+// chunkedBadly writes p chunked with each chunk size counted in
+// characters, not bytes, as a server re-encoding text gets it wrong: a
+// chunk holding multi-byte UTF-8 is longer than its size says.
+func chunkedBadly(p []byte, n int) []byte {
+	var b bytes.Buffer
+	s := []rune(string(p))
+	for len(s) > 0 {
+		k := min(n, len(s))
+		fmt.Fprintf(&b, "%x\r\n", k)
+		b.WriteString(string(s[:k]))
+		b.WriteString("\r\n")
+		s = s[k:]
+	}
+	b.WriteString("0\r\n\r\n")
+	return b.Bytes()
+}
+
+// Corpus returns the interop corpus: archive files as Heritrix 1 and 3,
+// the Internet Archive, wget, wpull, warcit, Webrecorder and pywb write
+// them, with the oddities lenient readers (warcio, pywb) accept, and two
+// files damaged on purpose.
+func Corpus() []File {
+	var files []File
+	add := func(f File) { files = append(files, f) }
+
+	// Heritrix 3, as the Heritrix builder writes it.
+	hx, hxCaps := Heritrix()
+	add(File{Name: HeritrixName + ".warc.gz", Tool: "Heritrix 3.4", Data: gzOf(hx), Captures: len(hxCaps),
+		Pages: []Page{{HomeURL, "cafeteria"}, {ArbitrationURL, "arbitrator"}, {VentilationURL, "ventilation"}}})
+
+	// Heritrix 1 ARC, gzip per record; an Internet Archive ARC v1.0,
+	// uncompressed.
+	arcPage := page("Strike vote set for May", "Wednesdayarc")
+	add(File{Name: "IAH-20040302120000-00000-crawler.arc.gz", Tool: "Heritrix 1.14 (ARC 1.1, gzip)", Captures: 3,
+		Pages: []Page{{"http://caucus-arc.example/strike-vote.html", "Wednesdayarc"}},
+		Data: arcFile("IAH-20040302120000-00000-crawler.arc", "1 1", "20040302120000", true, []arcRecord{
+			{url: "dns:caucus-arc.example", ip: "10.0.0.2", date: "20040302120001", ctype: "text/dns",
+				content: []byte("20040302120001\ncaucus-arc.example.\t300\tIN\tA\t203.0.113.20\n")},
+			{url: "http://caucus-arc.example/robots.txt", ip: "203.0.113.20", date: "20040302120002", ctype: "text/plain",
+				content: httpResponse("HTTP/1.0 200 OK", "Content-Type: text/plain\nContent-Length: 10", []byte("User-agent"))},
+			{url: "http://caucus-arc.example/strike-vote.html", ip: "203.0.113.20", date: "20040302120003", ctype: "text/html",
+				content: httpResponse("HTTP/1.1 200 OK", "Server: Apache/1.3.29\nContent-Type: text/html\nContent-Length: "+strconv.Itoa(len(arcPage)), arcPage)},
+		})})
+	iaPage := page("Letter to the school board", "Thursdayarc")
+	add(File{Name: "IA-001102-19991201000000.arc", Tool: "Internet Archive (ARC 1.0, uncompressed)", Captures: 1,
+		Pages: []Page{{"http://caucus-ia.example/letter.html", "Thursdayarc"}},
+		Data: arcFile("IA-001102-19991201000000.arc", "1 0", "19991201000000", false, []arcRecord{
+			{url: "http://caucus-ia.example/letter.html", ip: "198.51.100.7", date: "19991201000005", ctype: "text/html",
+				content: httpResponse("HTTP/1.0 200 OK", "Content-Type: text/html", iaPage)},
+		})})
+
+	// wpull: WARC/1.0, its log kept as a resource record at the end.
+	wp := page("Bargaining update", "Mondaywpull")
+	recs := []Record{warcinfo(Version10, recordID("wpull", 0), "2024-04-02T10:00:00Z", "wpull.warc.gz", "Wpull/2.0.1 Python/3.6.15")}
+	recs = append(recs, httpPair(Version10, "wpull", 1, "2024-04-02T10:00:01Z", "http://caucus-wpull.example/bargaining/", htmlResponse(wp))...)
+	recs = append(recs, warcRecord(Version10, "resource", recordID("wpull", 9), "2024-04-02T10:00:09Z", "urn:X-wpull:log", "text/plain",
+		[]byte("INFO Fetching 'http://caucus-wpull.example/bargaining/'.\nINFO Fetched ‘http://caucus-wpull.example/bargaining/’: 200 OK.\n"), nil,
+		[2]string{"WARC-Concurrent-To", recordID("wpull", 0)}))
+	add(File{Name: "wpull.warc.gz", Tool: "wpull 2.0", Data: gzOf(recs), Captures: 2,
+		Pages: []Page{{"http://caucus-wpull.example/bargaining/", "Mondaywpull"}}})
+
+	// warcit: files from a disk as resource records.
+	wc1, wc2 := page("Our platform", "Tuesdaywarcit"), page("Join the caucus", "Fridaywarcit")
+	recs = []Record{warcinfo(Version10, recordID("warcit", 0), "2024-04-02T11:00:00Z", "site.warc.gz", "warcit 0.4.0")}
+	for i, r := range []struct {
+		uri  string
+		body []byte
+	}{{"http://caucus-warcit.example/platform.html", wc1}, {"http://caucus-warcit.example/join/index.html", wc2}} {
+		recs = append(recs, warcRecord(Version10, "resource", recordID("warcit", i+1), "2024-04-02T11:00:0"+strconv.Itoa(i+1)+"Z", r.uri,
+			"text/html", r.body, r.body, [2]string{"WARC-Source-URI", "file:///home/archivist/site/" + strings.TrimPrefix(r.uri, "http://caucus-warcit.example/")},
+			[2]string{"WARC-Creation-Date", "2024-04-02T11:00:00Z"}))
+	}
+	add(File{Name: "site.warc.gz", Tool: "warcit 0.4", Data: gzOf(recs), Captures: 2,
+		Pages: []Page{{"http://caucus-warcit.example/platform.html", "Tuesdaywarcit"}, {"http://caucus-warcit.example/join/index.html", "Fridaywarcit"}}})
+
+	// Webrecorder (pywb's recorder): a page, the same page under a second
+	// URL as a URL-agnostic revisit, a page read as a resource, and the
+	// pageinfo resource.
+	wr, wr2 := page("Safety committee report", "Saturdaywr"), page("Meeting notes", "Sundaywr")
+	recs = []Record{warcinfo(Version10, recordID("wr", 0), "2024-04-03T09:00:00Z", "rec-20240403090000.warc.gz", "Webrecorder Platform v4.12.0")}
+	orig := htmlResponse(wr)
+	recs = append(recs, httpPair(Version10, "wr", 1, "2024-04-03T09:00:01Z", "https://caucus-wr.example/safety", orig)...)
+	head, _ := splitHead(orig)
+	recs = append(recs, warcRecord(Version10, "revisit", recordID("wr", 3), "2024-04-03T09:00:05Z", "https://caucus-wr.example/safety?utm_source=newsletter",
+		"application/http; msgtype=response", head, nil,
+		[2]string{"WARC-Profile", "http://netpreserve.org/warc/1.0/revisit/identical-payload-digest"},
+		[2]string{"WARC-Refers-To-Target-URI", "https://caucus-wr.example/safety"},
+		[2]string{"WARC-Refers-To-Date", "2024-04-03T09:00:01Z"}))
+	recs[len(recs)-1].Set("WARC-Payload-Digest", SHA1(wr))
+	recs = append(recs, warcRecord(Version10, "resource", recordID("wr", 4), "2024-04-03T09:00:07Z", "https://caucus-wr.example/notes",
+		"text/html; charset=utf-8", wr2, wr2))
+	info := []byte(`{"pages":[{"url":"https://caucus-wr.example/safety","title":"Safety committee report"}]}`)
+	recs = append(recs, warcRecord(Version10, "resource", recordID("wr", 5), "2024-04-03T09:00:09Z", "urn:pageinfo:https://caucus-wr.example/safety",
+		"application/json", info, info))
+	add(File{Name: "rec-20240403090000.warc.gz", Tool: "Webrecorder", Oddity: "URL-agnostic revisit; resource records", Data: gzOf(recs), Captures: 4,
+		Pages: []Page{{"https://caucus-wr.example/safety", "Saturdaywr"}, {"https://caucus-wr.example/notes", "Sundaywr"}}})
+
+	// Content-Length a little off, in both directions and file kinds.
+	for _, c := range []struct {
+		name  string
+		delta int
+		gz    bool
+	}{{"cl-short.warc", -1, false}, {"cl-long.warc", 2, false}, {"cl-short.warc.gz", -2, true}, {"cl-long.warc.gz", 1, true}} {
+		word := "Clword" + strings.NewReplacer(".", "", "-", "").Replace(c.name)
+		body := page("Content-Length "+c.name, word)
+		tool := "cl" + c.name
+		recs := []Record{warcinfo(Version10, recordID(tool, 0), "2024-04-04T08:00:00Z", c.name, "an old crawler")}
+		recs = append(recs, httpPair(Version10, tool, 1, "2024-04-04T08:00:01Z", "http://caucus-cl.example/"+c.name, htmlResponse(body))...)
+		var data []byte
+		var parts [][]byte
+		for i, r := range recs {
+			b := r.Bytes()
+			if i == 1 { // the response: Content-Length off by delta
+				n := len(r.Block)
+				b = bytes.Replace(b, []byte("Content-Length: "+strconv.Itoa(n)+"\r\n"), []byte("Content-Length: "+strconv.Itoa(n+c.delta)+"\r\n"), 1)
+			}
+			parts = append(parts, b)
+		}
+		if c.gz {
+			data = gzMembers(parts, nil)
+		} else {
+			data = bytes.Join(parts, nil)
+		}
+		add(File{Name: c.name, Tool: "an old crawler", Oddity: fmt.Sprintf("Content-Length %+d", c.delta), Data: data, Captures: 1,
+			Pages: []Page{{"http://caucus-cl.example/" + c.name, word}}})
+	}
+
+	// Records without the closing CRLF CRLF.
+	nc := page("No record end", "Nocrlfword")
+	recs = []Record{warcinfo(Version10, recordID("nocrlf", 0), "2024-04-04T09:00:00Z", "no-crlf.warc", "an old crawler")}
+	recs = append(recs, httpPair(Version10, "nocrlf", 1, "2024-04-04T09:00:01Z", "http://caucus-nocrlf.example/", htmlResponse(nc))...)
+	var parts [][]byte
+	for _, r := range recs {
+		parts = append(parts, bytes.TrimSuffix(r.Bytes(), []byte("\r\n\r\n")))
+	}
+	add(File{Name: "no-crlf.warc", Tool: "an old crawler", Oddity: "records not ended by CRLF CRLF", Data: bytes.Join(parts, nil), Captures: 1,
+		Pages: []Page{{"http://caucus-nocrlf.example/", "Nocrlfword"}}})
+
+	// A status line without a reason phrase.
+	nr := page("No reason phrase", "Noreasonword")
+	recs = []Record{warcinfo(Version11, recordID("noreason", 0), "2024-04-04T10:00:00Z", "no-reason.warc.gz", "a proxy recorder")}
+	recs = append(recs, httpPair(Version11, "noreason", 1, "2024-04-04T10:00:01Z", "https://caucus-noreason.example/",
+		httpResponse("HTTP/1.1 200", "Content-Type: text/html\nContent-Length: "+strconv.Itoa(len(nr)), nr))...)
+	add(File{Name: "no-reason.warc.gz", Tool: "a proxy recorder (HTTP/2 response kept without reason phrase)", Oddity: "status line without reason phrase",
+		Data: gzOf(recs), Captures: 1, Pages: []Page{{"https://caucus-noreason.example/", "Noreasonword"}}})
+
+	// Chunk sizes counted in characters.
+	bc := page("Résumé of the négociations — déjà vu", "Badchunkword")
+	recs = []Record{warcinfo(Version10, recordID("badchunk", 0), "2024-04-04T11:00:00Z", "bad-chunks.warc.gz", "a proxy recorder")}
+	recs = append(recs, httpPair(Version10, "badchunk", 1, "2024-04-04T11:00:01Z", "http://caucus-chunk.example/",
+		httpResponse("HTTP/1.1 200 OK", "Content-Type: text/html; charset=utf-8\nTransfer-Encoding: chunked", chunkedBadly(bc, 200)))...)
+	add(File{Name: "bad-chunks.warc.gz", Tool: "a proxy recorder", Oddity: "chunk sizes wrong", Data: gzOf(recs), Captures: 1,
+		Pages: []Page{{"http://caucus-chunk.example/", "Badchunkword"}}})
+
+	// A recrawl whose revisits stand on the first crawl's file.
+	first, again := page("Contract campaign", "Octoberpart"), page("Second post", "Novemberpart")
+	recs = []Record{warcinfo(Version11, recordID("part1", 0), "2024-04-05T08:00:00Z", "crawl-part1.warc.gz", "pywb 2.8 recorder")}
+	recs = append(recs, httpPair(Version11, "part1", 1, "2024-04-05T08:00:01Z", "https://caucus-parts.example/campaign", htmlResponse(first))...)
+	add(File{Name: "crawl-part1.warc.gz", Tool: "pywb 2.8", Data: gzOf(recs), Captures: 1,
+		Pages: []Page{{"https://caucus-parts.example/campaign", "Octoberpart"}}})
+	recs = []Record{warcinfo(Version11, recordID("part2", 0), "2024-04-12T08:00:00Z", "crawl-part2.warc.gz", "pywb 2.8 recorder")}
+	head, _ = splitHead(htmlResponse(first))
+	rv := warcRecord(Version11, "revisit", recordID("part2", 1), "2024-04-12T08:00:01Z", "https://caucus-parts.example/campaign",
+		"application/http; msgtype=response", head, nil,
+		[2]string{"WARC-Profile", ProfileIdentical11},
+		[2]string{"WARC-Refers-To-Target-URI", "https://caucus-parts.example/campaign"},
+		[2]string{"WARC-Refers-To-Date", "2024-04-05T08:00:01Z"},
+		[2]string{"WARC-Refers-To", recordID("part1", 1)})
+	rv.Set("WARC-Payload-Digest", SHA1(first))
+	recs = append(recs, rv)
+	recs = append(recs, httpPair(Version11, "part2", 2, "2024-04-12T08:00:02Z", "https://caucus-parts.example/second", htmlResponse(again))...)
+	add(File{Name: "crawl-part2.warc.gz", Tool: "pywb 2.8", Oddity: "revisit whose original is in another file", Data: gzOf(recs), Captures: 2,
+		Needs: "crawl-part1.warc.gz", Pages: []Page{{"https://caucus-parts.example/second", "Novemberpart"}}})
+
+	// Damaged on purpose: a record failing its digest in an uncompressed
+	// file, and a gzip member cut short.
+	dg := page("Digest damage", "Digestword")
+	recs = []Record{warcinfo(Version10, recordID("digest", 0), "2024-04-06T08:00:00Z", "digest-damaged.warc", "wget 1.21")}
+	recs = append(recs, httpPair(Version10, "digest", 1, "2024-04-06T08:00:01Z", "http://caucus-damage.example/", htmlResponse(dg))...)
+	data := bytesOf(recs)
+	i := bytes.Index(data, []byte("Digestword"))
+	data[i] ^= 0x20 // one flipped bit: "digestword"
+	add(File{Name: "digest-damaged.warc", Tool: "wget 1.21", Oddity: "a block failing its digest", Damaged: true, Data: data})
+	cut := gzOf(recs)
+	add(File{Name: "cut-short.warc.gz", Tool: "wget 1.21", Oddity: "last gzip member cut short", Damaged: true, Data: cut[:len(cut)-40]})
+	return files
+}
+
+// ProfileIdentical11 is the identical-payload-digest revisit profile of
+// WARC/1.1.
+const ProfileIdentical11 = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+
+// WARC version lines.
+const (
+	Version10 = "WARC/1.0"
+	Version11 = "WARC/1.1"
+)
