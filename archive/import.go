@@ -96,11 +96,14 @@ func (a *Archive) importFile(ctx context.Context, path string, salvage bool) (st
 		buf  bytes.Buffer
 		srcN int
 	)
-	_, damage, err := scanFile(path, filepath.Base(path), -1, func(s scanned) error {
+	_, damage, err := scan(path, filepath.Base(path), -1, true, func(s scanned) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		srcN++
+		for _, o := range s.rec.Oddities {
+			a.log.Warn("read leniently", "source", path, "offset", s.rec.Offset, "warc_type", s.rec.Type(), "oddity", o)
+		}
 		h := make(Header, 0, len(s.rec.Header))
 		for _, f := range s.rec.Header {
 			if !strings.EqualFold(f.Name, "Content-Length") {

@@ -29,6 +29,12 @@ type scanned struct {
 // reading went on; an error from fn or from opening the file is returned as
 // err.
 func scanFile(path, name string, limit int64, fn func(s scanned) error) (good int64, damage, err error) {
+	return scan(path, name, limit, false, fn)
+}
+
+// scan is scanFile, reading leniently (see Reader.Lenient) when lenient is
+// set.
+func scan(path, name string, limit int64, lenient bool, fn func(s scanned) error) (good int64, damage, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, nil, err
@@ -39,7 +45,7 @@ func scanFile(path, name string, limit int64, fn func(s scanned) error) (good in
 		src = io.NewSectionReader(f, 0, limit)
 	}
 	rd := NewReader(src)
-	rd.File = name
+	rd.File, rd.Lenient = name, lenient
 	var damaged []error
 	for {
 		rec, err := rd.Next()
@@ -122,29 +128,42 @@ var errUnknownDigest = errors.New("unknown digest algorithm")
 // match, an error wrapping ErrDigest when they do not, and one wrapping
 // errUnknownDigest when the algorithm is not known.
 func verifyDigest(label string, parts ...[]byte) error {
-	alg, value, ok := strings.Cut(label, ":")
-	if !ok {
-		return errUnknownDigest
-	}
-	var h hash.Hash
-	switch strings.ToLower(alg) {
-	case "sha1", "sha-1":
-		h = sha1.New()
-	case "sha256", "sha-256":
-		h = sha256.New()
-	default:
+	h := newHash(label)
+	if h == nil {
 		return errUnknownDigest
 	}
 	for _, p := range parts {
 		h.Write(p)
 	}
-	sum := h.Sum(nil)
-	if strings.EqualFold(value, base32.StdEncoding.EncodeToString(sum)) ||
-		strings.EqualFold(strings.TrimRight(value, "="), base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum)) ||
-		strings.EqualFold(value, hex.EncodeToString(sum)) {
+	if digestIs(label, h.Sum(nil)) {
 		return nil
 	}
 	return ErrDigest
+}
+
+// newHash returns a fresh hash of a labelled digest's algorithm (sha1 or
+// sha256), or nil for another or no label.
+func newHash(label string) hash.Hash {
+	alg, _, ok := strings.Cut(label, ":")
+	if !ok {
+		return nil
+	}
+	switch strings.ToLower(alg) {
+	case "sha1", "sha-1":
+		return sha1.New()
+	case "sha256", "sha-256":
+		return sha256.New()
+	}
+	return nil
+}
+
+// digestIs reports whether a labelled digest's value is sum, written in
+// base32 (padded or not) or hex.
+func digestIs(label string, sum []byte) bool {
+	_, value, _ := strings.Cut(label, ":")
+	return strings.EqualFold(value, base32.StdEncoding.EncodeToString(sum)) ||
+		strings.EqualFold(strings.TrimRight(value, "="), base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum)) ||
+		strings.EqualFold(value, hex.EncodeToString(sum))
 }
 
 // payloadOf returns the payload a record's WARC-Payload-Digest covers: the

@@ -1,0 +1,137 @@
+package archive
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"rankfile/internal/warctest"
+)
+
+// corpusFile returns the interop corpus file named name.
+func corpusFile(t *testing.T, name string) warctest.File {
+	t.Helper()
+	for _, f := range warctest.Corpus() {
+		if f.Name == name {
+			return f
+		}
+	}
+	t.Fatalf("no corpus file %s", name)
+	return warctest.File{}
+}
+
+// readLenient reads every record of data with a lenient Reader, returning
+// the blocks and every oddity forgiven.
+func readLenient(data []byte, lenient bool) (blocks [][]byte, oddities []string, err error) {
+	rd := NewReader(bytes.NewReader(data))
+	rd.Lenient = lenient
+	for {
+		rec, err := rd.Next()
+		if err == io.EOF {
+			return blocks, oddities, nil
+		}
+		if err != nil {
+			return blocks, oddities, err
+		}
+		b, err := io.ReadAll(rec.Body)
+		if err != nil {
+			return blocks, oddities, err
+		}
+		if _, err := rd.Finish(); err != nil {
+			return blocks, oddities, err
+		}
+		if int64(len(b)) != rec.ContentLength {
+			return blocks, oddities, errors.New("ContentLength is not the block's length")
+		}
+		blocks = append(blocks, b)
+		oddities = append(oddities, rec.Oddities...)
+	}
+}
+
+// corpusDigest returns the WARC-Block-Digest of the second record of data.
+func corpusDigest(data []byte) string {
+	rd := NewReader(bytes.NewReader(data))
+	rd.Lenient = true
+	rd.Next()
+	rec, _ := rd.Next()
+	if rec == nil {
+		return ""
+	}
+	return rec.Header.Get("WARC-Block-Digest")
+}
+
+// TestReader_Lenient reads the corpus files whose Content-Length is a byte
+// or two off, or whose records lack the closing CRLF CRLF, as warcio does:
+// the lenient Reader gives every record with the block the writer meant
+// (its WARC-Block-Digest matches) and names the oddity; a strict Reader
+// refuses each file, or reads a response block that fails its digest.
+func TestReader_Lenient(t *testing.T) {
+	for _, tt := range []struct{ name, oddity string }{
+		{"cl-short.warc", "Content-Length"},
+		{"cl-long.warc", "Content-Length"},
+		{"cl-short.warc.gz", "Content-Length"},
+		{"cl-long.warc.gz", "Content-Length"},
+		{"no-crlf.warc", "not ended by CRLF CRLF"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := corpusFile(t, tt.name)
+			blocks, oddities, err := readLenient(f.Data, true)
+			if err != nil || len(blocks) != 3 {
+				t.Fatalf("lenient read: %d records, %v; want 3", len(blocks), err)
+			}
+			rd := NewReader(bytes.NewReader(f.Data))
+			rd.Lenient = true
+			for i := 0; ; i++ {
+				rec, err := rd.Next()
+				if err != nil {
+					break
+				}
+				b, _ := io.ReadAll(rec.Body)
+				if d := rec.Header.Get("WARC-Block-Digest"); verifyDigest(d, b) != nil {
+					t.Errorf("record %d: block of %d bytes does not match its digest", i, len(b))
+				}
+			}
+			if len(oddities) == 0 || !strings.Contains(strings.Join(oddities, "; "), tt.oddity) {
+				t.Errorf("oddities %q, want one naming %q", oddities, tt.oddity)
+			}
+			if blocks, _, err := readLenient(f.Data, false); err == nil && verifyDigest(corpusDigest(f.Data), blocks[1]) == nil {
+				t.Errorf("a strict Reader read %s's response as it was meant, without an error", tt.name)
+			}
+		})
+	}
+}
+
+// TestReader_LenientRefusesCut makes sure leniency does not take a file
+// cut short for a miscounted one: an uncompressed file whose last block
+// lacks its last bytes, and a gzip file whose last member is cut, are
+// errors for the lenient Reader too.
+func TestReader_LenientRefusesCut(t *testing.T) {
+	f := corpusFile(t, "no-reason.warc.gz")
+	rd := NewReader(bytes.NewReader(f.Data))
+	var plain bytes.Buffer
+	for {
+		rec, err := rd.Next()
+		if err != nil {
+			break
+		}
+		b, _ := io.ReadAll(rec.Body)
+		plain.WriteString(rec.Version + "\r\n")
+		for _, fl := range rec.Header {
+			plain.WriteString(fl.Name + ": " + fl.Value + "\r\n")
+		}
+		plain.WriteString("\r\n")
+		plain.Write(b)
+		plain.WriteString("\r\n\r\n")
+	}
+	data := plain.Bytes()
+	for _, cut := range []int{5, 7, 12} { // the CRLF CRLF and 1, 3 or 8 bytes of the last block
+		if _, _, err := readLenient(data[:len(data)-cut], true); !errors.Is(err, ErrTruncated) {
+			t.Errorf("uncompressed file cut %d bytes short: %v, want ErrTruncated", cut, err)
+		}
+	}
+	if _, _, err := readLenient(corpusFile(t, "cut-short.warc.gz").Data, true); err == nil {
+		t.Error("a gzip file cut short read without an error")
+	}
+}
