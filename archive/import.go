@@ -17,8 +17,11 @@ import (
 // compressed as its own gzip member, so the copy can be read at any record
 // offset. The copy of NAME.warc or NAME.warc.gz is NAME.warc.gz in the
 // archive directory; an existing file of that name is an error wrapping
-// ErrExists. A file with a damaged record is not imported at all (see
-// Salvage). Each file is imported or not on its own; the errors are
+// ErrExists. Other tools' files are read leniently (see Reader.Lenient),
+// each oddity forgiven logged as a warning. A file with a damaged record
+// (a gzip member that does not decompress, a record cut short, a block or
+// payload failing its WARC digest, which an error wrapping ErrDigest names)
+// is not imported at all (see Salvage). Each file is imported or not on its own; the errors are
 // returned joined. It returns the names of the files it added.
 func (a *Archive) Import(ctx context.Context, paths ...string) ([]string, error) {
 	return a.importFiles(ctx, false, paths)
@@ -65,6 +68,19 @@ func importName(path string) string {
 	return stem + ".warc.gz"
 }
 
+// digestFault returns an error wrapping ErrDigest when a record's block or
+// payload does not match its WARC-Block-Digest or WARC-Payload-Digest: its
+// bytes are not those its writer wrote, as a gzip member failing its CRC.
+func digestFault(s scanned) error {
+	if d := s.rec.Header.Get("WARC-Block-Digest"); d != "" && errors.Is(verifyDigest(d, s.block), ErrDigest) {
+		return fmt.Errorf("%s record of %s: %w: WARC-Block-Digest %s", s.rec.Type(), s.rec.TargetURI(), ErrDigest, d)
+	}
+	if d := s.rec.Header.Get("WARC-Payload-Digest"); d != "" && errors.Is(verifyPayloadDigest(d, s), ErrDigest) {
+		return fmt.Errorf("%s record of %s: %w: WARC-Payload-Digest %s", s.rec.Type(), s.rec.TargetURI(), ErrDigest, d)
+	}
+	return nil
+}
+
 // importFile imports one file. With salvage, a damaged file is imported
 // without its damaged records: it returns the name and the damage, wrapped
 // in ErrSalvaged.
@@ -91,10 +107,11 @@ func (a *Archive) importFile(ctx context.Context, path string, salvage bool) (st
 	c := a.getCompressor()
 	defer a.putCompressor(c)
 	var (
-		es   []Entry
-		off  int64
-		buf  bytes.Buffer
-		srcN int
+		es     []Entry
+		off    int64
+		buf    bytes.Buffer
+		srcN   int
+		faults []error // records failing their digests, left out by salvage
 	)
 	_, damage, err := scan(path, filepath.Base(path), -1, true, func(s scanned) error {
 		if err := ctx.Err(); err != nil {
@@ -103,6 +120,14 @@ func (a *Archive) importFile(ctx context.Context, path string, salvage bool) (st
 		srcN++
 		for _, o := range s.rec.Oddities {
 			a.log.Warn("read leniently", "source", path, "offset", s.rec.Offset, "warc_type", s.rec.Type(), "oddity", o)
+		}
+		if err := digestFault(s); err != nil {
+			re := &RecordError{File: filepath.Base(path), Offset: s.rec.Offset, Err: err}
+			if !salvage {
+				return re
+			}
+			faults = append(faults, re)
+			return nil
 		}
 		h := make(Header, 0, len(s.rec.Header))
 		for _, f := range s.rec.Header {
@@ -126,9 +151,14 @@ func (a *Archive) importFile(ctx context.Context, path string, salvage bool) (st
 		off += n
 		return nil
 	})
+	var re *RecordError
+	if errors.As(err, &re) && errors.Is(err, ErrDigest) {
+		damage, err = re, nil
+	}
 	if err != nil {
 		return "", err
 	}
+	damage = errors.Join(append(unjoin(damage), faults...)...)
 	if damage != nil && (!salvage || srcN == 0) {
 		return "", damage
 	}

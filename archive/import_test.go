@@ -145,3 +145,33 @@ func TestArchive_Salvage(t *testing.T) {
 		t.Errorf("Import of a damaged file: added %v, error %v; want it refused", names, err)
 	}
 }
+
+// TestArchive_ImportDigestFault imports an uncompressed file whose
+// response fails its block digest (one flipped bit): Import refuses it as
+// it refuses a gzip member failing its CRC, naming the record; Salvage
+// takes the file without that record, and the archive checks clean.
+func TestArchive_ImportDigestFault(t *testing.T) {
+	f := corpusFile(t, "digest-damaged.warc")
+	src := filepath.Join(t.TempDir(), f.Name)
+	if err := os.WriteFile(src, f.Data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a := mustOpen(t, t.TempDir(), Options{})
+	defer mustClose(t, a)
+	names, err := a.Import(context.Background(), src)
+	var re *RecordError
+	if len(names) != 0 || !errors.Is(err, ErrDigest) || !errors.As(err, &re) || re.Offset == 0 {
+		t.Fatalf("Import of a file failing a digest: added %v, error %v; want it refused with a *RecordError wrapping ErrDigest", names, err)
+	}
+	if es, _ := a.Lookup("http://caucus-damage.example/"); len(es) != 0 {
+		t.Errorf("refused import indexed %v", es)
+	}
+	names, err = a.Salvage(context.Background(), src)
+	if len(names) != 1 || !errors.Is(err, ErrSalvaged) || !reportsDamage(err, f.Name, re.Offset) {
+		t.Fatalf("Salvage: added %v, error %v; want the file, the damage at %d wrapped in ErrSalvaged", names, err, re.Offset)
+	}
+	if es, _ := a.Lookup("http://caucus-damage.example/"); len(es) != 0 {
+		t.Errorf("the damaged response was kept: %v", es)
+	}
+	mustCheck(t, a)
+}
