@@ -172,14 +172,6 @@ func TestCheck_HeritrixDigests(t *testing.T) {
 	}
 }
 
-// importedOffset returns where record i of the source sits in the
-// imported copy: Import recompresses, so offsets change.
-func importedOffset(t *testing.T, a *Archive, i int) int64 {
-	t.Helper()
-	got := readPath(t, filepath.Join(a.Dir(), warctest.HeritrixName+".warc.gz"))
-	return got[i].Offset
-}
-
 func recordOf(t *testing.T, recs []warctest.Record, typ, uri string) int {
 	t.Helper()
 	for i, r := range recs {
