@@ -101,7 +101,7 @@ func (a *Archive) openFile(name string) (*os.File, error) {
 	return nil, fmt.Errorf("open warc file %s: %w", name, os.ErrNotExist)
 }
 
-// Captures calls fn with every response and revisit record in the archive's
+// Captures calls fn with every response, revisit and resource record in the archive's
 // WARC files, in file name order and record order within a file, as a
 // record.Capture whose Body is the payload with any chunked transfer coding
 // and gzip or deflate Content-Encoding removed (br is left encoded). A
@@ -110,7 +110,9 @@ func (a *Archive) openFile(name string) (*os.File, error) {
 // A response record that holds no HTTP message (a DNS lookup, which
 // Heritrix writes as a response of type text/dns) gives a capture with
 // status 0, its record's Content-Type as its only header and its block as
-// its Body.
+// its Body; so does a resource record (a page archived without HTTP, as
+// warcit and Webrecorder write them), with status 200, as pywb replays it.
+// Resource records listing WARC fields are no captures.
 //
 // An error returned by fn, or the end of ctx, stops the walk and is returned.
 // A damaged record (a *RecordError) or a revisit whose original is not in
@@ -176,7 +178,7 @@ func (a *Archive) fileCaptures(ctx context.Context, ref fileRef, fn func(record.
 			}
 			continue
 		}
-		if t := rec.Type(); t != TypeResponse && t != TypeRevisit {
+		if !isCapture(rec) {
 			continue
 		}
 		c, err := a.capture(rec, ref.name)
@@ -210,6 +212,14 @@ func (a *Archive) capture(rec *Record, file string) (record.Capture, error) {
 	c := record.Capture{
 		URL: rec.TargetURI(), Time: date, File: file, Offset: rec.Offset,
 		Digest: rec.Header.Get("WARC-Payload-Digest"),
+	}
+	if rec.Type() == TypeResource {
+		// A page archived without HTTP: a 200 of its record's type.
+		c.Status, c.Header, c.Body = 200, http.Header{"Content-Type": {rec.Header.Get("Content-Type")}}, block
+		if c.Digest == "" {
+			c.Digest = sha1Digest(block)
+		}
+		return c, nil
 	}
 	if rec.Type() == TypeResponse && !isHTTPBlock(rec.Header, block) {
 		// No HTTP message (a DNS lookup): no status, the block is the body.
@@ -300,8 +310,8 @@ func (a *Archive) readCapture(e Entry) (record.Capture, error) {
 		return record.Capture{}, err
 	}
 	defer f.Close()
-	if rec.Type() != TypeResponse {
-		return record.Capture{}, fmt.Errorf("%s offset %d: want a response record, found %q", e.File, e.Offset, rec.Type())
+	if t := rec.Type(); t != TypeResponse && t != TypeResource {
+		return record.Capture{}, fmt.Errorf("%s offset %d: want a response or resource record, found %q", e.File, e.Offset, t)
 	}
 	return a.capture(rec, e.File)
 }

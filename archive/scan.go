@@ -91,11 +91,24 @@ func unjoin(err error) []error {
 	return []error{err}
 }
 
-// entryOf returns the index entry of a response or revisit record; ok is
-// false for records of other types, which the index does not hold.
+// isCapture reports whether a record is a capture the index holds: a
+// response, a revisit, or a resource other than a list of WARC fields (as
+// pywb's indexer has it).
+func isCapture(rec *Record) bool {
+	switch rec.Type() {
+	case TypeResponse, TypeRevisit:
+		return true
+	case TypeResource:
+		return warcMediaType(rec.Header) != "application/warc-fields"
+	}
+	return false
+}
+
+// entryOf returns the index entry of a capture record (see isCapture); ok
+// is false for records of other types, which the index does not hold.
 func entryOf(s scanned, file string) (e Entry, ok bool) {
 	t := s.rec.Type()
-	if t != TypeResponse && t != TypeRevisit {
+	if !isCapture(s.rec) {
 		return Entry{}, false
 	}
 	date, err := s.rec.Date()
@@ -107,7 +120,11 @@ func entryOf(s scanned, file string) (e Entry, ok bool) {
 		Offset: s.rec.Offset, Length: s.end - s.rec.Offset, File: file,
 	}
 	e.Key = SURT(e.URL)
-	if !isHTTPBlock(s.rec.Header, s.block) {
+	if t == TypeResource {
+		// A page archived without HTTP (warcit, Webrecorder): replayed
+		// as a 200 of its record's Content-Type, as pywb replays it.
+		e.Status, e.Mime = 200, warcMediaType(s.rec.Header)
+	} else if !isHTTPBlock(s.rec.Header, s.block) {
 		e.Mime = warcMediaType(s.rec.Header) // a DNS lookup (text/dns), an FTP file: no status
 	} else if msg, err := parseHTTP(s.block); err == nil && len(s.block) > 0 {
 		e.Status = msg.Status
