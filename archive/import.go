@@ -68,6 +68,29 @@ func importName(path string) string {
 	return stem + ".warc.gz"
 }
 
+// httpOddities names what is unusual, though readable, in the HTTP
+// message of a response or revisit record: a status line without a reason
+// phrase, a chunked body whose chunk sizes are wrong.
+func httpOddities(s scanned) []string {
+	if t := s.rec.Type(); (t != TypeResponse && t != TypeRevisit) || !isHTTPBlock(s.rec.Header, s.block) || len(s.block) == 0 {
+		return nil
+	}
+	msg, err := parseHTTP(s.block)
+	if err != nil {
+		return []string{"no HTTP message: " + err.Error()}
+	}
+	var odd []string
+	if f := strings.Fields(msg.StatusLine); len(f) == 2 && msg.Status != 0 {
+		odd = append(odd, fmt.Sprintf("status line %q without a reason phrase", msg.StatusLine))
+	}
+	if t := s.rec.Type(); t == TypeResponse && isChunked(msg.Header) {
+		if _, exact := dechunk(msg.Payload); !exact {
+			odd = append(odd, "chunked body whose chunk sizes are wrong: chunks end where the next size line is")
+		}
+	}
+	return odd
+}
+
 // digestFault returns an error wrapping ErrDigest when a record's block or
 // payload does not match its WARC-Block-Digest or WARC-Payload-Digest: its
 // bytes are not those its writer wrote, as a gzip member failing its CRC.
@@ -118,7 +141,7 @@ func (a *Archive) importFile(ctx context.Context, path string, salvage bool) (st
 			return err
 		}
 		srcN++
-		for _, o := range s.rec.Oddities {
+		for _, o := range append(s.rec.Oddities, httpOddities(s)...) {
 			a.log.Warn("read leniently", "source", path, "offset", s.rec.Offset, "warc_type", s.rec.Type(), "oddity", o)
 		}
 		if err := digestFault(s); err != nil {

@@ -23,6 +23,9 @@ type File struct {
 	// Captures is how many captures (response, revisit and resource
 	// records, or ARC URL records) the importer should index.
 	Captures int
+	// Warning is a phrase the importer's warning about the oddity holds;
+	// "" when the file needs no warning.
+	Warning string
 	// Needs names a file of the corpus holding the originals of this
 	// file's revisits; imported before it, the revisits resolve at once.
 	Needs string
@@ -280,7 +283,7 @@ func Corpus() []File {
 		} else {
 			data = bytes.Join(parts, nil)
 		}
-		add(File{Name: c.name, Tool: "an old crawler", Oddity: fmt.Sprintf("Content-Length %+d", c.delta), Data: data, Captures: 1,
+		add(File{Name: c.name, Tool: "an old crawler", Oddity: fmt.Sprintf("Content-Length %+d", c.delta), Warning: "Content-Length", Data: data, Captures: 1,
 			Pages: []Page{{"http://caucus-cl.example/" + c.name, word}}})
 	}
 
@@ -292,7 +295,7 @@ func Corpus() []File {
 	for _, r := range recs {
 		parts = append(parts, bytes.TrimSuffix(r.Bytes(), []byte("\r\n\r\n")))
 	}
-	add(File{Name: "no-crlf.warc", Tool: "an old crawler", Oddity: "records not ended by CRLF CRLF", Data: bytes.Join(parts, nil), Captures: 1,
+	add(File{Name: "no-crlf.warc", Tool: "an old crawler", Oddity: "records not ended by CRLF CRLF", Warning: "not ended by CRLF CRLF", Data: bytes.Join(parts, nil), Captures: 1,
 		Pages: []Page{{"http://caucus-nocrlf.example/", "Nocrlfword"}}})
 
 	// A status line without a reason phrase.
@@ -300,7 +303,7 @@ func Corpus() []File {
 	recs = []Record{warcinfo(Version11, recordID("noreason", 0), "2024-04-04T10:00:00Z", "no-reason.warc.gz", "a proxy recorder")}
 	recs = append(recs, httpPair(Version11, "noreason", 1, "2024-04-04T10:00:01Z", "https://caucus-noreason.example/",
 		httpResponse("HTTP/1.1 200", "Content-Type: text/html\nContent-Length: "+strconv.Itoa(len(nr)), nr))...)
-	add(File{Name: "no-reason.warc.gz", Tool: "a proxy recorder (HTTP/2 response kept without reason phrase)", Oddity: "status line without reason phrase",
+	add(File{Name: "no-reason.warc.gz", Tool: "a proxy recorder (HTTP/2 response kept without reason phrase)", Oddity: "status line without reason phrase", Warning: "without a reason phrase",
 		Data: gzOf(recs), Captures: 1, Pages: []Page{{"https://caucus-noreason.example/", "Noreasonword"}}})
 
 	// Chunk sizes counted in characters.
@@ -308,7 +311,7 @@ func Corpus() []File {
 	recs = []Record{warcinfo(Version10, recordID("badchunk", 0), "2024-04-04T11:00:00Z", "bad-chunks.warc.gz", "a proxy recorder")}
 	recs = append(recs, httpPair(Version10, "badchunk", 1, "2024-04-04T11:00:01Z", "http://caucus-chunk.example/",
 		httpResponse("HTTP/1.1 200 OK", "Content-Type: text/html; charset=utf-8\nTransfer-Encoding: chunked", chunkedBadly(bc, 200)))...)
-	add(File{Name: "bad-chunks.warc.gz", Tool: "a proxy recorder", Oddity: "chunk sizes wrong", Data: gzOf(recs), Captures: 1,
+	add(File{Name: "bad-chunks.warc.gz", Tool: "a proxy recorder", Oddity: "chunk sizes wrong", Warning: "chunk sizes are wrong", Data: gzOf(recs), Captures: 1,
 		Pages: []Page{{"http://caucus-chunk.example/", "Badchunkword"}}})
 
 	// A recrawl whose revisits stand on the first crawl's file.
