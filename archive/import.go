@@ -64,7 +64,8 @@ func (a *Archive) importFiles(ctx context.Context, salvage bool, paths []string)
 
 // importName is the name a file gets in the archive.
 func importName(path string) string {
-	stem := strings.TrimSuffix(strings.TrimSuffix(filepath.Base(path), ".gz"), ".warc")
+	stem := strings.TrimSuffix(filepath.Base(path), ".gz")
+	stem = strings.TrimSuffix(strings.TrimSuffix(stem, ".warc"), ".arc")
 	return stem + ".warc.gz"
 }
 
@@ -136,7 +137,18 @@ func (a *Archive) importFile(ctx context.Context, path string, salvage bool) (st
 		srcN   int
 		faults []error // records failing their digests, left out by salvage
 	)
-	_, damage, err := scan(path, filepath.Base(path), -1, true, func(s scanned) error {
+	arc, err := isARC(path)
+	if err != nil {
+		return "", err
+	}
+	read := func(fn func(scanned) error) (damage, err error) {
+		if arc {
+			return scanARC(path, filepath.Base(path), fn)
+		}
+		_, damage, err = scan(path, filepath.Base(path), -1, true, fn)
+		return damage, err
+	}
+	damage, err := read(func(s scanned) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}

@@ -136,10 +136,19 @@ type arcRecord struct {
 }
 
 // bytes returns the record as written: the URL-record line (version 1:
-// URL IP-address Archive-date Content-type Archive-length), the content
-// and the newline that ends a record.
-func (r arcRecord) bytes() []byte {
+// URL IP-address Archive-date Content-type Archive-length; version 2 adds
+// Result-code Checksum Location Offset Filename before the length), the
+// content and the newline that ends a record.
+func (r arcRecord) bytes(v2 bool, name string) []byte {
 	line := fmt.Sprintf("%s %s %s %s %d\n", r.url, r.ip, r.date, r.ctype, len(r.content))
+	if v2 {
+		code := "-"
+		if f := strings.Fields(string(r.content)); len(f) > 1 && strings.HasPrefix(f[0], "HTTP/") {
+			code = f[1]
+		}
+		sum := sha1.Sum(r.content)
+		line = fmt.Sprintf("%s %s %s %s %s %x - 0 %s %d\n", r.url, r.ip, r.date, r.ctype, code, sum[:16], name, len(r.content))
+	}
 	return append(append([]byte(line), r.content...), '\n')
 }
 
@@ -149,10 +158,14 @@ func (r arcRecord) bytes() []byte {
 func arcFile(name, major, date string, gz bool, recs []arcRecord) []byte {
 	meta := "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<arcmetadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" xmlns:arc=\"http://archive.org/arc/1.0/\">\n<arc:software>Heritrix 1.14.4 http://crawler.archive.org</arc:software>\n<arc:hostname>crawler.example.org</arc:hostname>\n<arc:operator>Caucus Archive Project</arc:operator>\n<dc:format>ARC file version " + strings.Replace(major, " ", ".", 1) + "</dc:format>\n</arcmetadata>\n"
 	desc := []byte(major + " InternetArchive\nURL IP-address Archive-date Content-type Archive-length\n" + meta)
+	v2 := strings.HasPrefix(major, "2")
+	if v2 { // Alexa Internet's version 2, without XML
+		desc = []byte(major + " Alexa Internet\nURL IP-address Archive-date Content-type Result-code Checksum Location Offset Filename Archive-length\n")
+	}
 	all := append([]arcRecord{{url: "filedesc://" + name, ip: "0.0.0.0", date: date, ctype: "text/plain", content: desc}}, recs...)
 	var parts [][]byte
 	for _, r := range all {
-		parts = append(parts, r.bytes())
+		parts = append(parts, r.bytes(v2, name))
 	}
 	if gz {
 		return gzMembers(parts, []byte("LX\x04\x00\x00\x00\x00\x00"))
@@ -209,6 +222,14 @@ func Corpus() []File {
 		Data: arcFile("IA-001102-19991201000000.arc", "1 0", "19991201000000", false, []arcRecord{
 			{url: "http://caucus-ia.example/letter.html", ip: "198.51.100.7", date: "19991201000005", ctype: "text/html",
 				content: httpResponse("HTTP/1.0 200 OK", "Content-Type: text/html", iaPage)},
+		})})
+
+	alexa := page("Caucus founded", "Foundedalexa")
+	add(File{Name: "DE_crawl6.20010801000000.arc.gz", Tool: "Alexa Internet (ARC 2.0, gzip)", Captures: 1,
+		Pages: []Page{{"http://caucus-alexa.example/about.html", "Foundedalexa"}},
+		Data: arcFile("DE_crawl6.20010801000000.arc", "2 0", "20010801000000", true, []arcRecord{
+			{url: "http://caucus-alexa.example/about.html", ip: "192.0.2.44", date: "20010801000012", ctype: "text/html",
+				content: httpResponse("HTTP/1.0 200 OK", "Content-Type: text/html\nContent-Length: "+strconv.Itoa(len(alexa)), alexa)},
 		})})
 
 	// wpull: WARC/1.0, its log kept as a resource record at the end.

@@ -1,0 +1,122 @@
+package archive
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// writeCorpus writes the named files of the interop corpus into a new
+// directory and returns their paths.
+func writeCorpus(t *testing.T, names ...string) []string {
+	t.Helper()
+	dir := t.TempDir()
+	var paths []string
+	for _, name := range names {
+		f := corpusFile(t, name)
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, p)
+	}
+	return paths
+}
+
+// TestArchive_ImportARC imports ARC files as Heritrix 1 (version 1.1,
+// gzip per record), the Internet Archive (1.0, plain) and Alexa (2.0, ten
+// fields a line) wrote them: each URL record becomes a capture with its
+// ARC date, status and body (a DNS lookup with no status and its block),
+// the converted files pass Check and warcio.js, digests included.
+func TestArchive_ImportARC(t *testing.T) {
+	paths := writeCorpus(t, "IAH-20040302120000-00000-crawler.arc.gz", "IA-001102-19991201000000.arc", "DE_crawl6.20010801000000.arc.gz")
+	dir := t.TempDir()
+	a := mustOpen(t, dir, Options{})
+	defer mustClose(t, a)
+	names, err := a.Import(context.Background(), paths...)
+	if err != nil {
+		t.Fatalf("Import: %v", err)
+	}
+	if want := []string{"IAH-20040302120000-00000-crawler.warc.gz", "IA-001102-19991201000000.warc.gz", "DE_crawl6.20010801000000.warc.gz"}; !equalStrings(names, want) {
+		t.Fatalf("Import added %v, want %v", names, want)
+	}
+	type want struct {
+		url    string
+		at     string
+		status int
+		word   string
+	}
+	wants := []want{
+		{"dns:caucus-arc.example", "2004-03-02T12:00:01Z", 0, "203.0.113.20"},
+		{"http://caucus-arc.example/robots.txt", "2004-03-02T12:00:02Z", 200, "User-agent"},
+		{"http://caucus-arc.example/strike-vote.html", "2004-03-02T12:00:03Z", 200, "Wednesdayarc"},
+		{"http://caucus-ia.example/letter.html", "1999-12-01T00:00:05Z", 200, "Thursdayarc"},
+		{"http://caucus-alexa.example/about.html", "2001-08-01T00:00:12Z", 200, "Foundedalexa"},
+	}
+	caps := allCaptures(t, a)
+	if len(caps) != len(wants) {
+		t.Fatalf("%d captures, want %d", len(caps), len(wants))
+	}
+	byURL := map[string]int{}
+	for i, c := range caps {
+		byURL[c.URL] = i
+	}
+	for _, w := range wants {
+		i, ok := byURL[w.url]
+		if !ok {
+			t.Errorf("no capture of %s", w.url)
+			continue
+		}
+		c := caps[i]
+		at, _ := time.Parse(time.RFC3339, w.at)
+		if !c.Time.Equal(at) || c.Status != w.status || !strings.Contains(string(c.Body), w.word) {
+			t.Errorf("capture of %s: %s, status %d, body %.60q; want %s, %d, holding %q", w.url, c.Time, c.Status, c.Body, w.at, w.status, w.word)
+		}
+	}
+	mustCheck(t, a)
+	var files []string
+	for _, n := range names {
+		files = append(files, filepath.Join(dir, n))
+	}
+	warcioCheck(t, files...)
+}
+
+// TestArchive_ImportARCDamaged refuses ARC files damaged: a gzip member
+// cut short, a plain file ending inside a record. Salvage keeps the
+// records before the damage.
+func TestArchive_ImportARCDamaged(t *testing.T) {
+	paths := writeCorpus(t, "IAH-20040302120000-00000-crawler.arc.gz", "IA-001102-19991201000000.arc")
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, data[:len(data)-30], 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := mustOpen(t, t.TempDir(), Options{})
+	defer mustClose(t, a)
+	for _, p := range paths {
+		names, err := a.Import(context.Background(), p)
+		var re *RecordError
+		if len(names) != 0 || !errors.As(err, &re) || !errors.Is(err, ErrTruncated) {
+			t.Errorf("Import of %s cut short: added %v, %v; want a *RecordError wrapping ErrTruncated", filepath.Base(p), names, err)
+		}
+	}
+	names, err := a.Salvage(context.Background(), paths[0])
+	if len(names) != 1 || !errors.Is(err, ErrSalvaged) {
+		t.Fatalf("Salvage: added %v, %v", names, err)
+	}
+	if es, _ := a.Lookup("http://caucus-arc.example/robots.txt"); len(es) != 1 {
+		t.Errorf("Salvage kept %d captures of the record before the damage, want 1", len(es))
+	}
+	if es, _ := a.Lookup("http://caucus-arc.example/strike-vote.html"); len(es) != 0 {
+		t.Errorf("Salvage kept the damaged record: %v", es)
+	}
+	mustCheck(t, a)
+}
