@@ -117,7 +117,9 @@ func (a *Archive) openFile(name string) (*os.File, error) {
 // An error returned by fn, or the end of ctx, stops the walk and is returned.
 // A damaged record (a *RecordError) or a revisit whose original is not in
 // the archive is logged and skipped: the walk goes on with the next file (or
-// record) and every such error is returned at the end, joined.
+// record) and every such error is returned at the end, joined; a revisit
+// of an imported file waiting for its original (see Report.Waiting) is
+// logged and skipped alone.
 func (a *Archive) Captures(ctx context.Context, fn func(record.Capture) error) error {
 	if a.isClosed() {
 		return ErrClosed
@@ -126,9 +128,13 @@ func (a *Archive) Captures(ctx context.Context, fn func(record.Capture) error) e
 	if err != nil {
 		return err
 	}
+	imported, err := a.importedFiles()
+	if err != nil {
+		return err
+	}
 	var damaged []error
 	for _, ref := range refs {
-		errs, err := a.fileCaptures(ctx, ref, fn)
+		errs, err := a.fileCaptures(ctx, ref, imported[ref.name], fn)
 		if err != nil {
 			return err
 		}
@@ -139,7 +145,7 @@ func (a *Archive) Captures(ctx context.Context, fn func(record.Capture) error) e
 
 // fileCaptures walks one file; it returns the damage it found, and the
 // error that must stop the whole walk.
-func (a *Archive) fileCaptures(ctx context.Context, ref fileRef, fn func(record.Capture) error) (damaged []error, stop error) {
+func (a *Archive) fileCaptures(ctx context.Context, ref fileRef, imported bool, fn func(record.Capture) error) (damaged []error, stop error) {
 	f, err := os.Open(ref.path)
 	if err != nil {
 		re := &RecordError{File: ref.name, Err: err}
@@ -186,6 +192,10 @@ func (a *Archive) fileCaptures(ctx context.Context, ref fileRef, fn func(record.
 			if !pastDamage(err) {
 				return damaged, nil
 			}
+			continue
+		}
+		if err != nil && imported && rec.Type() == TypeRevisit && errors.Is(err, ErrNotFound) {
+			a.log.Warn("revisit waiting for its original", "warc_file", ref.name, "warc_offset", rec.Offset, "error", err)
 			continue
 		}
 		if err != nil {

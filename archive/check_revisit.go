@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -66,16 +67,28 @@ func (rv *revisits) note(s scanned, file string) {
 	}
 }
 
-// problems returns, for each revisit, what keeps it from its original.
-func (rv *revisits) problems() []Problem {
-	var ps []Problem
+// problems returns, for each revisit, what keeps it from its original;
+// a revisit of an imported file (see imported) whose original is not in
+// the archive at all goes in waiting instead: it is resolved when a file
+// holding its original is imported.
+func (rv *revisits) problems(imported map[string]bool) (ps, waiting []Problem) {
 	for _, p := range rv.pending {
-		if err := rv.resolve(p); err != nil {
-			ps = append(ps, Problem{File: p.file, Offset: p.offset, Err: fmt.Errorf("%w: revisit of %s: %s", ErrRevisit, p.uri, err)})
+		err := rv.resolve(p)
+		if err == nil {
+			continue
+		}
+		pr := Problem{File: p.file, Offset: p.offset, Err: fmt.Errorf("%w: revisit of %s: %w", ErrRevisit, p.uri, err)}
+		if imported[p.file] && errors.Is(err, errNoOriginal) {
+			waiting = append(waiting, pr)
+		} else {
+			ps = append(ps, pr)
 		}
 	}
-	return ps
+	return ps, waiting
 }
+
+// errNoOriginal means the archive holds nothing a revisit could stand on.
+var errNoOriginal = errors.New("original not in the archive")
 
 // resolve finds p's original and checks that it is the one p describes.
 func (rv *revisits) resolve(p pendingRevisit) error {
@@ -90,7 +103,7 @@ func (rv *revisits) resolve(p pendingRevisit) error {
 	var ok bool
 	if p.refID != "" {
 		if o, ok = rv.byID[p.refID]; !ok {
-			return fmt.Errorf("WARC-Refers-To %s names no response record of the archive", p.refID)
+			return fmt.Errorf("WARC-Refers-To %s names no response record of the archive: %w", p.refID, errNoOriginal)
 		}
 	} else {
 		for _, c := range rv.byURI[uri] {
@@ -100,7 +113,7 @@ func (rv *revisits) resolve(p pendingRevisit) error {
 			}
 		}
 		if !ok {
-			return fmt.Errorf("no response of %s it could stand on", uri)
+			return fmt.Errorf("no response of %s it could stand on: %w", uri, errNoOriginal)
 		}
 	}
 	switch {

@@ -204,7 +204,8 @@ func TestImport_Heritrix(t *testing.T) {
 			path, _ := heritrixFile(t, t.TempDir(), recs, v.gz)
 			a := mustOpen(t, t.TempDir(), Options{})
 			defer mustClose(t, a)
-			names, err := a.Import(context.Background(), path)
+			imps, err := a.Import(context.Background(), path)
+			names := addedFiles(imps)
 			if err != nil {
 				t.Fatalf("Import: %v", err)
 			}

@@ -3,70 +3,110 @@ package archive
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
-// Import copies third-party WARC files (wget --warc-file output, Heritrix,
-// any WARC/1.0 or 1.1, gzip-per-record or not) into the archive and indexes
-// them. Each record keeps its version line, named fields (Content-Length is
-// rewritten last, with the same value) and block byte for byte, and is
-// compressed as its own gzip member, so the copy can be read at any record
-// offset. The copy of NAME.warc or NAME.warc.gz is NAME.warc.gz in the
-// archive directory; an existing file of that name is an error wrapping
-// ErrExists. Other tools' files are read leniently (see Reader.Lenient),
-// each oddity forgiven logged as a warning. A file with a damaged record
-// (a gzip member that does not decompress, a record cut short, a block or
-// payload failing its WARC digest, which an error wrapping ErrDigest names)
-// is not imported at all (see Salvage). Each file is imported or not on its own; the errors are
-// returned joined. It returns the names of the files it added.
-func (a *Archive) Import(ctx context.Context, paths ...string) ([]string, error) {
+// Import copies third-party files into the archive and indexes them: WARC
+// files (wget --warc-file output, Heritrix, wpull, warcit, Webrecorder,
+// pywb; WARC/1.0 or 1.1, gzip-per-record or not) read as leniently as
+// warcio and pywb read them (see Reader.Lenient and Dechunk; each oddity
+// forgiven is logged as a warning and counted), and ARC files, converted
+// to WARC/1.0 records (see arc.go). Each record keeps its version line,
+// named fields (Content-Length is rewritten last, with the block's true
+// length) and block byte for byte, and is compressed as its own gzip
+// member, so the copy can be read at any record offset. The copy of
+// NAME.warc, NAME.warc.gz, NAME.arc or NAME.arc.gz is NAME.warc.gz in the
+// archive directory, or NAME-2.warc.gz (-3, ...) when that name is taken.
+//
+// Nothing is kept twice. A file whose bytes were imported before (the
+// archive's imports.jsonl keeps each source's SHA-256) adds nothing and
+// says so (Imported.Repeat). A capture already in the archive (same URL,
+// second, payload digest and status, or the same WARC-Record-ID when
+// either lacks a digest) is left out with the request and metadata
+// records concurrent to it; a file left with nothing new adds no file.
+//
+// A file with a damaged record (a gzip member that does not decompress, a
+// record cut short, a block or payload failing its WARC digest, which an
+// error wrapping ErrDigest names) is not imported at all (see Salvage).
+// Each file is imported or not on its own; the errors are returned joined,
+// with what each file gave.
+func (a *Archive) Import(ctx context.Context, paths ...string) ([]Imported, error) {
 	return a.importFiles(ctx, false, paths)
+}
+
+// Imported is what Import made of one source file.
+type Imported struct {
+	Source     string // the path given
+	File       string // its copy in the archive; "" when nothing was added
+	Records    int    // records copied
+	Captures   int    // of which captures (index entries)
+	Duplicates int    // records left out as already in the archive
+	Oddities   int    // oddities forgiven in reading it (logged as warnings)
+	// Repeat is set when the same bytes were imported before: nothing
+	// was read, and File names the copy then made ("" if that import
+	// added nothing).
+	Repeat bool
 }
 
 // Salvage imports as Import does, but keeps every whole record of a
 // damaged file, as a crawler killed in the middle of writing leaves its
 // last file: the damaged records are left out, and reading goes on past
 // them at the next whole record of a gzip-per-record file (an uncompressed
-// file keeps what comes before its first damage). The damage found is
-// returned among the errors, each *RecordError wrapped in ErrSalvaged, with
-// the file named in the names added.
-func (a *Archive) Salvage(ctx context.Context, paths ...string) ([]string, error) {
+// file keeps what comes before its first damage; a record failing its
+// digest is left out alone). The damage found is returned among the
+// errors, each *RecordError wrapped in ErrSalvaged, with the file among
+// those added.
+func (a *Archive) Salvage(ctx context.Context, paths ...string) ([]Imported, error) {
 	return a.importFiles(ctx, true, paths)
 }
 
-func (a *Archive) importFiles(ctx context.Context, salvage bool, paths []string) ([]string, error) {
+func (a *Archive) importFiles(ctx context.Context, salvage bool, paths []string) ([]Imported, error) {
 	if a.isClosed() {
 		return nil, ErrClosed
 	}
 	if a.readOnly() {
 		return nil, ErrReadOnly
 	}
-	var names []string
+	var got []Imported
 	var errs []error
 	for _, path := range paths {
 		if err := ctx.Err(); err != nil {
-			return names, errors.Join(append(errs, err)...)
+			return got, errors.Join(append(errs, err)...)
 		}
-		name, err := a.importFile(ctx, path, salvage)
-		if name != "" {
-			names = append(names, name)
+		imp, err := a.importFile(ctx, path, salvage)
+		if imp.File != "" || imp.Repeat || imp.Duplicates > 0 {
+			got = append(got, imp)
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("import %s: %w", path, err))
 		}
 	}
-	return names, errors.Join(errs...)
+	return got, errors.Join(errs...)
 }
 
-// importName is the name a file gets in the archive.
-func importName(path string) string {
+// importName is the name a file gets in the archive: NAME.warc.gz, or
+// NAME-2.warc.gz (-3, ...) when a file of that name is there.
+func (a *Archive) importName(path string) string {
 	stem := strings.TrimSuffix(filepath.Base(path), ".gz")
 	stem = strings.TrimSuffix(strings.TrimSuffix(stem, ".warc"), ".arc")
-	return stem + ".warc.gz"
+	name := stem + ".warc.gz"
+	for i := 2; ; i++ {
+		_, err1 := os.Lstat(filepath.Join(a.dir, name))
+		_, err2 := os.Lstat(filepath.Join(a.dir, name+openSuffix))
+		if os.IsNotExist(err1) && os.IsNotExist(err2) {
+			return name
+		}
+		name = fmt.Sprintf("%s-%d.warc.gz", stem, i)
+	}
 }
 
 // httpOddities names what is unusual, though readable, in the HTTP
@@ -105,21 +145,41 @@ func digestFault(s scanned) error {
 	return nil
 }
 
+// member is one record written to an import's copy.
+type member struct {
+	off, n     int64
+	id         string
+	concurrent []string
+	typ        string
+	entry      *Entry // a capture's index entry
+	dup        bool
+}
+
 // importFile imports one file. With salvage, a damaged file is imported
-// without its damaged records: it returns the name and the damage, wrapped
-// in ErrSalvaged.
-func (a *Archive) importFile(ctx context.Context, path string, salvage bool) (string, error) {
+// without its damaged records: it returns what it added and the damage,
+// wrapped in ErrSalvaged.
+func (a *Archive) importFile(ctx context.Context, path string, salvage bool) (Imported, error) {
+	imp := Imported{Source: path}
 	a.writeMu.Lock() // the index gains a whole file at once
 	defer a.writeMu.Unlock()
-	name := importName(path)
-	final := filepath.Join(a.dir, name)
-	if _, err := os.Stat(final); err == nil {
-		return "", fmt.Errorf("%w: %s", ErrExists, name)
-	}
-	tmp := final + openSuffix
-	out, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	sum, err := fileSHA256(path)
 	if err != nil {
-		return "", fmt.Errorf("create %s: %w", name, err)
+		return imp, err
+	}
+	ledger, err := a.readLedger()
+	if err != nil {
+		return imp, err
+	}
+	if earlier, ok := ledger[sum]; ok {
+		imp.Repeat, imp.File = true, earlier.File
+		a.log.Info("file imported before; nothing added", "source", path, "warc_file", earlier.File, "imported", earlier.Time)
+		return imp, nil
+	}
+	name := a.importName(path)
+	tmp := filepath.Join(a.dir, name+openSuffix)
+	out, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return imp, fmt.Errorf("create %s: %w", name, err)
 	}
 	done := false
 	defer func() {
@@ -131,15 +191,14 @@ func (a *Archive) importFile(ctx context.Context, path string, salvage bool) (st
 	c := a.getCompressor()
 	defer a.putCompressor(c)
 	var (
-		es     []Entry
-		off    int64
-		buf    bytes.Buffer
-		srcN   int
-		faults []error // records failing their digests, left out by salvage
+		members []member
+		off     int64
+		buf     bytes.Buffer
+		faults  []error // records failing their digests, left out by salvage
 	)
 	arc, err := isARC(path)
 	if err != nil {
-		return "", err
+		return imp, err
 	}
 	read := func(fn func(scanned) error) (damage, err error) {
 		if arc {
@@ -152,8 +211,8 @@ func (a *Archive) importFile(ctx context.Context, path string, salvage bool) (st
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		srcN++
 		for _, o := range append(s.rec.Oddities, httpOddities(s)...) {
+			imp.Oddities++
 			a.log.Warn("read leniently", "source", path, "offset", s.rec.Offset, "warc_type", s.rec.Type(), "oddity", o)
 		}
 		if err := digestFault(s); err != nil {
@@ -178,11 +237,14 @@ func (a *Archive) importFile(ctx context.Context, path string, salvage bool) (st
 		if _, err := out.Write(buf.Bytes()); err != nil {
 			return fmt.Errorf("write %s: %w", name, err)
 		}
+		m := member{off: off, n: n, id: s.rec.ID(), concurrent: s.rec.Header.Values("WARC-Concurrent-To"), typ: s.rec.Type()}
 		copied := *s.rec
 		copied.Offset = off
 		if e, ok := entryOf(scanned{rec: &copied, block: s.block, end: off + n}, name); ok {
-			es = append(es, e)
+			m.entry = &e
+			m.dup = a.haveCapture(e, m.id)
 		}
+		members = append(members, m)
 		off += n
 		return nil
 	})
@@ -191,37 +253,236 @@ func (a *Archive) importFile(ctx context.Context, path string, salvage bool) (st
 		damage, err = re, nil
 	}
 	if err != nil {
-		return "", err
+		return imp, err
 	}
 	damage = errors.Join(append(unjoin(damage), faults...)...)
-	if damage != nil && (!salvage || srcN == 0) {
-		return "", damage
+	if damage != nil && (!salvage || len(members) == 0) {
+		return imp, damage
 	}
-	if srcN == 0 {
-		return "", fmt.Errorf("%w: no WARC records", ErrHeader)
+	if len(members) == 0 && len(faults) == 0 {
+		return imp, fmt.Errorf("%w: no WARC records", ErrHeader)
+	}
+	kept := dropDuplicates(members)
+	imp.Duplicates = len(members) - len(kept)
+	if imp.Duplicates > 0 {
+		a.log.Info("records already in the archive left out", "source", path, "records", imp.Duplicates)
+	}
+	if len(kept) == 0 {
+		if err := a.appendLedger(ledgerLine{SHA256: sum, Source: path, Time: a.opts.Now().UTC().Format(time.RFC3339)}); err != nil {
+			return imp, err
+		}
+		return imp, salvaged(damage)
+	}
+	if len(kept) < len(members) {
+		if err := compact(out, kept); err != nil {
+			return imp, fmt.Errorf("write %s: %w", name, err)
+		}
 	}
 	if err := out.Sync(); err != nil {
-		return "", fmt.Errorf("sync %s: %w", name, err)
+		return imp, fmt.Errorf("sync %s: %w", name, err)
 	}
 	if err := out.Close(); err != nil {
-		return "", fmt.Errorf("close %s: %w", name, err)
+		return imp, fmt.Errorf("close %s: %w", name, err)
 	}
 	done = true
+	final := filepath.Join(a.dir, name)
 	if err := os.Rename(tmp, final); err != nil {
 		os.Remove(tmp)
-		return "", fmt.Errorf("rename %s: %w", name, err)
+		return imp, fmt.Errorf("rename %s: %w", name, err)
 	}
 	if err := syncDir(a.dir); err != nil {
-		return "", err
+		return imp, err
+	}
+	var es []Entry
+	for _, m := range kept {
+		if m.entry != nil {
+			es = append(es, *m.entry)
+		}
 	}
 	if len(es) > 0 {
 		if err := a.idx.add(es...); err != nil {
-			return "", err
+			return imp, err
 		}
 	}
-	a.log.Info("warc file imported", "warc_file", name, "source", path, "records", srcN, "captures", len(es))
-	if damage != nil {
-		return name, fmt.Errorf("%w: %w", ErrSalvaged, damage)
+	imp.File, imp.Records, imp.Captures = name, len(kept), len(es)
+	if err := a.appendLedger(ledgerLine{SHA256: sum, Source: path, File: name, Time: a.opts.Now().UTC().Format(time.RFC3339)}); err != nil {
+		return imp, err
 	}
-	return name, nil
+	a.log.Info("warc file imported", "warc_file", name, "source", path, "records", imp.Records, "captures", imp.Captures,
+		"duplicates", imp.Duplicates, "oddities", imp.Oddities)
+	return imp, salvaged(damage)
+}
+
+// salvaged wraps the damage a salvaged file had in ErrSalvaged.
+func salvaged(damage error) error {
+	if damage == nil {
+		return nil
+	}
+	return fmt.Errorf("%w: %w", ErrSalvaged, damage)
+}
+
+// haveCapture reports whether the archive holds the capture e (record ID
+// id) already: one of the same URL, second and kind (revisit or not) with
+// the same payload digest and status, or, when either has no digest, the
+// same WARC-Record-ID.
+func (a *Archive) haveCapture(e Entry, id string) bool {
+	for _, o := range a.idx.lookup(e.Key) {
+		if !o.Time.Equal(e.Time) || o.Revisit() != e.Revisit() || o.URL != e.URL {
+			continue
+		}
+		if o.Digest != "" && e.Digest != "" {
+			if strings.EqualFold(o.Digest, e.Digest) && o.Status == e.Status {
+				return true
+			}
+			continue
+		}
+		if rec, f, err := a.recordAt(o.File, o.Offset); err == nil {
+			same := id != "" && rec.ID() == id
+			f.Close()
+			if same {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// dropDuplicates returns the members to keep: not a capture already in
+// the archive, nor a record concurrent to one (its request and metadata,
+// which name it or which it names), nor, when nothing else is kept, the
+// warcinfo.
+func dropDuplicates(ms []member) []member {
+	dropped := map[string]bool{}
+	for _, m := range ms {
+		if m.dup && m.id != "" {
+			dropped[m.id] = true
+			for _, c := range m.concurrent {
+				dropped[c] = true
+			}
+		}
+	}
+	var kept []member
+	content := false
+	for _, m := range ms {
+		drop := m.dup || dropped[m.id]
+		for _, c := range m.concurrent {
+			drop = drop || dropped[c]
+		}
+		if !drop {
+			kept = append(kept, m)
+			content = content || m.typ != TypeWarcinfo
+		}
+	}
+	if !content {
+		return nil
+	}
+	return kept
+}
+
+// compact rewrites f, an import's copy, to hold only the kept members, in
+// order, and moves their index entries to their new offsets.
+func compact(f *os.File, kept []member) error {
+	var w int64
+	buf := make([]byte, 64<<10)
+	for i := range kept {
+		m := &kept[i]
+		for done := int64(0); done < m.n; {
+			k := min(int64(len(buf)), m.n-done)
+			if _, err := f.ReadAt(buf[:k], m.off+done); err != nil {
+				return err
+			}
+			if _, err := f.WriteAt(buf[:k], w+done); err != nil {
+				return err
+			}
+			done += k
+		}
+		if m.entry != nil {
+			m.entry.Offset = w
+		}
+		m.off = w
+		w += m.n
+	}
+	return f.Truncate(w)
+}
+
+// fileSHA256 returns the hex SHA-256 of the file at path.
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("read %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// ledgerName is the archive's list of the files imported, one JSON object
+// a line: the source's SHA-256, its path then, the copy made (none when
+// every record was in the archive already) and when.
+const ledgerName = "imports.jsonl"
+
+type ledgerLine struct {
+	SHA256 string `json:"sha256"`
+	Source string `json:"source"`
+	File   string `json:"file,omitempty"`
+	Time   string `json:"time"`
+}
+
+// readLedger reads imports.jsonl by SHA-256; a line that does not parse (a
+// torn last line) is skipped.
+func (a *Archive) readLedger() (map[string]ledgerLine, error) {
+	data, err := os.ReadFile(filepath.Join(a.dir, ledgerName))
+	if os.IsNotExist(err) {
+		return map[string]ledgerLine{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", ledgerName, err)
+	}
+	out := map[string]ledgerLine{}
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		var l ledgerLine
+		if json.Unmarshal(line, &l) == nil && l.SHA256 != "" {
+			out[l.SHA256] = l
+		}
+	}
+	return out, nil
+}
+
+// importedFiles returns the names of the archive files Import made.
+func (a *Archive) importedFiles() (map[string]bool, error) {
+	ledger, err := a.readLedger()
+	if err != nil {
+		return nil, err
+	}
+	files := map[string]bool{}
+	for _, l := range ledger {
+		if l.File != "" {
+			files[l.File] = true
+		}
+	}
+	return files, nil
+}
+
+// appendLedger adds a line to imports.jsonl and syncs it.
+func (a *Archive) appendLedger(l ledgerLine) error {
+	b, err := json.Marshal(l)
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(filepath.Join(a.dir, ledgerName), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", ledgerName, err)
+	}
+	if _, err := f.Write(append(b, '\n')); err != nil {
+		f.Close()
+		return fmt.Errorf("append to %s: %w", ledgerName, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("sync %s: %w", ledgerName, err)
+	}
+	return f.Close()
 }

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"rankfile/record"
 )
 
 // The wget-sample files were written by GNU Wget 1.21.3 (--warc-file)
@@ -20,7 +22,8 @@ func TestArchive_Import(t *testing.T) {
 	a := mustOpen(t, dir, Options{})
 	defer mustClose(t, a)
 	srcs := []string{filepath.Join("testdata", "wget-sample.warc"), filepath.Join("testdata", "wget-sample-gz.warc.gz")}
-	names, err := a.Import(context.Background(), srcs...)
+	imps, err := a.Import(context.Background(), srcs...)
+	names := addedFiles(imps)
 	if err != nil {
 		t.Fatalf("Import: %v", err)
 	}
@@ -31,14 +34,23 @@ func TestArchive_Import(t *testing.T) {
 		t.Run(names[i], func(t *testing.T) {
 			orig := readPath(t, src)
 			got := readPath(t, filepath.Join(dir, names[i]))
-			if len(got) != len(orig) {
-				t.Fatalf("%d records imported, source has %d", len(got), len(orig))
+			if len(got) != len(orig)-imps[i].Duplicates {
+				t.Fatalf("%d records imported, source has %d of which %d already in the archive", len(got), len(orig), imps[i].Duplicates)
 			}
-			for j := range orig {
-				if got[j].Version != orig[j].Version || !bytes.Equal(got[j].Block, orig[j].Block) {
-					t.Errorf("record %d: %s %d bytes, source %s %d bytes", j, got[j].Version, len(got[j].Block), orig[j].Version, len(orig[j].Block))
+			byID := map[string]readRecord{}
+			for _, o := range orig {
+				byID[o.Header.Get("WARC-Record-ID")] = o
+			}
+			for j := range got {
+				o, ok := byID[got[j].Header.Get("WARC-Record-ID")]
+				if !ok {
+					t.Errorf("record %d is not in the source", j)
+					continue
 				}
-				for _, f := range orig[j].Header {
+				if got[j].Version != o.Version || !bytes.Equal(got[j].Block, o.Block) {
+					t.Errorf("record %d: %s %d bytes, source %s %d bytes", j, got[j].Version, len(got[j].Block), o.Version, len(o.Block))
+				}
+				for _, f := range o.Header {
 					if got[j].Header.Get(f.Name) != f.Value {
 						t.Errorf("record %d: %s %q, source %q", j, f.Name, got[j].Header.Get(f.Name), f.Value)
 					}
@@ -58,8 +70,13 @@ func TestArchive_Import(t *testing.T) {
 	if err != nil || len(home) != 1 || home[0].Status != 200 || home[0].Mime != "text/html" || home[0].File != "wget-sample.warc.gz" {
 		t.Errorf("Lookup of the imported home page = %+v, %v", home, err)
 	}
-	if second, _ := a.Lookup("http://127.0.0.1:18731/second.html"); len(second) != 2 {
-		t.Errorf("second.html has %d captures, want one from each file", len(second))
+	// The gzip sample holds second.html again, fetched in the same
+	// second with the same payload: kept once, with its request.
+	if second, _ := a.Lookup("http://127.0.0.1:18731/second.html"); len(second) != 1 || second[0].File != "wget-sample.warc.gz" {
+		t.Errorf("second.html has captures %v, want the first file's alone", second)
+	}
+	if imps[1].Duplicates != 2 || imps[1].Records != 3 {
+		t.Errorf("gzip sample: %d records copied, %d left out as already there; want 3 and 2 (second.html's response and request)", imps[1].Records, imps[1].Duplicates)
 	}
 	var body []byte
 	for _, c := range allCaptures(t, a) {
@@ -72,8 +89,12 @@ func TestArchive_Import(t *testing.T) {
 	}
 	mustCheck(t, a)
 
-	if _, err := a.Import(context.Background(), srcs[0]); !errors.Is(err, ErrExists) {
-		t.Errorf("importing a file twice: %v, want ErrExists", err)
+	files, _ := a.Files()
+	if again, err := a.Import(context.Background(), srcs[0]); err != nil || len(again) != 1 || !again[0].Repeat || again[0].File != "wget-sample.warc.gz" {
+		t.Errorf("importing a file twice: %+v, %v; want it named as imported before as wget-sample.warc.gz", again, err)
+	}
+	if now, _ := a.Files(); !equalStrings(now, files) {
+		t.Errorf("importing a file twice added files: %v, before %v", now, files)
 	}
 	_, err = a.Import(context.Background(), filepath.Join("testdata", "truncated.warc.gz"))
 	var re *RecordError
@@ -111,9 +132,10 @@ func readPath(t *testing.T, path string) []readRecord {
 func TestArchive_Salvage(t *testing.T) {
 	a := mustOpen(t, t.TempDir(), Options{})
 	defer mustClose(t, a)
-	srcs := []string{filepath.Join("testdata", "truncated.warc.gz"), filepath.Join("testdata", "corrupt-member.warc.gz")}
-	names, err := a.Salvage(context.Background(), srcs...)
-	if want := []string{"truncated.warc.gz", "corrupt-member.warc.gz"}; !equalStrings(names, want) {
+	srcs := []string{filepath.Join("testdata", "corrupt-member.warc.gz"), filepath.Join("testdata", "truncated.warc.gz")}
+	imps, err := a.Salvage(context.Background(), srcs...)
+	names := addedFiles(imps)
+	if want := []string{"corrupt-member.warc.gz", "truncated.warc.gz"}; !equalStrings(names, want) {
 		t.Fatalf("Salvage added %v (%v), want %v", names, err, want)
 	}
 	if !errors.Is(err, ErrSalvaged) {
@@ -130,8 +152,7 @@ func TestArchive_Salvage(t *testing.T) {
 	}
 	want := []string{
 		"corrupt-member.warc.gz http://example.test/two", // after its corrupt member
-		"truncated.warc.gz http://example.test/",
-		"truncated.warc.gz http://example.test/two",
+		"truncated.warc.gz http://example.test/",         // its /two is the same capture, kept once
 	}
 	if !equalStrings(got, want) {
 		t.Errorf("captures after Salvage %q, want %q", got, want)
@@ -141,7 +162,7 @@ func TestArchive_Salvage(t *testing.T) {
 	// Import refuses what Salvage takes
 	b := mustOpen(t, t.TempDir(), Options{})
 	defer mustClose(t, b)
-	if names, err := b.Import(context.Background(), srcs[1]); len(names) != 0 || err == nil || errors.Is(err, ErrSalvaged) {
+	if names, err := b.Import(context.Background(), srcs[0]); len(names) != 0 || err == nil || errors.Is(err, ErrSalvaged) {
 		t.Errorf("Import of a damaged file: added %v, error %v; want it refused", names, err)
 	}
 }
@@ -158,7 +179,8 @@ func TestArchive_ImportDigestFault(t *testing.T) {
 	}
 	a := mustOpen(t, t.TempDir(), Options{})
 	defer mustClose(t, a)
-	names, err := a.Import(context.Background(), src)
+	imps, err := a.Import(context.Background(), src)
+	names := addedFiles(imps)
 	var re *RecordError
 	if len(names) != 0 || !errors.Is(err, ErrDigest) || !errors.As(err, &re) || re.Offset == 0 {
 		t.Fatalf("Import of a file failing a digest: added %v, error %v; want it refused with a *RecordError wrapping ErrDigest", names, err)
@@ -166,7 +188,8 @@ func TestArchive_ImportDigestFault(t *testing.T) {
 	if es, _ := a.Lookup("http://caucus-damage.example/"); len(es) != 0 {
 		t.Errorf("refused import indexed %v", es)
 	}
-	names, err = a.Salvage(context.Background(), src)
+	imps, err = a.Salvage(context.Background(), src)
+	names = addedFiles(imps)
 	if len(names) != 1 || !errors.Is(err, ErrSalvaged) || !reportsDamage(err, f.Name, re.Offset) {
 		t.Fatalf("Salvage: added %v, error %v; want the file, the damage at %d wrapped in ErrSalvaged", names, err, re.Offset)
 	}
@@ -174,4 +197,47 @@ func TestArchive_ImportDigestFault(t *testing.T) {
 		t.Errorf("the damaged response was kept: %v", es)
 	}
 	mustCheck(t, a)
+}
+
+// TestArchive_ImportRevisitElsewhere imports a recrawl whose revisit
+// stands on a record of another file before that file: the recrawl is
+// kept whole, its revisit waits for its original (Check lists it as
+// waiting, not as a problem, and Captures skips it without an error), and
+// once the first crawl's file is imported the revisit gives the original's
+// page.
+func TestArchive_ImportRevisitElsewhere(t *testing.T) {
+	paths := writeCorpus(t, "crawl-part2.warc.gz", "crawl-part1.warc.gz")
+	const url = "https://caucus-parts.example/campaign"
+	a := mustOpen(t, t.TempDir(), Options{})
+	defer mustClose(t, a)
+	if imps, err := a.Import(context.Background(), paths[0]); err != nil || len(imps) != 1 || imps[0].Records != 4 {
+		t.Fatalf("Import of the recrawl: %+v, %v; want its 4 records", imps, err)
+	}
+	rep := mustCheck(t, a)
+	if len(rep.Waiting) != 1 || !strings.Contains(rep.Waiting[0].String(), url) {
+		t.Errorf("Check: waiting %v, want the revisit of %s", rep.Waiting, url)
+	}
+	var got []string
+	err := a.Captures(context.Background(), func(c record.Capture) error {
+		got = append(got, c.URL)
+		return nil
+	})
+	if err != nil || !equalStrings(got, []string{"https://caucus-parts.example/second"}) {
+		t.Errorf("Captures before the original: %v, %v; want the recrawl's new page alone, no error", got, err)
+	}
+	if _, err := a.Import(context.Background(), paths[1]); err != nil {
+		t.Fatal(err)
+	}
+	if rep := mustCheck(t, a); len(rep.Waiting) != 0 {
+		t.Errorf("Check after the original arrived: waiting %v", rep.Waiting)
+	}
+	var revisit *record.Capture
+	for _, c := range allCaptures(t, a) {
+		if c.URL == url && c.Revisit {
+			revisit = &c
+		}
+	}
+	if revisit == nil || !strings.Contains(string(revisit.Body), "Octoberpart") || revisit.Time.Year() != 2024 || revisit.Time.Day() != 12 {
+		t.Errorf("the revisit after its original arrived: %+v", revisit)
+	}
 }
