@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"io"
 	"net/http/httptest"
@@ -133,4 +135,129 @@ func countCaptures(t *testing.T, dir string) int {
 		t.Errorf("captures: %v", err)
 	}
 	return n
+}
+
+// writeCorpusFiles writes the named files of the interop corpus into a
+// new directory and returns their paths.
+func writeCorpusFiles(t *testing.T, names ...string) []string {
+	t.Helper()
+	dir := t.TempDir()
+	var paths []string
+	corpus := warctest.Corpus()
+	for _, n := range names {
+		for _, f := range corpus {
+			if f.Name == n {
+				p := filepath.Join(dir, n)
+				if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				paths = append(paths, p)
+			}
+		}
+	}
+	if len(paths) != len(names) {
+		t.Fatalf("corpus files %v: found %d", names, len(paths))
+	}
+	return paths
+}
+
+// TestImport_twice imports the same file twice, and then a copy of it
+// under another name, gunzipped: the second import says the file was
+// imported before and adds nothing, the copy's records are all in the
+// archive already and add nothing either; each exits 0 and the page is
+// found once.
+func TestImport_twice(t *testing.T) {
+	src := writeCorpusFiles(t, "wpull.warc.gz")[0]
+	data := t.TempDir()
+	if _, errOut, code := rankfile(t, "--data", data, "import", src); code != 0 {
+		t.Fatalf("first import: exit %d\n%s", code, errOut)
+	}
+	out, errOut, code := rankfile(t, "--data", data, "import", src)
+	if code != 0 || !strings.Contains(out, "imported before as wpull.warc.gz; nothing added") {
+		t.Errorf("second import: exit %d, %q; want 0 saying it was imported before\n%s", code, out, errOut)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(mustRead(t, src)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyPath := filepath.Join(t.TempDir(), "wpull-copy.warc")
+	if err := os.WriteFile(copyPath, plain, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code = rankfile(t, "--data", data, "import", copyPath)
+	if code != 0 || !strings.Contains(out, "all 4 records already in the archive; nothing added") {
+		t.Errorf("import of a gunzipped copy: exit %d, %q; want 0 saying its records are all there\n%s", code, out, errOut)
+	}
+	if files, _ := filepath.Glob(filepath.Join(data, "archive", "*.warc.gz")); len(files) != 1 {
+		t.Errorf("archive files %v, want the first import's alone", files)
+	}
+	out, _, _ = rankfile(t, "--data", data, "search", "--json", "Mondaywpull")
+	if hits := jsonLines(t, out); len(hits) != 1 {
+		t.Errorf("search after importing the file three times: %d hits, want 1", len(hits))
+	}
+}
+
+// TestImport_digestDamaged imports an uncompressed WARC whose response
+// fails its block digest (one flipped bit): import refuses it with exit
+// 1, naming the record and --salvage, and leaves the archive as it was;
+// import --salvage takes the file without the record, exits 3, and
+// archive check passes.
+func TestImport_digestDamaged(t *testing.T) {
+	src := writeCorpusFiles(t, "digest-damaged.warc")[0]
+	data := t.TempDir()
+	_, errOut, code := rankfile(t, "--data", data, "import", src)
+	if code != 1 || !strings.Contains(errOut, "digest mismatch") || !strings.Contains(errOut, "--salvage") {
+		t.Errorf("import: exit %d, want 1 naming the digest mismatch and --salvage\n%s", code, errOut)
+	}
+	if files, _ := filepath.Glob(filepath.Join(data, "archive", "*.warc*")); len(files) != 0 {
+		t.Errorf("refused import left %v", files)
+	}
+	out, errOut, code := rankfile(t, "--data", data, "import", "--salvage", src)
+	if code != 3 || !strings.Contains(errOut, "digest mismatch") {
+		t.Errorf("import --salvage: exit %d, want 3 naming the record left out\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code := rankfile(t, "--data", data, "archive", "check"); code != 0 {
+		t.Errorf("archive check after import --salvage: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestImport_revisitBeforeOriginal imports a recrawl before the crawl its
+// revisit stands on: the import exits 0 and warns that the revisit waits,
+// archive check exits 0 and lists it as waiting; once the first crawl is
+// imported the revisit's capture gives the original's page.
+func TestImport_revisitBeforeOriginal(t *testing.T) {
+	paths := writeCorpusFiles(t, "crawl-part2.warc.gz", "crawl-part1.warc.gz")
+	data := t.TempDir()
+	out, errOut, code := rankfile(t, "--data", data, "import", paths[0])
+	if code != 0 || !strings.Contains(errOut, "waiting for its original") {
+		t.Fatalf("import of the recrawl: exit %d, want 0 with a warning of the waiting revisit\n%s%s", code, out, errOut)
+	}
+	out, _, code = rankfile(t, "--data", data, "archive", "check")
+	if code != 0 || !strings.Contains(out, "waiting: crawl-part2.warc.gz") {
+		t.Errorf("archive check: exit %d, want 0 listing the waiting revisit\n%s", code, out)
+	}
+	if _, errOut, code := rankfile(t, "--data", data, "import", paths[1]); code != 0 {
+		t.Fatalf("import of the first crawl: exit %d\n%s", code, errOut)
+	}
+	out, _, code = rankfile(t, "--data", data, "archive", "check")
+	if code != 0 || strings.Contains(out, "waiting") {
+		t.Errorf("archive check after the original arrived: exit %d\n%s", code, out)
+	}
+	out, errOut, code = rankfile(t, "--data", data, "archive", "get", "--at", "2024-04-12T09:00:00Z", "https://caucus-parts.example/campaign")
+	if code != 0 || !strings.Contains(out, "Octoberpart") {
+		t.Errorf("archive get of the revisit: exit %d, %d bytes without the original's page\n%s", code, len(out), errOut)
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
