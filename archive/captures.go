@@ -290,7 +290,8 @@ func (a *Archive) revisitCapture(rec *Record, c record.Capture, msg *httpMessage
 
 // original finds and reads the capture a revisit record stands for: the
 // oldest non-revisit capture of its WARC-Refers-To-Target-URI (or its own
-// URI) with the same payload digest, or failing a digest, the one at its
+// URI) with the same payload digest, or failing that (no digest, or one
+// of another algorithm than the index's), the one at its
 // WARC-Refers-To-Date.
 func (a *Archive) original(rec *Record, uri string) (record.Capture, error) {
 	target := trimAngles(rec.Header.Get("WARC-Refers-To-Target-URI"))
@@ -302,13 +303,20 @@ func (a *Archive) original(rec *Record, uri string) (record.Capture, error) {
 	if v := rec.Header.Get("WARC-Refers-To-Date"); v != "" {
 		refDate, _ = parseWARCDate(v)
 	}
+	var atDate *Entry // failing a digest match (or a digest), the capture at WARC-Refers-To-Date
 	for _, e := range a.idx.lookup(SURT(target)) {
 		if e.Revisit() {
 			continue
 		}
-		if (digest != "" && e.Digest == digest) || (digest == "" && !refDate.IsZero() && e.Time.Equal(refDate.Truncate(time.Second))) {
+		if digest != "" && strings.EqualFold(e.Digest, digest) {
 			return a.readCapture(e)
 		}
+		if atDate == nil && !refDate.IsZero() && e.Time.Equal(refDate.Truncate(time.Second)) {
+			atDate = &e
+		}
+	}
+	if atDate != nil {
+		return a.readCapture(*atDate)
 	}
 	return record.Capture{}, fmt.Errorf("revisit of %s: original with digest %q: %w", target, digest, ErrNotFound)
 }

@@ -256,8 +256,8 @@ func Corpus() []File {
 	add(File{Name: "site.warc.gz", Tool: "warcit 0.4", Data: gzOf(recs), Captures: 2,
 		Pages: []Page{{"http://caucus-warcit.example/platform.html", "Tuesdaywarcit"}, {"http://caucus-warcit.example/join/index.html", "Fridaywarcit"}}})
 
-	// Webrecorder (pywb's recorder): a page, the same page under a second
-	// URL as a URL-agnostic revisit, a page read as a resource, and the
+	// Webrecorder (pywb's recorder): a page, the same page under two more
+	// URLs as URL-agnostic revisits, a page read as a resource, and the
 	// pageinfo resource.
 	wr, wr2 := page("Safety committee report", "Saturdaywr"), page("Meeting notes", "Sundaywr")
 	recs = []Record{warcinfo(Version10, recordID("wr", 0), "2024-04-03T09:00:00Z", "rec-20240403090000.warc.gz", "Webrecorder Platform v4.12.0")}
@@ -270,12 +270,19 @@ func Corpus() []File {
 		[2]string{"WARC-Refers-To-Target-URI", "https://caucus-wr.example/safety"},
 		[2]string{"WARC-Refers-To-Date", "2024-04-03T09:00:01Z"}))
 	recs[len(recs)-1].Set("WARC-Payload-Digest", SHA1(wr))
+	// As warcio.js writes a URL-agnostic revisit (ArchiveWeb.page): no
+	// payload digest, WARC/1.1's profile.
+	recs = append(recs, warcRecord(Version10, "revisit", recordID("wr", 6), "2024-04-03T09:00:06Z", "https://caucus-wr.example/safety?fbclid=IwAR0x",
+		"application/http; msgtype=response", head, nil,
+		[2]string{"WARC-Profile", ProfileIdentical11},
+		[2]string{"WARC-Refers-To-Target-URI", "https://caucus-wr.example/safety"},
+		[2]string{"WARC-Refers-To-Date", "2024-04-03T09:00:01Z"}))
 	recs = append(recs, warcRecord(Version10, "resource", recordID("wr", 4), "2024-04-03T09:00:07Z", "https://caucus-wr.example/notes",
 		"text/html; charset=utf-8", wr2, wr2))
 	info := []byte(`{"pages":[{"url":"https://caucus-wr.example/safety","title":"Safety committee report"}]}`)
 	recs = append(recs, warcRecord(Version10, "resource", recordID("wr", 5), "2024-04-03T09:00:09Z", "urn:pageinfo:https://caucus-wr.example/safety",
 		"application/json", info, info))
-	add(File{Name: "rec-20240403090000.warc.gz", Tool: "Webrecorder", Oddity: "URL-agnostic revisit; resource records", Data: gzOf(recs), Captures: 4,
+	add(File{Name: "rec-20240403090000.warc.gz", Tool: "Webrecorder", Oddity: "URL-agnostic revisits; resource records", Data: gzOf(recs), Captures: 5,
 		Pages: []Page{{"https://caucus-wr.example/safety", "Saturdaywr"}, {"https://caucus-wr.example/notes", "Sundaywr"}}})
 
 	// Content-Length a little off, in both directions and file kinds.
