@@ -283,13 +283,19 @@ func (r *arcRecord) warcOf(name string, infoID string) []scanned {
 	typ, ctype, payload := TypeResource, r.ctype, r.content
 	switch {
 	case strings.HasPrefix(r.url, "dns:"):
-		typ, ctype = TypeResponse, "text/dns"
+		// As Heritrix writes a DNS lookup: no payload digest.
+		typ, ctype, payload = TypeResponse, "text/dns", nil
 	case bytes.HasPrefix(r.content, []byte("HTTP/")):
-		typ, ctype = TypeResponse, "application/http; msgtype=response"
-		if msg, err := parseHTTP(r.content); err == nil {
-			payload = msg.Payload
-			if isChunked(msg.Header) {
-				payload = Dechunk(payload)
+		typ, ctype, payload = TypeResponse, "application/http; msgtype=response", nil
+		// A head ended by bare LFs (servers of the time sent them) is
+		// read differently by other readers (warcio.js finds no
+		// payload): no payload digest rather than one they dispute.
+		if head, _ := splitHTTP(r.content); bytes.HasSuffix(head, []byte("\r\n\r\n")) {
+			if msg, err := parseHTTP(r.content); err == nil {
+				payload = msg.Payload
+				if isChunked(msg.Header) {
+					payload = Dechunk(payload)
+				}
 			}
 		}
 	}
@@ -297,7 +303,7 @@ func (r *arcRecord) warcOf(name string, infoID string) []scanned {
 		ctype = "application/octet-stream"
 	}
 	h = append(h, Field{"Content-Type", ctype})
-	if ctype != "text/dns" { // as Heritrix writes a DNS lookup: no payload apart from its block
+	if payload != nil {
 		h = append(h, Field{"WARC-Payload-Digest", sha1Digest(payload)})
 	}
 	return []scanned{rec(typ, id, h, r.content)}

@@ -66,6 +66,7 @@ func TestArchive_ImportARC(t *testing.T) {
 		{"dns:caucus-arc.example", "2004-03-02T12:00:01Z", 0, "203.0.113.20"},
 		{"http://caucus-arc.example/robots.txt", "2004-03-02T12:00:02Z", 200, "User-agent"},
 		{"http://caucus-arc.example/strike-vote.html", "2004-03-02T12:00:03Z", 200, "Wednesdayarc"},
+		{"http://caucus-arc.example/index.cfm?Action=Email&Title=Strike%20vote%20set", "2004-03-02T12:00:04Z", 200, "Spacedarc"}, // spaces in its URL, bare LFs in its head
 		{"http://caucus-ia.example/letter.html", "1999-12-01T00:00:05Z", 200, "Thursdayarc"},
 		{"http://caucus-alexa.example/about.html", "2001-08-01T00:00:12Z", 200, "Foundedalexa"},
 	}
@@ -126,10 +127,10 @@ func TestArchive_ImportARCDamaged(t *testing.T) {
 	if len(names) != 1 || !errors.Is(err, ErrSalvaged) {
 		t.Fatalf("Salvage: added %v, %v", names, err)
 	}
-	if es, _ := a.Lookup("http://caucus-arc.example/robots.txt"); len(es) != 1 {
-		t.Errorf("Salvage kept %d captures of the record before the damage, want 1", len(es))
+	if es, _ := a.Lookup("http://caucus-arc.example/strike-vote.html"); len(es) != 1 {
+		t.Errorf("Salvage kept %d captures of the last whole record, want 1", len(es))
 	}
-	if es, _ := a.Lookup("http://caucus-arc.example/strike-vote.html"); len(es) != 0 {
+	if es, _ := a.Lookup("http://caucus-arc.example/index.cfm?Action=Email&Title=Strike%20vote%20set"); len(es) != 0 {
 		t.Errorf("Salvage kept the damaged record: %v", es)
 	}
 	mustCheck(t, a)

@@ -206,8 +206,13 @@ func Corpus() []File {
 	// Heritrix 1 ARC, gzip per record; an Internet Archive ARC v1.0,
 	// uncompressed.
 	arcPage := page("Strike vote set for May", "Wednesdayarc")
-	add(File{Name: "IAH-20040302120000-00000-crawler.arc.gz", Tool: "Heritrix 1.14 (ARC 1.1, gzip)", Captures: 3,
-		Pages: []Page{{"http://caucus-arc.example/strike-vote.html", "Wednesdayarc"}},
+	// A URL with spaces in it, and a server that ends its header lines
+	// with a bare LF, as Heritrix 1 recorded them.
+	spacePage := page("Email this article", "Spacedarc")
+	spaced := []byte("HTTP/1.1 200 OK\nContent-Type: text/html\nConnection: close\n\n" + string(spacePage))
+	add(File{Name: "IAH-20040302120000-00000-crawler.arc.gz", Tool: "Heritrix 1.14 (ARC 1.1, gzip)", Captures: 4,
+		Pages: []Page{{"http://caucus-arc.example/strike-vote.html", "Wednesdayarc"},
+			{"http://caucus-arc.example/index.cfm?Action=Email&Title=Strike%20vote%20set", "Spacedarc"}},
 		Data: arcFile("IAH-20040302120000-00000-crawler.arc", "1 1", "20040302120000", true, []arcRecord{
 			{url: "dns:caucus-arc.example", ip: "10.0.0.2", date: "20040302120001", ctype: "text/dns",
 				content: []byte("20040302120001\ncaucus-arc.example.\t300\tIN\tA\t203.0.113.20\n")},
@@ -215,6 +220,8 @@ func Corpus() []File {
 				content: httpResponse("HTTP/1.0 200 OK", "Content-Type: text/plain\nContent-Length: 10", []byte("User-agent"))},
 			{url: "http://caucus-arc.example/strike-vote.html", ip: "203.0.113.20", date: "20040302120003", ctype: "text/html",
 				content: httpResponse("HTTP/1.1 200 OK", "Server: Apache/1.3.29\nContent-Type: text/html\nContent-Length: "+strconv.Itoa(len(arcPage)), arcPage)},
+			{url: "http://caucus-arc.example/index.cfm?Action=Email&Title=Strike vote set", ip: "203.0.113.20", date: "20040302120004", ctype: "text/html",
+				content: spaced},
 		})})
 	iaPage := page("Letter to the school board", "Thursdayarc")
 	add(File{Name: "IA-001102-19991201000000.arc", Tool: "Internet Archive (ARC 1.0, uncompressed)", Captures: 1,
