@@ -227,9 +227,10 @@ func (s *arcScanner) parseLine(line string) (*arcRecord, error) {
 }
 
 // arcDate parses an Archive-date: 14 digits, or fewer (a date cut after
-// the minutes, say), read as far as they go.
+// the minutes, say) read as far as they go, or more (fractions of a
+// second), cut to 14.
 func arcDate(v string) (time.Time, error) {
-	if len(v) < 8 || len(v) > 17 || strings.Trim(v, "0123456789") != "" {
+	if len(v) < 8 || len(v) > 20 || strings.Trim(v, "0123456789") != "" {
 		return time.Time{}, fmt.Errorf("%w: ARC Archive-date %q", ErrHeader, v)
 	}
 	if len(v) > 14 {

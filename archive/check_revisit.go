@@ -14,6 +14,26 @@ var revisitProfiles = map[string]bool{
 	profileIdenticalPayload10: true, profileNotModified10: true,
 }
 
+// knownProfile reports whether a WARC-Profile names a revisit this
+// package understands: the profiles of WARC/1.1 and 1.0, or of the drafts
+// before (0.17, 0.18, which older Wayback tools wrote), or Internet
+// Archive's uri-agnostic-identical-payload-digest.
+func knownProfile(p string) bool {
+	if revisitProfiles[p] {
+		return true
+	}
+	rest, ok := strings.CutPrefix(p, "http://netpreserve.org/warc/")
+	if !ok {
+		return false
+	}
+	_, name, _ := strings.Cut(rest, "/revisit/")
+	switch name {
+	case "identical-payload-digest", "server-not-modified", "uri-agnostic-identical-payload-digest":
+		return true
+	}
+	return false
+}
+
 // original is what Check keeps of a response record for the revisits that
 // may stand on it.
 type original struct {
@@ -92,7 +112,7 @@ var errNoOriginal = errors.New("original not in the archive")
 
 // resolve finds p's original and checks that it is the one p describes.
 func (rv *revisits) resolve(p pendingRevisit) error {
-	if !revisitProfiles[p.profile] {
+	if !knownProfile(p.profile) {
 		return fmt.Errorf("unknown WARC-Profile %q", p.profile)
 	}
 	uri := p.refURI

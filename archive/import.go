@@ -323,18 +323,14 @@ func salvaged(damage error) error {
 
 // haveCapture reports whether the archive holds the capture e (record ID
 // id) already: one of the same URL, second and kind (revisit or not) with
-// the same payload digest and status, or, when either has no digest, the
-// same WARC-Record-ID.
+// the same payload digest and status, or with the same WARC-Record-ID.
 func (a *Archive) haveCapture(e Entry, id string) bool {
 	for _, o := range a.idx.lookup(e.Key) {
 		if !o.Time.Equal(e.Time) || o.Revisit() != e.Revisit() || o.URL != e.URL {
 			continue
 		}
-		if o.Digest != "" && e.Digest != "" {
-			if strings.EqualFold(o.Digest, e.Digest) && o.Status == e.Status {
-				return true
-			}
-			continue
+		if o.Digest != "" && strings.EqualFold(o.Digest, e.Digest) && o.Status == e.Status {
+			return true
 		}
 		if rec, f, err := a.recordAt(o.File, o.Offset); err == nil {
 			same := id != "" && rec.ID() == id

@@ -341,6 +341,23 @@ func Corpus() []File {
 	add(File{Name: "no-reason.warc.gz", Tool: "a proxy recorder (HTTP/2 response kept without reason phrase)", Oddity: "status line without reason phrase", Warning: "without a reason phrase",
 		Data: gzOf(recs), Captures: 1, Pages: []Page{{"https://caucus-noreason.example/", "Noreasonword"}}})
 
+	// As early Wayback tools wrote: a revisit with a draft (0.18) profile
+	// and no block, a redirect whose status line ends in a space without
+	// a reason phrase, and the file ending right after the last block.
+	wb := page("Contract ratified", "Ratifiedwayback")
+	recs = []Record{warcinfo(Version10, recordID("wayback", 0), "2014-01-03T03:03:20Z", "wayback-extra.warc", "Wayback Save Page")}
+	recs = append(recs, httpPair(Version10, "wayback", 1, "2014-01-03T03:03:21Z", "http://caucus-wayback.example/?p=2", htmlResponse(wb))...)
+	recs = append(recs, warcRecord(Version10, "revisit", recordID("wayback", 3), "2014-06-03T03:03:41Z", "http://caucus-wayback.example/?p=2", "", []byte{}, nil,
+		[2]string{"WARC-Profile", "http://netpreserve.org/warc/0.18/revisit/identical-payload-digest"},
+		[2]string{"WARC-Refers-To-Target-URI", "http://caucus-wayback.example/?p=2"},
+		[2]string{"WARC-Refers-To-Date", "2014-01-03T03:03:21Z"}))
+	recs[len(recs)-1].Set("WARC-Payload-Digest", SHA1(wb))
+	recs = append(recs, httpPair(Version10, "wayback", 4, "2014-06-03T03:03:45Z", "http://caucus-wayback.example/old",
+		httpResponse("HTTP/1.0 302 ", "Location: http://caucus-wayback.example/?p=2\nServer: BigIP\nConnection: close\nContent-Length: 0", nil))[0])
+	wbData := bytes.TrimSuffix(bytesOf(recs), []byte("\r\n\r\n"))
+	add(File{Name: "wayback-extra.warc", Tool: "Wayback Save Page", Oddity: "draft revisit profile; status line without reason phrase; file ends without CRLF CRLF",
+		Warning: "without a reason phrase", Data: wbData, Captures: 3, Pages: []Page{{"http://caucus-wayback.example/?p=2", "Ratifiedwayback"}}})
+
 	// Chunk sizes counted in characters.
 	bc := page("Résumé of the négociations — déjà vu", "Badchunkword")
 	recs = []Record{warcinfo(Version10, recordID("badchunk", 0), "2024-04-04T11:00:00Z", "bad-chunks.warc.gz", "a proxy recorder")}
