@@ -366,6 +366,13 @@ func Corpus() []File {
 	add(File{Name: "bad-chunks.warc.gz", Tool: "a proxy recorder", Oddity: "chunk sizes wrong", Warning: "chunk sizes are wrong", Data: gzOf(recs), Captures: 1,
 		Pages: []Page{{"http://caucus-chunk.example/", "Badchunkword"}}})
 
+	// A WARC file compressed whole by gzip(1), one member for all records.
+	whole := page("Picket schedule", "Picketword")
+	recs = []Record{warcinfo(Version10, recordID("whole", 0), "2024-04-04T12:00:00Z", "gzipped-whole.warc", "wget 1.14")}
+	recs = append(recs, httpPair(Version10, "whole", 1, "2024-04-04T12:00:01Z", "http://caucus-whole.example/pickets", htmlResponse(whole))...)
+	add(File{Name: "gzipped-whole.warc.gz", Tool: "gzip(1) over a whole WARC file", Oddity: "one gzip member for every record",
+		Data: gzMembers([][]byte{bytesOf(recs)}, nil), Captures: 1, Pages: []Page{{"http://caucus-whole.example/pickets", "Picketword"}}})
+
 	// A recrawl whose revisits stand on the first crawl's file.
 	first, again := page("Contract campaign", "Octoberpart"), page("Second post", "Novemberpart")
 	recs = []Record{warcinfo(Version11, recordID("part1", 0), "2024-04-05T08:00:00Z", "crawl-part1.warc.gz", "pywb 2.8 recorder")}
