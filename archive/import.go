@@ -29,7 +29,7 @@ import (
 //
 // Nothing is kept twice. A file whose bytes were imported before (the
 // archive's imports.jsonl keeps each source's SHA-256) adds nothing and
-// says so (Imported.Repeat). A capture already in the archive (same URL,
+// says so (Imported.Repeat), as long as the copy then made is there. A capture already in the archive (same URL,
 // second, payload digest and status, or the same WARC-Record-ID when
 // either lacks a digest) is left out with the request and metadata
 // records concurrent to it; a file left with nothing new adds no file.
@@ -51,9 +51,8 @@ type Imported struct {
 	Captures   int    // of which captures (index entries)
 	Duplicates int    // records left out as already in the archive
 	Oddities   int    // oddities forgiven in reading it (logged as warnings)
-	// Repeat is set when the same bytes were imported before: nothing
-	// was read, and File names the copy then made ("" if that import
-	// added nothing).
+	// Repeat is set when the same bytes were imported before and their
+	// copy, which File names, is in the archive: nothing was read.
 	Repeat bool
 }
 
@@ -170,7 +169,7 @@ func (a *Archive) importFile(ctx context.Context, path string, salvage bool) (Im
 	if err != nil {
 		return imp, err
 	}
-	if earlier, ok := ledger[sum]; ok {
+	if earlier, ok := ledger[sum]; ok && earlier.File != "" && a.exists(earlier.File) {
 		imp.Repeat, imp.File = true, earlier.File
 		a.log.Info("file imported before; nothing added", "source", path, "warc_file", earlier.File, "imported", earlier.Time)
 		return imp, nil
@@ -311,6 +310,12 @@ func (a *Archive) importFile(ctx context.Context, path string, salvage bool) (Im
 	a.log.Info("warc file imported", "warc_file", name, "source", path, "records", imp.Records, "captures", imp.Captures,
 		"duplicates", imp.Duplicates, "oddities", imp.Oddities)
 	return imp, salvaged(damage)
+}
+
+// exists reports whether the archive directory holds the file name.
+func (a *Archive) exists(name string) bool {
+	_, err := os.Stat(filepath.Join(a.dir, name))
+	return err == nil
 }
 
 // salvaged wraps the damage a salvaged file had in ErrSalvaged.

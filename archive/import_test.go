@@ -241,3 +241,27 @@ func TestArchive_ImportRevisitElsewhere(t *testing.T) {
 		t.Errorf("the revisit after its original arrived: %+v", revisit)
 	}
 }
+
+// TestArchive_ImportAfterRemoval imports a file again after its copy was
+// taken out of the archive (and the index rebuilt): imports.jsonl does not
+// stand in the way.
+func TestArchive_ImportAfterRemoval(t *testing.T) {
+	src := writeCorpus(t, "wpull.warc.gz")[0]
+	dir := t.TempDir()
+	a := mustOpen(t, dir, Options{})
+	defer mustClose(t, a)
+	if _, err := a.Import(context.Background(), src); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, "wpull.warc.gz")); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Reindex(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	imps, err := a.Import(context.Background(), src)
+	if err != nil || len(imps) != 1 || imps[0].Repeat || imps[0].File != "wpull.warc.gz" || imps[0].Records != 4 {
+		t.Errorf("Import after removal: %+v, %v; want the file's 4 records again", imps, err)
+	}
+	mustCheck(t, a)
+}

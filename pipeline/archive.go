@@ -94,10 +94,8 @@ func (p *Pipeline) Import(ctx context.Context, paths []string, salvage bool) err
 	added := false
 	for _, g := range got {
 		switch {
-		case g.Repeat && g.File != "":
-			fmt.Fprintf(p.out(), "%s: imported before as %s; nothing added\n", g.Source, g.File)
 		case g.Repeat:
-			fmt.Fprintf(p.out(), "%s: imported before; nothing added\n", g.Source)
+			fmt.Fprintf(p.out(), "%s: imported before as %s; nothing added\n", g.Source, g.File)
 		case g.File == "":
 			fmt.Fprintf(p.out(), "%s: all %d records already in the archive; nothing added\n", g.Source, g.Duplicates)
 		default:
