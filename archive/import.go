@@ -190,10 +190,11 @@ func (a *Archive) importFile(ctx context.Context, path string, salvage bool) (Im
 	c := a.getCompressor()
 	defer a.putCompressor(c)
 	var (
-		members []member
-		off     int64
-		buf     bytes.Buffer
-		faults  []error // records failing their digests, left out by salvage
+		members  []member
+		off      int64
+		buf      bytes.Buffer
+		faults   []error  // records failing their digests, left out by salvage
+		oddities []string // what was read leniently, for the ledger
 	)
 	arc, err := isARC(path)
 	if err != nil {
@@ -212,6 +213,7 @@ func (a *Archive) importFile(ctx context.Context, path string, salvage bool) (Im
 		}
 		for _, o := range append(s.rec.Oddities, httpOddities(s)...) {
 			imp.Oddities++
+			oddities = append(oddities, fmt.Sprintf("offset %d, %s record: %s", s.rec.Offset, s.rec.Type(), o))
 			a.log.Warn("read leniently", "source", path, "offset", s.rec.Offset, "warc_type", s.rec.Type(), "oddity", o)
 		}
 		if err := digestFault(s); err != nil {
@@ -304,7 +306,7 @@ func (a *Archive) importFile(ctx context.Context, path string, salvage bool) (Im
 		}
 	}
 	imp.File, imp.Records, imp.Captures = name, len(kept), len(es)
-	if err := a.appendLedger(ledgerLine{SHA256: sum, Source: path, File: name, Time: a.opts.Now().UTC().Format(time.RFC3339)}); err != nil {
+	if err := a.appendLedger(ledgerLine{SHA256: sum, Source: path, File: name, Time: a.opts.Now().UTC().Format(time.RFC3339), Oddities: oddities}); err != nil {
 		return imp, err
 	}
 	a.log.Info("warc file imported", "warc_file", name, "source", path, "records", imp.Records, "captures", imp.Captures,
@@ -422,14 +424,17 @@ func fileSHA256(path string) (string, error) {
 
 // ledgerName is the archive's list of the files imported, one JSON object
 // a line: the source's SHA-256, its path then, the copy made (none when
-// every record was in the archive already) and when.
+// every record was in the archive already), when, and each oddity read
+// leniently (a Content-Length the copy corrects, say), so the archive
+// itself keeps how its copy differs from the source.
 const ledgerName = "imports.jsonl"
 
 type ledgerLine struct {
-	SHA256 string `json:"sha256"`
-	Source string `json:"source"`
-	File   string `json:"file,omitempty"`
-	Time   string `json:"time"`
+	SHA256   string   `json:"sha256"`
+	Source   string   `json:"source"`
+	File     string   `json:"file,omitempty"`
+	Time     string   `json:"time"`
+	Oddities []string `json:"oddities,omitempty"` // what was read leniently, at source offsets
 }
 
 // readLedger reads imports.jsonl by SHA-256; a line that does not parse (a

@@ -2,8 +2,11 @@ package archive
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -134,4 +137,55 @@ func TestReader_LenientRefusesCut(t *testing.T) {
 	if _, _, err := readLenient(corpusFile(t, "cut-short.warc.gz").Data, true); err == nil {
 		t.Error("a gzip file cut short read without an error")
 	}
+}
+
+// TestArchive_ImportLenient imports the files a lenient reader forgives:
+// each is taken, its oddities counted and kept in imports.jsonl with their
+// source offsets, and the copy is well-formed: a strict Reader reads it,
+// every block matching its digest, and Check finds nothing wrong.
+func TestArchive_ImportLenient(t *testing.T) {
+	names := []string{"cl-short.warc", "cl-long.warc", "cl-short.warc.gz", "cl-long.warc.gz", "no-crlf.warc", "bad-chunks.warc.gz", "wayback-extra.warc"}
+	dir := t.TempDir()
+	a := mustOpen(t, dir, Options{})
+	defer mustClose(t, a)
+	imps, err := a.Import(context.Background(), writeCorpus(t, names...)...)
+	if err != nil || len(imps) != len(names) {
+		t.Fatalf("Import: %d files, %v", len(imps), err)
+	}
+	ledger, err := os.ReadFile(filepath.Join(dir, "imports.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, imp := range imps {
+		if imp.Oddities == 0 {
+			t.Errorf("%s: no oddity counted", names[i])
+		}
+		data, err := os.ReadFile(filepath.Join(dir, imp.File))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rd := NewReader(bytes.NewReader(data))
+		for {
+			rec, err := rd.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s: strict read of the copy: %v", imp.File, err)
+			}
+			b, err := io.ReadAll(rec.Body)
+			if err != nil {
+				t.Fatalf("%s: strict read of the copy: %v", imp.File, err)
+			}
+			if d := rec.Header.Get("WARC-Block-Digest"); verifyDigest(d, b) != nil {
+				t.Errorf("%s offset %d: block fails its digest", imp.File, rec.Offset)
+			}
+		}
+	}
+	for _, want := range []string{`"file":"cl-long.warc.gz"`, "Content-Length 1166, but the block is 1164 bytes", "not ended by CRLF CRLF", "chunk sizes are wrong"} {
+		if !strings.Contains(string(ledger), want) {
+			t.Errorf("imports.jsonl lacks %q:\n%s", want, ledger)
+		}
+	}
+	mustCheck(t, a)
 }
