@@ -29,10 +29,11 @@ import (
 //
 // Nothing is kept twice. A file whose bytes were imported before (the
 // archive's imports.jsonl keeps each source's SHA-256) adds nothing and
-// says so (Imported.Repeat), as long as the copy then made is there. A capture already in the archive (same URL,
-// second, payload digest and status, or the same WARC-Record-ID when
-// either lacks a digest) is left out with the request and metadata
-// records concurrent to it; a file left with nothing new adds no file.
+// says so (Imported.Repeat), as long as the copy then made is there. A
+// capture already in the archive (same URL, second, payload digest and
+// status, or the same WARC-Record-ID) is left out with the request and
+// metadata records concurrent to it; a file left with nothing new adds no
+// file.
 //
 // A file with a damaged record (a gzip member that does not decompress, a
 // record cut short, a block or payload failing its WARC digest, which an
