@@ -93,6 +93,10 @@ func (a *Archive) importFiles(ctx context.Context, salvage bool, paths []string)
 	return got, errors.Join(errs...)
 }
 
+// importSuffix marks an import's copy until it is whole: readers do not
+// list it, and Open removes one a killed import left.
+const importSuffix = ".import-tmp"
+
 // importName is the name a file gets in the archive: NAME.warc.gz, or
 // NAME-2.warc.gz (-3, ...) when a file of that name is there.
 func (a *Archive) importName(path string) string {
@@ -101,8 +105,9 @@ func (a *Archive) importName(path string) string {
 	name := stem + ".warc.gz"
 	for i := 2; ; i++ {
 		_, err1 := os.Lstat(filepath.Join(a.dir, name))
-		_, err2 := os.Lstat(filepath.Join(a.dir, name+openSuffix))
-		if os.IsNotExist(err1) && os.IsNotExist(err2) {
+		_, err2 := os.Lstat(filepath.Join(a.dir, name+importSuffix))
+		_, err3 := os.Lstat(filepath.Join(a.dir, name+openSuffix))
+		if os.IsNotExist(err1) && os.IsNotExist(err2) && os.IsNotExist(err3) {
 			return name
 		}
 		name = fmt.Sprintf("%s-%d.warc.gz", stem, i)
@@ -176,7 +181,7 @@ func (a *Archive) importFile(ctx context.Context, path string, salvage bool) (Im
 		return imp, nil
 	}
 	name := a.importName(path)
-	tmp := filepath.Join(a.dir, name+openSuffix)
+	tmp := filepath.Join(a.dir, name+importSuffix)
 	out, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return imp, fmt.Errorf("create %s: %w", name, err)

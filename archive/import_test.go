@@ -265,3 +265,29 @@ func TestArchive_ImportAfterRemoval(t *testing.T) {
 	}
 	mustCheck(t, a)
 }
+
+// TestArchive_ImportKilled: the copy an import killed half way leaves is
+// removed when the archive is opened next (its source is where it was),
+// not taken for a crawl's file; the import then runs again as new.
+func TestArchive_ImportKilled(t *testing.T) {
+	src := writeCorpus(t, "wpull.warc.gz")[0]
+	dir := t.TempDir()
+	f := corpusFile(t, "wpull.warc.gz")
+	half := filepath.Join(dir, "wpull.warc.gz"+importSuffix)
+	if err := os.WriteFile(half, f.Data[:len(f.Data)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a := mustOpen(t, dir, Options{})
+	defer mustClose(t, a)
+	if _, err := os.Stat(half); !os.IsNotExist(err) {
+		t.Errorf("the killed import's copy is still there: %v", err)
+	}
+	if files, _ := a.Files(); len(files) != 0 {
+		t.Errorf("files after opening: %v, want none", files)
+	}
+	imps, err := a.Import(context.Background(), src)
+	if err != nil || len(imps) != 1 || imps[0].File != "wpull.warc.gz" || imps[0].Records != 4 {
+		t.Errorf("Import after the killed one: %+v, %v", imps, err)
+	}
+	mustCheck(t, a)
+}
