@@ -173,17 +173,11 @@ func (s *arcScanner) read(r *bufio.Reader, off int64, inMember bool) (*arcRecord
 		}
 		rec.content = rest
 	} else {
-		content, err := io.ReadAll(io.LimitReader(r, rec.length))
+		content, err := s.plainContent(r, rec)
 		if err != nil {
 			return nil, err
 		}
-		if int64(len(content)) < rec.length {
-			return nil, fmt.Errorf("%w: ARC record ends %d bytes short of its Archive-length %d", ErrTruncated, rec.length-int64(len(content)), rec.length)
-		}
 		rec.content = content
-		if next, err := r.Peek(1); err == nil && next[0] != '\n' && next[0] != '\r' {
-			return nil, fmt.Errorf("%w: ARC record of %d bytes not followed by a newline", ErrLength, rec.length)
-		}
 	}
 	if s.n == 0 {
 		if !strings.HasPrefix(rec.url, "filedesc://") {
@@ -195,6 +189,69 @@ func (s *arcScanner) read(r *bufio.Reader, off int64, inMember bool) (*arcRecord
 	}
 	s.n++
 	return rec, nil
+}
+
+// plainContent reads a record's content from a plain ARC file, leniently:
+// an Archive-length up to Leeway bytes off is forgiven (and named in the
+// record's oddity) when a newline and the next URL-record line, or the end
+// of the file, mark where the content really ends. At the end of the file
+// only an end at or past the length counts: short of it, the file was cut.
+func (s *arcScanner) plainContent(r *bufio.Reader, rec *arcRecord) ([]byte, error) {
+	head := max(0, rec.length-Leeway)
+	content, err := io.ReadAll(io.LimitReader(r, head))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(content)) < head {
+		return nil, fmt.Errorf("%w: ARC record ends %d bytes short of its Archive-length %d", ErrTruncated, rec.length-int64(len(content)), rec.length)
+	}
+	want := int(rec.length - head)
+	p, err := r.Peek(want + Leeway + 4096)
+	atEOF := err == io.EOF
+	if err != nil && !atEOF && err != bufio.ErrBufferFull {
+		return nil, err
+	}
+	ends := func(e int) bool {
+		if e < 0 || e > len(p) {
+			return false
+		}
+		rest := p[e:]
+		run := 0
+		for run < len(rest) && (rest[run] == '\n' || rest[run] == '\r') {
+			run++
+		}
+		rest = rest[run:]
+		if len(rest) == 0 {
+			return atEOF && e >= want
+		}
+		i := bytes.IndexByte(rest, '\n')
+		if run == 0 || i < 0 {
+			return false
+		}
+		_, err := s.parseLine(strings.TrimRight(string(rest[:i]), "\r"))
+		return err == nil
+	}
+	e := -1
+	for d := 0; d <= Leeway && e < 0; d++ {
+		switch {
+		case ends(want + d):
+			e = want + d
+		case d > 0 && ends(want-d):
+			e = want - d
+		}
+	}
+	if e < 0 {
+		if len(p) < want {
+			return nil, fmt.Errorf("%w: ARC record ends %d bytes short of its Archive-length %d", ErrTruncated, want-len(p), rec.length)
+		}
+		return nil, fmt.Errorf("%w: ARC record of %d bytes not followed by a newline and the next record", ErrLength, rec.length)
+	}
+	if e != want {
+		rec.oddity = fmt.Sprintf("Archive-length %d, but the record is %d bytes: it ends where the next one starts", rec.length, int(head)+e)
+	}
+	content = append(content, p[:e]...)
+	_, err = r.Discard(e)
+	return content, err
 }
 
 // parseLine parses a URL-record line: five fields in version 1, ten in

@@ -40,11 +40,13 @@ func writeCorpus(t *testing.T, names ...string) []string {
 
 // TestArchive_ImportARC imports ARC files as Heritrix 1 (version 1.1,
 // gzip per record), the Internet Archive (1.0, plain) and Alexa (2.0, ten
-// fields a line) wrote them: each URL record becomes a capture with its
+// fields a line) wrote them, and a plain one whose Archive-lengths are a
+// little off: each URL record becomes a capture with its
 // ARC date, status and body (a DNS lookup with no status and its block),
 // the converted files pass Check and warcio.js, digests included.
 func TestArchive_ImportARC(t *testing.T) {
-	paths := writeCorpus(t, "IAH-20040302120000-00000-crawler.arc.gz", "IA-001102-19991201000000.arc", "DE_crawl6.20010801000000.arc.gz")
+	paths := writeCorpus(t, "IAH-20040302120000-00000-crawler.arc.gz", "IA-001102-19991201000000.arc", "DE_crawl6.20010801000000.arc.gz",
+		"IA-001103-19991202000000.arc")
 	dir := t.TempDir()
 	a := mustOpen(t, dir, Options{})
 	defer mustClose(t, a)
@@ -53,7 +55,8 @@ func TestArchive_ImportARC(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Import: %v", err)
 	}
-	if want := []string{"IAH-20040302120000-00000-crawler.warc.gz", "IA-001102-19991201000000.warc.gz", "DE_crawl6.20010801000000.warc.gz"}; !equalStrings(names, want) {
+	if want := []string{"IAH-20040302120000-00000-crawler.warc.gz", "IA-001102-19991201000000.warc.gz", "DE_crawl6.20010801000000.warc.gz",
+		"IA-001103-19991202000000.warc.gz"}; !equalStrings(names, want) {
 		t.Fatalf("Import added %v, want %v", names, want)
 	}
 	type want struct {
@@ -69,6 +72,9 @@ func TestArchive_ImportARC(t *testing.T) {
 		{"http://caucus-arc.example/index.cfm?Action=Email&Title=Strike%20vote%20set", "2004-03-02T12:00:04Z", 200, "Spacedarc"}, // spaces in its URL, bare LFs in its head
 		{"http://caucus-ia.example/letter.html", "1999-12-01T00:00:05Z", 200, "Thursdayarc"},
 		{"http://caucus-alexa.example/about.html", "2001-08-01T00:00:12Z", 200, "Foundedalexa"},
+		// Archive-lengths 2 too many and 1 too few: the whole page each, no more
+		{"http://caucus-lengths.example/safety.html", "1999-12-02T00:00:01Z", 200, "Lengthsarcone"},
+		{"http://caucus-lengths.example/grievance.html", "1999-12-02T00:00:02Z", 200, "Lengthsarctwo"},
 	}
 	caps := allCaptures(t, a)
 	if len(caps) != len(wants) {
@@ -86,7 +92,8 @@ func TestArchive_ImportARC(t *testing.T) {
 		}
 		c := caps[i]
 		at, _ := time.Parse(time.RFC3339, w.at)
-		if !c.Time.Equal(at) || c.Status != w.status || !strings.Contains(string(c.Body), w.word) {
+		if !c.Time.Equal(at) || c.Status != w.status || !strings.Contains(string(c.Body), w.word) ||
+			(c.Status == 200 && strings.Contains(w.url, "html") && !strings.HasSuffix(strings.TrimSuffix(string(c.Body), "\n"), "</html>")) {
 			t.Errorf("capture of %s: %s, status %d, body %.60q; want %s, %d, holding %q", w.url, c.Time, c.Status, c.Body, w.at, w.status, w.word)
 		}
 	}

@@ -239,6 +239,27 @@ func Corpus() []File {
 				content: httpResponse("HTTP/1.0 200 OK", "Content-Type: text/html\nContent-Length: "+strconv.Itoa(len(alexa)), alexa)},
 		})})
 
+	// A plain ARC whose Archive-lengths are off: 2 too many for the first
+	// record, 1 too few for the last.
+	// (The last page does not end in a newline: with one, a length one
+	// short is a page without it, for any reader.)
+	offA, offB := page("Health and safety", "Lengthsarcone"), bytes.TrimSuffix(page("Grievance win", "Lengthsarctwo"), []byte("\n"))
+	offRecs := []arcRecord{
+		{url: "http://caucus-lengths.example/safety.html", ip: "198.51.100.9", date: "19991202000001", ctype: "text/html",
+			content: httpResponse("HTTP/1.0 200 OK", "Content-Type: text/html", offA)},
+		{url: "http://caucus-lengths.example/grievance.html", ip: "198.51.100.9", date: "19991202000002", ctype: "text/html",
+			content: httpResponse("HTTP/1.0 200 OK", "Content-Type: text/html", offB)},
+	}
+	offData := arcFile("IA-001103-19991202000000.arc", "1 0", "19991202000000", false, offRecs)
+	for i, delta := range []int{2, -1} {
+		n := len(offRecs[i].content)
+		from := fmt.Sprintf("text/html %d\n", n)
+		offData = bytes.Replace(offData, []byte(from), []byte(fmt.Sprintf("text/html %d\n", n+delta)), 1)
+	}
+	add(File{Name: "IA-001103-19991202000000.arc", Tool: "Internet Archive (ARC 1.0, uncompressed)", Oddity: "Archive-lengths off by +2 and -1",
+		Warning: "Archive-length", Data: offData, Captures: 2, Pages: []Page{{"http://caucus-lengths.example/safety.html", "Lengthsarcone"},
+			{"http://caucus-lengths.example/grievance.html", "Lengthsarctwo"}}})
+
 	// wpull: WARC/1.0, its log kept as a resource record at the end.
 	wp := page("Bargaining update", "Mondaywpull")
 	recs := []Record{warcinfo(Version10, recordID("wpull", 0), "2024-04-02T10:00:00Z", "wpull.warc.gz", "Wpull/2.0.1 Python/3.6.15")}
