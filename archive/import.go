@@ -114,18 +114,22 @@ func (a *Archive) importName(path string) string {
 	}
 }
 
-// httpOddities names what is unusual, though readable, in the HTTP
-// message of a response or revisit record: a status line without a reason
-// phrase, a chunked body whose chunk sizes are wrong.
+// httpOddities names what is unusual, though readable, in a record's
+// WARC-Date (no zone, or 14 digits) and in the HTTP message of a response
+// or revisit record: a status line without a reason phrase, a chunked body
+// whose chunk sizes are wrong.
 func httpOddities(s scanned) []string {
+	var odd []string
+	if d := s.rec.Header.Get("WARC-Date"); oddDate(d) {
+		odd = append(odd, fmt.Sprintf("WARC-Date %q is not an RFC 3339 time with its zone: read as UTC", d))
+	}
 	if t := s.rec.Type(); (t != TypeResponse && t != TypeRevisit) || !isHTTPBlock(s.rec.Header, s.block) || len(s.block) == 0 {
-		return nil
+		return odd
 	}
 	msg, err := parseHTTP(s.block)
 	if err != nil {
-		return []string{"no HTTP message: " + err.Error()}
+		return append(odd, "no HTTP message: "+err.Error())
 	}
-	var odd []string
 	if f := strings.Fields(msg.StatusLine); len(f) == 2 && msg.Status != 0 {
 		odd = append(odd, fmt.Sprintf("status line %q without a reason phrase", msg.StatusLine))
 	}

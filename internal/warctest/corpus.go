@@ -354,6 +354,14 @@ func Corpus() []File {
 	add(File{Name: "no-crlf.warc", Tool: "an old crawler", Oddity: "records not ended by CRLF CRLF", Warning: "not ended by CRLF CRLF", Data: bytes.Join(parts, nil), Captures: 1,
 		Pages: []Page{{"http://caucus-nocrlf.example/", "Nocrlfword"}}})
 
+	// WARC-Dates without their zone, and one as 14 digits.
+	nz := page("Rally at the board office", "Nozoneword")
+	recs = []Record{warcinfo(Version10, recordID("nozone", 0), "2024-04-04T09:30:00", "no-zone.warc.gz", "a home-made recorder")}
+	recs = append(recs, httpPair(Version10, "nozone", 1, "2024-04-04T09:30:01", "http://caucus-nozone.example/rally", htmlResponse(nz))...)
+	recs[2].Set("WARC-Date", "20240404093001")
+	add(File{Name: "no-zone.warc.gz", Tool: "a home-made recorder", Oddity: "WARC-Dates without zone, or as 14 digits", Warning: "read as UTC",
+		Data: gzOf(recs), Captures: 1, Pages: []Page{{"http://caucus-nozone.example/rally", "Nozoneword"}}})
+
 	// A status line without a reason phrase.
 	nr := page("No reason phrase", "Noreasonword")
 	recs = []Record{warcinfo(Version11, recordID("noreason", 0), "2024-04-04T10:00:00Z", "no-reason.warc.gz", "a proxy recorder")}
