@@ -362,8 +362,8 @@ func (a *Archive) haveCapture(e Entry, id string) bool {
 
 // dropDuplicates returns the members to keep: not a capture already in
 // the archive, nor a record concurrent to one (its request and metadata,
-// which name it or which it names), nor, when nothing else is kept, the
-// warcinfo.
+// which name it or which it names), nor, when nothing else is kept of a
+// file with duplicates, the warcinfo.
 func dropDuplicates(ms []member) []member {
 	dropped := map[string]bool{}
 	for _, m := range ms {
@@ -386,8 +386,8 @@ func dropDuplicates(ms []member) []member {
 			content = content || m.typ != TypeWarcinfo
 		}
 	}
-	if !content {
-		return nil
+	if !content && len(kept) < len(ms) {
+		return nil // only the warcinfo of records all in the archive
 	}
 	return kept
 }
