@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/klauspost/compress/gzip"
+
 	"rankfile/internal/warctest"
 )
 
@@ -25,10 +27,11 @@ func corpusFile(t *testing.T, name string) warctest.File {
 	return warctest.File{}
 }
 
-// readLenient reads every record of data with a lenient Reader, returning
-// the blocks and every oddity forgiven.
+// readLenient reads every record of data with a lenient Reader (or a
+// strict one), as from a file, returning the blocks and every oddity
+// forgiven.
 func readLenient(data []byte, lenient bool) (blocks [][]byte, oddities []string, err error) {
-	rd := NewReader(bytes.NewReader(data))
+	rd := NewReader(sectionOf(data))
 	rd.Lenient = lenient
 	for {
 		rec, err := rd.Next()
@@ -188,4 +191,82 @@ func TestArchive_ImportLenient(t *testing.T) {
 		}
 	}
 	mustCheck(t, a)
+}
+
+// TestReader_LenientSplitMembers reads a record its writer split across
+// two gzip members as one, naming the oddity; but a member that ends a
+// record short and is followed by a member starting a record of its own
+// is a record cut short, not glued to the next.
+func TestReader_LenientSplitMembers(t *testing.T) {
+	f := corpusFile(t, "split-members.warc.gz")
+	rd := NewReader(sectionOf(f.Data))
+	rd.Lenient = true
+	var n int
+	var odd []string
+	for {
+		rec, err := rd.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("record %d: %v", n, err)
+		}
+		b, err := io.ReadAll(rec.Body)
+		if err != nil {
+			t.Fatalf("record %d: %v", n, err)
+		}
+		if d := rec.Header.Get("WARC-Block-Digest"); verifyDigest(d, b) != nil {
+			t.Errorf("record %d: block fails its digest", n)
+		}
+		odd = append(odd, rec.Oddities...)
+		n++
+	}
+	if n != 3 || !strings.Contains(strings.Join(odd, ";"), "split across gzip members") {
+		t.Errorf("%d records, oddities %q; want 3 and the split named", n, odd)
+	}
+	if _, _, err := readLenient(f.Data, false); err == nil {
+		t.Error("a strict Reader read the split record without an error")
+	}
+
+	// The response's head member followed by the request's: cut short.
+	var cut bytes.Buffer
+	rd = NewReader(bytes.NewReader(f.Data))
+	for i := 0; ; i++ {
+		rec, err := rd.Next()
+		if err != nil {
+			break
+		}
+		b, _ := io.ReadAll(rec.Body)
+		var raw bytes.Buffer
+		raw.WriteString(rec.Version + "\r\n")
+		for _, fl := range rec.Header {
+			raw.WriteString(fl.Name + ": " + fl.Value + "\r\n")
+		}
+		raw.WriteString("\r\n")
+		raw.Write(b)
+		raw.WriteString("\r\n\r\n")
+		if i == 1 {
+			gzipMember(t, &cut, raw.Bytes()[:raw.Len()/2])
+			continue
+		}
+		gzipMember(t, &cut, raw.Bytes())
+	}
+	if _, _, err := readLenient(cut.Bytes(), true); !errors.Is(err, ErrTruncated) {
+		t.Errorf("a record cut short before the next record's member: %v, want ErrTruncated", err)
+	}
+}
+
+// sectionOf reads data at offsets, as a file is read.
+func sectionOf(data []byte) *io.SectionReader {
+	return io.NewSectionReader(bytes.NewReader(data), 0, int64(len(data)))
+}
+
+// gzipMember appends p to dst as one gzip member.
+func gzipMember(t *testing.T, dst *bytes.Buffer, p []byte) {
+	t.Helper()
+	zw := gzip.NewWriter(dst)
+	zw.Write(p)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -56,7 +56,8 @@ type Reader struct {
 	// not ended by CRLF CRLF, is forgiven when the record plainly ends
 	// elsewhere (where the next record, or the gzip member, or the file,
 	// begins or ends), and named in the record's Oddities. When the record
-	// has a WARC-Block-Digest, the end that matches it wins. Set it before
+	// has a WARC-Block-Digest, the end that matches it wins. A record split
+	// across gzip members is read on in the next member. Set it before
 	// the first Next.
 	Lenient bool
 
@@ -197,6 +198,29 @@ func startsRecord(ra io.ReaderAt, off, size int64, zr **gzip.Reader) bool {
 		return false
 	}
 	return string(head[:]) == "WARC/"
+}
+
+// continueMember starts reading the gzip member after the current one as
+// the rest of the current record, which its writer split across members
+// (a lenient Reader's leniency; warcio's recompress reads such files as
+// one stream). It reports whether a next member was there to read that
+// does not start a record of its own; it needs an input read at offsets
+// (see NewReader) to tell.
+func (r *Reader) continueMember() bool {
+	if _, err := r.raw.Peek(1); err != nil || r.ra == nil {
+		return false
+	}
+	var zr *gzip.Reader
+	if startsRecord(r.ra, r.pos(), r.size, &zr) {
+		return false // the next member is a record of its own: this one was cut short
+	}
+	if err := r.gz.Reset(r.raw); err != nil {
+		r.fail(r.cur.Offset, fmt.Errorf("read gzip member header: %w", truncated(err)))
+		return false
+	}
+	r.gz.Multistream(false)
+	r.zr.Reset(r.gz)
+	return true
 }
 
 // pos is the offset in the file of the next byte not yet consumed.
@@ -366,6 +390,7 @@ type bodyReader struct {
 	trail   int       // lenient, settled: the newline bytes after the block, -1 when not found
 	hash    hash.Hash // lenient: digest of the block read so far, nil without a WARC-Block-Digest to check
 	label   string    // the WARC-Block-Digest hash checks
+	split   bool      // lenient: the block went on in a further gzip member
 }
 
 func (b *bodyReader) Read(p []byte) (int, error) {
@@ -386,6 +411,14 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 		p = p[:limit]
 	}
 	n, err := b.rd.src.Read(p)
+	if err == io.EOF && n == 0 && b.left > 0 && b.rd.Lenient && b.rd.compressed && b.rd.continueMember() {
+		// The writer split the record across gzip members: read on.
+		if !b.split {
+			b.split = true
+			b.rd.cur.Oddities = append(b.rd.cur.Oddities, "record split across gzip members: read on in the next")
+		}
+		return 0, nil
+	}
 	b.left -= int64(n)
 	if b.hash != nil {
 		b.hash.Write(p[:n])

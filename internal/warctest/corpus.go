@@ -402,6 +402,25 @@ func Corpus() []File {
 	add(File{Name: "gzipped-whole.warc.gz", Tool: "gzip(1) over a whole WARC file", Oddity: "one gzip member for every record",
 		Data: gzMembers([][]byte{bytesOf(recs)}, nil), Captures: 1, Pages: []Page{{"http://caucus-whole.example/pickets", "Picketword"}}})
 
+	// Records split across gzip members, their head in one and their
+	// block's rest in the next, as warcio's example-wrong-chunks.warc.gz
+	// has them.
+	sp := page("Split members", "Splitmemberword")
+	recs = []Record{warcinfo(Version10, recordID("split", 0), "2024-04-04T13:00:00Z", "split-members.warc.gz", "a writer that flushed its gzip stream mid-record")}
+	recs = append(recs, httpPair(Version10, "split", 1, "2024-04-04T13:00:01Z", "http://caucus-split.example/", htmlResponse(sp))...)
+	var splitParts [][]byte
+	for i, r := range recs {
+		b := r.Bytes()
+		if i == 1 { // the response: WARC head and HTTP head, then the body
+			cut := bytes.Index(b, []byte("<!DOCTYPE"))
+			splitParts = append(splitParts, b[:cut], b[cut:])
+			continue
+		}
+		splitParts = append(splitParts, b)
+	}
+	add(File{Name: "split-members.warc.gz", Tool: "a writer that flushed its gzip stream mid-record", Oddity: "a record split across gzip members",
+		Warning: "split across gzip members", Data: gzMembers(splitParts, nil), Captures: 1, Pages: []Page{{"http://caucus-split.example/", "Splitmemberword"}}})
+
 	// A recrawl whose revisits stand on the first crawl's file.
 	first, again := page("Contract campaign", "Octoberpart"), page("Second post", "Novemberpart")
 	recs = []Record{warcinfo(Version11, recordID("part1", 0), "2024-04-05T08:00:00Z", "crawl-part1.warc.gz", "pywb 2.8 recorder")}
