@@ -294,7 +294,7 @@ func (a *Archive) revisitCapture(rec *Record, c record.Capture, msg *httpMessage
 // of another algorithm than the index's), the one at its
 // WARC-Refers-To-Date.
 func (a *Archive) original(rec *Record, uri string) (record.Capture, error) {
-	target := trimAngles(rec.Header.Get("WARC-Refers-To-Target-URI"))
+	target := cleanURI(rec.Header.Get("WARC-Refers-To-Target-URI"))
 	if target == "" {
 		target = uri
 	}

@@ -79,7 +79,7 @@ func (rv *revisits) note(s scanned, file string) {
 	case TypeRevisit:
 		p := pendingRevisit{file: file, offset: s.rec.Offset, uri: s.rec.TargetURI(),
 			profile: h.Get("WARC-Profile"), refID: h.Get("WARC-Refers-To"),
-			refURI: trimAngles(h.Get("WARC-Refers-To-Target-URI")), digest: h.Get("WARC-Payload-Digest")}
+			refURI: cleanURI(h.Get("WARC-Refers-To-Target-URI")), digest: h.Get("WARC-Payload-Digest")}
 		if v := h.Get("WARC-Refers-To-Date"); v != "" {
 			p.refDate, _ = parseWARCDate(v)
 		}

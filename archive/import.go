@@ -115,11 +115,15 @@ func (a *Archive) importName(path string) string {
 }
 
 // httpOddities names what is unusual, though readable, in a record's
-// WARC-Date (no zone, or 14 digits) and in the HTTP message of a response
+// WARC-Target-URI (angle brackets, spaces), its WARC-Date (no zone, or 14
+// digits) and in the HTTP message of a response
 // or revisit record: a status line without a reason phrase, a chunked body
 // whose chunk sizes are wrong.
 func httpOddities(s scanned) []string {
 	var odd []string
+	if u := s.rec.Header.Get("WARC-Target-URI"); strings.ContainsAny(u, " <>") {
+		odd = append(odd, fmt.Sprintf("WARC-Target-URI %q read as %q", u, s.rec.TargetURI()))
+	}
 	if d := s.rec.Header.Get("WARC-Date"); oddDate(d) {
 		odd = append(odd, fmt.Sprintf("WARC-Date %q is not an RFC 3339 time with its zone: read as UTC", d))
 	}

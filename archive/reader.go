@@ -9,6 +9,7 @@ import (
 	"hash"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/klauspost/compress/gzip"
@@ -36,8 +37,15 @@ func (r *Record) Type() string { return r.Header.Get("WARC-Type") }
 func (r *Record) ID() string { return r.Header.Get("WARC-Record-ID") }
 
 // TargetURI returns the record's WARC-Target-URI, without the angle brackets
-// some WARC/1.0 writers put around it.
-func (r *Record) TargetURI() string { return trimAngles(r.Header.Get("WARC-Target-URI")) }
+// some WARC/1.0 writers put around it (wget 1.14), and with any space in it
+// escaped as %20 (warcit, Heritrix 1 wrote them), as warcio corrects both.
+func (r *Record) TargetURI() string {
+	return cleanURI(r.Header.Get("WARC-Target-URI"))
+}
+
+// cleanURI returns a URI field's value without angle brackets around it
+// and with its spaces escaped as %20.
+func cleanURI(v string) string { return strings.ReplaceAll(trimAngles(v), " ", "%20") }
 
 // Date returns the record's WARC-Date; a missing or malformed date is an error
 // wrapping ErrHeader.

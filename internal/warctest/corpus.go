@@ -271,18 +271,20 @@ func Corpus() []File {
 		Pages: []Page{{"http://caucus-wpull.example/bargaining/", "Mondaywpull"}}})
 
 	// warcit: files from a disk as resource records.
-	wc1, wc2 := page("Our platform", "Tuesdaywarcit"), page("Join the caucus", "Fridaywarcit")
+	wc1, wc2, wc3 := page("Our platform", "Tuesdaywarcit"), page("Join the caucus", "Fridaywarcit"), page("April minutes", "Minuteswarcit")
 	recs = []Record{warcinfo(Version10, recordID("warcit", 0), "2024-04-02T11:00:00Z", "site.warc.gz", "warcit 0.4.0")}
 	for i, r := range []struct {
 		uri  string
 		body []byte
-	}{{"http://caucus-warcit.example/platform.html", wc1}, {"http://caucus-warcit.example/join/index.html", wc2}} {
+	}{{"http://caucus-warcit.example/platform.html", wc1}, {"http://caucus-warcit.example/join/index.html", wc2},
+		{"http://caucus-warcit.example/minutes april.html", wc3}} { // a file name with a space, as it was on the disk
 		recs = append(recs, warcRecord(Version10, "resource", recordID("warcit", i+1), "2024-04-02T11:00:0"+strconv.Itoa(i+1)+"Z", r.uri,
 			"text/html", r.body, r.body, [2]string{"WARC-Source-URI", "file:///home/archivist/site/" + strings.TrimPrefix(r.uri, "http://caucus-warcit.example/")},
 			[2]string{"WARC-Creation-Date", "2024-04-02T11:00:00Z"}))
 	}
-	add(File{Name: "site.warc.gz", Tool: "warcit 0.4", Data: gzOf(recs), Captures: 2,
-		Pages: []Page{{"http://caucus-warcit.example/platform.html", "Tuesdaywarcit"}, {"http://caucus-warcit.example/join/index.html", "Fridaywarcit"}}})
+	add(File{Name: "site.warc.gz", Tool: "warcit 0.4", Oddity: "a space in a WARC-Target-URI", Warning: "minutes%20april.html", Data: gzOf(recs), Captures: 3,
+		Pages: []Page{{"http://caucus-warcit.example/platform.html", "Tuesdaywarcit"}, {"http://caucus-warcit.example/join/index.html", "Fridaywarcit"},
+			{"http://caucus-warcit.example/minutes%20april.html", "Minuteswarcit"}}})
 
 	// Webrecorder (pywb's recorder): a page, the same page under two more
 	// URLs as URL-agnostic revisits, a page read as a resource, and the
