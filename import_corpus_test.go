@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,7 +27,8 @@ import (
 // the captures it holds, and that each of its pages is found by search and
 // replays;
 // the damaged files are refused with exit 1. The archive checks clean
-// after each import.
+// after each import, and warcio.js finds nothing wrong with the copies that
+// it does not find with their sources.
 func TestImport_corpus(t *testing.T) {
 	corpus := warctest.Corpus()
 	src := t.TempDir()
@@ -38,9 +40,11 @@ func TestImport_corpus(t *testing.T) {
 		}
 	}
 	imported, searchable := 0, 0
+	var copies []string // every file import made, for warcio.js
+	datas := t.TempDir() // a data directory per file, kept till the end for warcio.js
 	for _, f := range corpus {
 		t.Run(f.Name, func(t *testing.T) {
-			data := t.TempDir()
+			data := filepath.Join(datas, f.Name)
 			captures := f.Captures
 			if f.Needs != "" {
 				if _, errOut, code := rankfile(t, "--data", data, "import", filepath.Join(src, f.Needs)); code != 0 {
@@ -98,9 +102,61 @@ func TestImport_corpus(t *testing.T) {
 			if out, errOut, code := rankfile(t, "--data", data, "archive", "check"); code != 0 {
 				t.Errorf("archive check after import: exit %d\n%s%s", code, out, errOut)
 			}
+			files, _ := filepath.Glob(filepath.Join(data, "archive", "*.warc.gz"))
+			copies = append(copies, files...)
 		})
 	}
+	// warcio.js, reading strictly (digests, revisits), finds nothing wrong
+	// with the copies that it does not find with their sources: a copy is
+	// the source made well-formed, its writer's conventions kept (Heritrix
+	// digests a chunked body as received; a draft revisit profile).
+	var sources []string
+	for _, f := range corpus {
+		if !f.Damaged {
+			sources = append(sources, filepath.Join(src, f.Name))
+		}
+	}
+	was := warcioComplaints(t, sources)
+	for c := range warcioComplaints(t, copies) {
+		if !was[c] {
+			t.Errorf("warcio.js finds a copy wrong, and not its source: %s", c)
+		}
+	}
 	t.Logf("interop corpus: %d files, %d imported, %d with every page searchable", len(corpus), imported, searchable)
+}
+
+// warcioComplaints runs archive/testdata/warcio-check.mjs (webrecorder's
+// warcio.js, strict: digests and revisits checked) over files at once and
+// returns what it finds wrong, each complaint without the file and record
+// it names. Without node or the package it skips the test, or fails it
+// when CI is set.
+func warcioComplaints(t *testing.T, files []string) map[string]bool {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err == nil {
+		_, err = os.Stat("tools/warcio/node_modules/warcio/package.json")
+	}
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("warcio.js check needs node and `npm ci --prefix tools/warcio`: %v", err)
+		}
+		t.Skipf("warcio.js check needs node and `npm ci --prefix tools/warcio`: %v", err)
+	}
+	cmd := exec.Command(node, append([]string{"archive/testdata/warcio-check.mjs"}, files...)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if _, err := cmd.Output(); err != nil && stderr.Len() == 0 {
+		t.Fatalf("warcio-check: %v", err)
+	}
+	got := map[string]bool{}
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		if _, msg, ok := strings.Cut(line, "): "); ok {
+			got[msg] = true
+		} else if line != "" && !strings.HasPrefix(line, " ") {
+			got[line] = true
+		}
+	}
+	return got
 }
 
 // replayServer serves the web interface of the data directory on loopback.
