@@ -40,7 +40,7 @@ func TestImport_corpus(t *testing.T) {
 		}
 	}
 	imported, searchable := 0, 0
-	var copies []string // every file import made, for warcio.js
+	var copies []string  // every file import made, for warcio.js
 	datas := t.TempDir() // a data directory per file, kept till the end for warcio.js
 	for _, f := range corpus {
 		t.Run(f.Name, func(t *testing.T) {
