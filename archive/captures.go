@@ -101,10 +101,11 @@ func (a *Archive) openFile(name string) (*os.File, error) {
 	return nil, fmt.Errorf("open warc file %s: %w", name, os.ErrNotExist)
 }
 
-// Captures calls fn with every response, revisit and resource record in the archive's
-// WARC files, in file name order and record order within a file, as a
-// record.Capture whose Body is the payload with any chunked transfer coding
-// and gzip or deflate Content-Encoding removed (br is left encoded). A
+// Captures calls fn with every response, revisit and resource record in
+// the archive's WARC files, in file name order and record order within a
+// file, as a record.Capture whose Body is the payload with any chunked
+// transfer coding and gzip or deflate Content-Encoding removed (br is left
+// encoded). A
 // revisit's body is that of the earlier capture with the same URL and
 // payload digest; see the package doc for what else a revisit capture holds.
 // A response record that holds no HTTP message (a DNS lookup, which
