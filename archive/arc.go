@@ -59,6 +59,7 @@ func isARC(path string) (bool, error) {
 // arcRecord is one ARC record as read.
 type arcRecord struct {
 	offset  int64 // where the record, or its gzip member, starts
+	seq     int   // which record of its gzip member it is (a file gzipped whole holds all in one)
 	url     string
 	ip      string
 	date    time.Time
@@ -78,8 +79,9 @@ type arcScanner struct {
 	raw        *bufio.Reader
 	gz         *gzip.Reader
 	compressed bool
-	major      int // ARC version from the filedesc record: 1 or 2
-	n          int // records read
+	major      int          // ARC version from the filedesc record: 1 or 2
+	n          int          // records read
+	queue      []*arcRecord // records of a member holding several, not yet returned
 }
 
 func newARCScanner(r io.Reader, name string) *arcScanner {
@@ -100,6 +102,11 @@ func (s *arcScanner) fail(off int64, err error) error {
 
 // next returns the next record, io.EOF at the end, or a *RecordError.
 func (s *arcScanner) next() (*arcRecord, error) {
+	if len(s.queue) > 0 {
+		rec := s.queue[0]
+		s.queue = s.queue[1:]
+		return rec, nil
+	}
 	if !s.compressed {
 		if err := skipNewlines(s.raw); err != nil {
 			return nil, s.fail(s.pos(), err)
@@ -132,11 +139,46 @@ func (s *arcScanner) next() (*arcRecord, error) {
 	if err != nil {
 		return nil, s.fail(off, fmt.Errorf("read gzip member: %w", truncated(err)))
 	}
-	rec, err := s.read(bufio.NewReader(bytes.NewReader(member)), off, true)
+	recs, err := s.readMember(member, off)
 	if err != nil {
 		return nil, s.fail(off, err)
 	}
-	return rec, nil
+	s.queue = recs[1:]
+	return recs[0], nil
+}
+
+// readMember reads the records of one gzip member: one, as ARC writers
+// write them, whose end is the member's end whatever its Archive-length
+// says; or several, for a file gzipped whole, each read as in a plain
+// file.
+func (s *arcScanner) readMember(member []byte, off int64) ([]*arcRecord, error) {
+	br := bufio.NewReaderSize(bytes.NewReader(member), 64<<10)
+	var recs []*arcRecord
+	for i := 0; ; i++ {
+		if err := skipNewlines(br); err != nil {
+			return nil, err
+		}
+		if _, err := br.Peek(1); err == io.EOF {
+			if len(recs) == 0 {
+				return nil, fmt.Errorf("%w: gzip member holds no ARC record", ErrHeader)
+			}
+			return recs, nil
+		}
+		rec, err := s.read(br, off, false)
+		if err != nil {
+			if len(recs) > 0 {
+				return nil, err
+			}
+			// One record to the member: the member's end is its end.
+			rec, err := s.read(bufio.NewReaderSize(bytes.NewReader(member), 64<<10), off, true)
+			if err != nil {
+				return nil, err
+			}
+			return []*arcRecord{rec}, nil
+		}
+		rec.seq = i
+		recs = append(recs, rec)
+	}
 }
 
 // read reads one record from r; inMember says r is the whole of one gzip
@@ -302,9 +344,10 @@ func arcDate(v string) (time.Time, error) {
 }
 
 // arcRecordID derives a record ID from the ARC file's name, the record's
-// offset and which of its WARC records it is.
-func arcRecordID(name string, off int64, part int) string {
-	sum := sha1.Sum([]byte(fmt.Sprintf("arc:%s:%d:%d", name, off, part)))
+// place (offset, and which record of its gzip member it is) and which of
+// its WARC records it is.
+func arcRecordID(name string, off int64, seq, part int) string {
+	sum := sha1.Sum([]byte(fmt.Sprintf("arc:%s:%d:%d:%d", name, off, seq, part)))
 	sum[6] = sum[6]&0x0f | 0x50 // a name-based (version 5) UUID
 	sum[8] = sum[8]&0x3f | 0x80
 	return fmt.Sprintf("<urn:uuid:%x-%x-%x-%x-%x>", sum[0:4], sum[4:6], sum[6:8], sum[8:10], sum[10:16])
@@ -314,7 +357,7 @@ func arcRecordID(name string, off int64, part int) string {
 // infoID is the converted filedesc record's ID, for WARC-Warcinfo-ID.
 func (r *arcRecord) warcOf(name string, infoID string) []scanned {
 	date := r.date.UTC().Format(time.RFC3339)
-	id := arcRecordID(name, r.offset, 0)
+	id := arcRecordID(name, r.offset, r.seq, 0)
 	rec := func(typ, id string, h Header, block []byte) scanned {
 		full := Header{{"WARC-Type", typ}, {"WARC-Record-ID", id}, {"WARC-Date", date}}
 		full = append(full, h...)
@@ -330,7 +373,7 @@ func (r *arcRecord) warcOf(name string, infoID string) []scanned {
 		}
 		return []scanned{
 			rec(TypeWarcinfo, infoID, Header{{"Content-Type", "application/warc-fields"}}, []byte(info)),
-			rec(TypeMetadata, arcRecordID(name, r.offset, 1), Header{{"WARC-Target-URI", r.url}, {"WARC-Warcinfo-ID", infoID},
+			rec(TypeMetadata, arcRecordID(name, r.offset, r.seq, 1), Header{{"WARC-Target-URI", r.url}, {"WARC-Warcinfo-ID", infoID},
 				{"WARC-Concurrent-To", infoID}, {"Content-Type", desc}}, r.content),
 		}
 	}
@@ -392,7 +435,7 @@ func scanARC(path, name string, fn func(scanned) error) (damage, err error) {
 			return nil, err
 		}
 		if infoID == "" {
-			infoID = arcRecordID(name, r.offset, 0)
+			infoID = arcRecordID(name, r.offset, r.seq, 0)
 		}
 		for _, w := range r.warcOf(name, infoID) {
 			if r.oddity != "" {

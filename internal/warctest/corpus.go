@@ -260,6 +260,17 @@ func Corpus() []File {
 		Warning: "Archive-length", Data: offData, Captures: 2, Pages: []Page{{"http://caucus-lengths.example/safety.html", "Lengthsarcone"},
 			{"http://caucus-lengths.example/grievance.html", "Lengthsarctwo"}}})
 
+	// A plain ARC file gzipped whole afterwards: one member for every record.
+	wholeArc := page("Bargaining survey", "Wholearcword")
+	add(File{Name: "IA-001104-19991203000000.arc.gz", Tool: "gzip(1) over an Internet Archive ARC 1.0 file", Oddity: "one gzip member for every record",
+		Captures: 2, Pages: []Page{{"http://caucus-wholearc.example/survey.html", "Wholearcword"}},
+		Data: gzMembers([][]byte{arcFile("IA-001104-19991203000000.arc", "1 0", "19991203000000", false, []arcRecord{
+			{url: "http://caucus-wholearc.example/survey.html", ip: "198.51.100.12", date: "19991203000001", ctype: "text/html",
+				content: httpResponse("HTTP/1.0 200 OK", "Content-Type: text/html", wholeArc)},
+			{url: "http://caucus-wholearc.example/logo.gif", ip: "198.51.100.12", date: "19991203000002", ctype: "image/gif",
+				content: httpResponse("HTTP/1.0 200 OK", "Content-Type: image/gif", []byte("GIF89a\x01\x00\x01\x00"))},
+		})}, nil)})
+
 	// wpull: WARC/1.0, its log kept as a resource record at the end.
 	wp := page("Bargaining update", "Mondaywpull")
 	recs := []Record{warcinfo(Version10, recordID("wpull", 0), "2024-04-02T10:00:00Z", "wpull.warc.gz", "Wpull/2.0.1 Python/3.6.15")}
