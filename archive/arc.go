@@ -69,8 +69,9 @@ type arcRecord struct {
 	oddity  string
 }
 
-// maxARCLine bounds a URL-record line.
-const maxARCLine = 64 << 10
+// arcBuffer is the read buffer of an ARC file: it bounds a URL-record
+// line, which must fit in it.
+const arcBuffer = 64 << 10
 
 // arcScanner reads the records of an ARC file.
 type arcScanner struct {
@@ -87,7 +88,7 @@ type arcScanner struct {
 func newARCScanner(r io.Reader, name string) *arcScanner {
 	s := &arcScanner{name: name, major: 1}
 	s.cr.r = r
-	s.raw = bufio.NewReaderSize(&s.cr, 64<<10)
+	s.raw = bufio.NewReaderSize(&s.cr, arcBuffer)
 	if magic, _ := s.raw.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		s.compressed = true
 	}
@@ -152,7 +153,7 @@ func (s *arcScanner) next() (*arcRecord, error) {
 // says; or several, for a file gzipped whole, each read as in a plain
 // file.
 func (s *arcScanner) readMember(member []byte, off int64) ([]*arcRecord, error) {
-	br := bufio.NewReaderSize(bytes.NewReader(member), 64<<10)
+	br := bufio.NewReaderSize(bytes.NewReader(member), arcBuffer)
 	var recs []*arcRecord
 	for i := 0; ; i++ {
 		if err := skipNewlines(br); err != nil {
@@ -170,7 +171,7 @@ func (s *arcScanner) readMember(member []byte, off int64) ([]*arcRecord, error) 
 				return nil, err
 			}
 			// One record to the member: the member's end is its end.
-			rec, err := s.read(bufio.NewReaderSize(bytes.NewReader(member), 64<<10), off, true)
+			rec, err := s.read(bufio.NewReaderSize(bytes.NewReader(member), arcBuffer), off, true)
 			if err != nil {
 				return nil, err
 			}
