@@ -159,6 +159,19 @@ func warcioComplaints(t *testing.T, files []string) map[string]bool {
 	return got
 }
 
+// replayGet serves the data directory's web interface and gets path.
+func replayGet(t *testing.T, data, path string) (int, string) {
+	t.Helper()
+	srv := replayServer(t, data)
+	resp, err := srv.Client().Get(srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
 // replayServer serves the web interface of the data directory on loopback.
 func replayServer(t *testing.T, data string) *httptest.Server {
 	t.Helper()
@@ -283,8 +296,9 @@ func TestImport_digestDamaged(t *testing.T) {
 
 // TestImport_revisitBeforeOriginal imports a recrawl before the crawl its
 // revisit stands on: the import exits 0 and warns that the revisit waits,
-// archive check exits 0 and lists it as waiting; once the first crawl is
-// imported the revisit's capture gives the original's page.
+// archive check exits 0 and lists it as waiting, and its replay is a 404;
+// once the first crawl is imported the revisit's capture gives the
+// original's page, in archive get and replay.
 func TestImport_revisitBeforeOriginal(t *testing.T) {
 	paths := writeCorpusFiles(t, "crawl-part2.warc.gz", "crawl-part1.warc.gz")
 	data := t.TempDir()
@@ -296,6 +310,10 @@ func TestImport_revisitBeforeOriginal(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "waiting: crawl-part2.warc.gz") {
 		t.Errorf("archive check: exit %d, want 0 listing the waiting revisit\n%s", code, out)
 	}
+	const replay = "/capture/20240412080001/https://caucus-parts.example/campaign"
+	if status, body := replayGet(t, data, replay); status != 404 {
+		t.Errorf("replay of the waiting revisit: status %d, want 404 (not archived yet)\n%.300s", status, body)
+	}
 	if _, errOut, code := rankfile(t, "--data", data, "import", paths[1]); code != 0 {
 		t.Fatalf("import of the first crawl: exit %d\n%s", code, errOut)
 	}
@@ -306,6 +324,9 @@ func TestImport_revisitBeforeOriginal(t *testing.T) {
 	out, errOut, code = rankfile(t, "--data", data, "archive", "get", "--at", "2024-04-12T09:00:00Z", "https://caucus-parts.example/campaign")
 	if code != 0 || !strings.Contains(out, "Octoberpart") {
 		t.Errorf("archive get of the revisit: exit %d, %d bytes without the original's page\n%s", code, len(out), errOut)
+	}
+	if status, body := replayGet(t, data, replay); status != 200 || !strings.Contains(body, "Octoberpart") {
+		t.Errorf("replay of the revisit after its original arrived: status %d\n%.300s", status, body)
 	}
 }
 
