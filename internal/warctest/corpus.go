@@ -451,7 +451,17 @@ func Corpus() []File {
 	rv.Set("WARC-Payload-Digest", SHA1(first))
 	recs = append(recs, rv)
 	recs = append(recs, httpPair(Version11, "part2", 2, "2024-04-12T08:00:02Z", "https://caucus-parts.example/second", htmlResponse(again))...)
-	add(File{Name: "crawl-part2.warc.gz", Tool: "pywb 2.8", Oddity: "revisit whose original is in another file", Data: gzOf(recs), Captures: 2,
+	// and a URL-agnostic one: the same page under another URL, as pywb's
+	// example-url-agnostic-revisit.warc.gz stands on a record of
+	// example-url-agnostic-orig.warc.gz.
+	agn := warcRecord(Version11, "revisit", recordID("part2", 9), "2024-04-12T08:00:05Z", "https://caucus-parts.example/campaign?ref=newsletter",
+		"application/http; msgtype=response", head, nil,
+		[2]string{"WARC-Profile", ProfileIdentical11},
+		[2]string{"WARC-Refers-To-Target-URI", "https://caucus-parts.example/campaign"},
+		[2]string{"WARC-Refers-To-Date", "2024-04-05T08:00:01Z"})
+	agn.Set("WARC-Payload-Digest", SHA1(first))
+	recs = append(recs, agn)
+	add(File{Name: "crawl-part2.warc.gz", Tool: "pywb 2.8", Oddity: "revisits (one URL-agnostic) whose original is in another file", Data: gzOf(recs), Captures: 3,
 		Needs: "crawl-part1.warc.gz", Pages: []Page{{"https://caucus-parts.example/second", "Novemberpart"}}})
 
 	// Damaged on purpose: a record failing its digest in an uncompressed
