@@ -486,8 +486,12 @@ func (a *Archive) importedFiles() (map[string]bool, error) {
 	return files, nil
 }
 
-// appendLedger adds a line to imports.jsonl and syncs it.
+// appendLedger adds a line to imports.jsonl and syncs it; the source is
+// kept as an absolute path.
 func (a *Archive) appendLedger(l ledgerLine) error {
+	if abs, err := filepath.Abs(l.Source); err == nil {
+		l.Source = abs
+	}
 	b, err := json.Marshal(l)
 	if err != nil {
 		return err
