@@ -338,3 +338,37 @@ func mustRead(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+// TestImport_waczRoundTrip exports an archive as WACZ and imports the
+// package into another data directory: the same captures, the same pages
+// found by search; importing the package again adds nothing.
+func TestImport_waczRoundTrip(t *testing.T) {
+	src := writeCorpusFiles(t, warctest.HeritrixName+".warc.gz")[0]
+	first, second := t.TempDir(), t.TempDir()
+	if _, errOut, code := rankfile(t, "--data", first, "import", src); code != 0 {
+		t.Fatalf("import: exit %d\n%s", code, errOut)
+	}
+	wacz := filepath.Join(t.TempDir(), "caucus.wacz")
+	if _, errOut, code := rankfile(t, "--data", first, "export", "--format", "wacz", "--output", wacz); code != 0 {
+		t.Fatalf("export: exit %d\n%s", code, errOut)
+	}
+	if out, errOut, code := rankfile(t, "--data", second, "import", wacz); code != 0 {
+		t.Fatalf("import of the WACZ: exit %d\n%s%s", code, out, errOut)
+	}
+	if a, b := countCaptures(t, filepath.Join(first, "archive")), countCaptures(t, filepath.Join(second, "archive")); a != b || a == 0 {
+		t.Errorf("%d captures from the WACZ, %d in the archive it was exported from", b, a)
+	}
+	for _, word := range []string{"cafeteria", "arbitrator", "ventilation"} {
+		out, _, _ := rankfile(t, "--data", second, "search", "--json", word)
+		if hits := jsonLines(t, out); len(hits) != 1 {
+			t.Errorf("search %s after importing the WACZ: %d hits, want 1", word, len(hits))
+		}
+	}
+	out, errOut, code := rankfile(t, "--data", second, "import", wacz)
+	if code != 0 || !strings.Contains(out, "imported before") {
+		t.Errorf("the WACZ imported again: exit %d, %q; want it named as imported before\n%s", code, out, errOut)
+	}
+	if out, errOut, code := rankfile(t, "--data", second, "archive", "check"); code != 0 {
+		t.Errorf("archive check: exit %d\n%s%s", code, out, errOut)
+	}
+}

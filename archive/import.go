@@ -19,8 +19,9 @@ import (
 // files (wget --warc-file output, Heritrix, wpull, warcit, Webrecorder,
 // pywb; WARC/1.0 or 1.1, gzip-per-record or not) read as leniently as
 // warcio and pywb read them (see Reader.Lenient and Dechunk; each oddity
-// forgiven is logged as a warning and counted), and ARC files, converted
-// to WARC/1.0 records (see arc.go). Each record keeps its version line,
+// forgiven is logged as a warning and counted), ARC files, converted to
+// WARC/1.0 records (see arc.go), and the WARC files of WACZ packages
+// (Browsertrix, ArchiveWeb.page; see wacz.go). Each record keeps its version line,
 // named fields (Content-Length is rewritten last, with the block's true
 // length) and block byte for byte, and is compressed as its own gzip
 // member, so the copy can be read at any record offset. The copy of
@@ -82,7 +83,15 @@ func (a *Archive) importFiles(ctx context.Context, salvage bool, paths []string)
 		if err := ctx.Err(); err != nil {
 			return got, errors.Join(append(errs, err)...)
 		}
-		imp, err := a.importFile(ctx, path, salvage)
+		if isWACZ(path) {
+			imps, err := a.importWACZ(ctx, path, salvage)
+			got = append(got, imps...)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("import %s: %w", path, err))
+			}
+			continue
+		}
+		imp, err := a.importFile(ctx, source{path: path, label: path, base: filepath.Base(path)}, salvage)
 		if imp.File != "" || imp.Repeat || imp.Duplicates > 0 {
 			got = append(got, imp)
 		}
@@ -97,10 +106,11 @@ func (a *Archive) importFiles(ctx context.Context, salvage bool, paths []string)
 // list it, and Open removes one a killed import left.
 const importSuffix = ".import-tmp"
 
-// importName is the name a file gets in the archive: NAME.warc.gz, or
-// NAME-2.warc.gz (-3, ...) when a file of that name is there.
-func (a *Archive) importName(path string) string {
-	stem := strings.TrimSuffix(filepath.Base(path), ".gz")
+// importName is the name a copy of the file named base gets in the
+// archive: NAME.warc.gz, or NAME-2.warc.gz (-3, ...) when a file of that
+// name is there.
+func (a *Archive) importName(base string) string {
+	stem := strings.TrimSuffix(base, ".gz")
 	stem = strings.TrimSuffix(strings.TrimSuffix(stem, ".warc"), ".arc")
 	name := stem + ".warc.gz"
 	for i := 2; ; i++ {
@@ -168,11 +178,19 @@ type member struct {
 	dup        bool
 }
 
+// source is a file to import.
+type source struct {
+	path  string // where to read it
+	label string // how messages and imports.jsonl name it: the path given, or WACZ#entry
+	base  string // its file name, which its copy and damage reports are named after
+}
+
 // importFile imports one file. With salvage, a damaged file is imported
 // without its damaged records: it returns what it added and the damage,
 // wrapped in ErrSalvaged.
-func (a *Archive) importFile(ctx context.Context, path string, salvage bool) (Imported, error) {
-	imp := Imported{Source: path}
+func (a *Archive) importFile(ctx context.Context, src source, salvage bool) (Imported, error) {
+	path := src.path
+	imp := Imported{Source: src.label}
 	a.writeMu.Lock() // the index gains a whole file at once
 	defer a.writeMu.Unlock()
 	sum, err := fileSHA256(path)
@@ -185,10 +203,10 @@ func (a *Archive) importFile(ctx context.Context, path string, salvage bool) (Im
 	}
 	if earlier, ok := ledger[sum]; ok && earlier.File != "" && a.exists(earlier.File) {
 		imp.Repeat, imp.File = true, earlier.File
-		a.log.Info("file imported before; nothing added", "source", path, "warc_file", earlier.File, "imported", earlier.Time)
+		a.log.Info("file imported before; nothing added", "source", src.label, "warc_file", earlier.File, "imported", earlier.Time)
 		return imp, nil
 	}
-	name := a.importName(path)
+	name := a.importName(src.base)
 	tmp := filepath.Join(a.dir, name+importSuffix)
 	out, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
@@ -216,9 +234,9 @@ func (a *Archive) importFile(ctx context.Context, path string, salvage bool) (Im
 	}
 	read := func(fn func(scanned) error) (damage, err error) {
 		if arc {
-			return scanARC(path, filepath.Base(path), fn)
+			return scanARC(path, src.base, fn)
 		}
-		_, damage, err = scan(path, filepath.Base(path), -1, true, fn)
+		_, damage, err = scan(path, src.base, -1, true, fn)
 		return damage, err
 	}
 	damage, err := read(func(s scanned) error {
@@ -228,10 +246,10 @@ func (a *Archive) importFile(ctx context.Context, path string, salvage bool) (Im
 		for _, o := range append(s.rec.Oddities, httpOddities(s)...) {
 			imp.Oddities++
 			oddities = append(oddities, fmt.Sprintf("offset %d, %s record: %s", s.rec.Offset, s.rec.Type(), o))
-			a.log.Warn("read leniently", "source", path, "offset", s.rec.Offset, "warc_type", s.rec.Type(), "oddity", o)
+			a.log.Warn("read leniently", "source", src.label, "offset", s.rec.Offset, "warc_type", s.rec.Type(), "oddity", o)
 		}
 		if err := digestFault(s); err != nil {
-			re := &RecordError{File: filepath.Base(path), Offset: s.rec.Offset, Err: err}
+			re := &RecordError{File: src.base, Offset: s.rec.Offset, Err: err}
 			if !salvage {
 				return re
 			}
@@ -280,10 +298,10 @@ func (a *Archive) importFile(ctx context.Context, path string, salvage bool) (Im
 	kept := dropDuplicates(members)
 	imp.Duplicates = len(members) - len(kept)
 	if imp.Duplicates > 0 {
-		a.log.Info("records already in the archive left out", "source", path, "records", imp.Duplicates)
+		a.log.Info("records already in the archive left out", "source", src.label, "records", imp.Duplicates)
 	}
 	if len(kept) == 0 {
-		if err := a.appendLedger(ledgerLine{SHA256: sum, Source: path, Time: a.opts.Now().UTC().Format(time.RFC3339)}); err != nil {
+		if err := a.appendLedger(ledgerLine{SHA256: sum, Source: src.label, Time: a.opts.Now().UTC().Format(time.RFC3339)}); err != nil {
 			return imp, err
 		}
 		return imp, salvaged(damage)
@@ -320,10 +338,10 @@ func (a *Archive) importFile(ctx context.Context, path string, salvage bool) (Im
 		}
 	}
 	imp.File, imp.Records, imp.Captures = name, len(kept), len(es)
-	if err := a.appendLedger(ledgerLine{SHA256: sum, Source: path, File: name, Time: a.opts.Now().UTC().Format(time.RFC3339), Oddities: oddities}); err != nil {
+	if err := a.appendLedger(ledgerLine{SHA256: sum, Source: src.label, File: name, Time: a.opts.Now().UTC().Format(time.RFC3339), Oddities: oddities}); err != nil {
 		return imp, err
 	}
-	a.log.Info("warc file imported", "warc_file", name, "source", path, "records", imp.Records, "captures", imp.Captures,
+	a.log.Info("warc file imported", "warc_file", name, "source", src.label, "records", imp.Records, "captures", imp.Captures,
 		"duplicates", imp.Duplicates, "oddities", imp.Oddities)
 	return imp, salvaged(damage)
 }

@@ -1,6 +1,7 @@
 package warctest
 
 import (
+	"archive/zip"
 	"bytes"
 	"compress/gzip"
 	"crypto/sha1"
@@ -127,6 +128,23 @@ func gzMembers(parts [][]byte, extra []byte) []byte {
 		}
 	}
 	return out.Bytes()
+}
+
+// zipOf returns a zip file of the named entries, stored as WACZ asks.
+func zipOf(entries [][2]string) []byte {
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, e := range entries {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: e[0], Method: zip.Store})
+		if err != nil {
+			panic(err)
+		}
+		w.Write([]byte(e[1]))
+	}
+	if err := zw.Close(); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
 }
 
 // arcRecord is one ARC record: its URL-record line and content.
@@ -325,6 +343,24 @@ func Corpus() []File {
 		"application/json", info, info))
 	add(File{Name: "rec-20240403090000.warc.gz", Tool: "Webrecorder", Oddity: "URL-agnostic revisits; resource records", Data: gzOf(recs), Captures: 5,
 		Pages: []Page{{"https://caucus-wr.example/safety", "Saturdaywr"}, {"https://caucus-wr.example/notes", "Sundaywr"}}})
+
+	// Browsertrix: a WACZ package, its WARC/1.1 file under archive/ with a
+	// page's response and request, the page's pageinfo and extracted text
+	// as resource records; pages.jsonl and datapackage.json beside it.
+	bt := page("Solidarity with striking nurses", "Browsertrixword")
+	btWARC := "rec-20240406100000000-crawler-0.warc.gz"
+	recs = []Record{warcinfo(Version11, recordID("btrix", 0), "2024-04-06T10:00:00.123Z", btWARC, "Browsertrix-Crawler 1.0.4 (with warcio.js 2.2.1)")}
+	recs = append(recs, httpPair(Version11, "btrix", 1, "2024-04-06T10:00:01.456Z", "https://caucus-btrix.example/nurses", htmlResponse(bt))...)
+	btInfo := []byte(`{"pageid":"p1","url":"https://caucus-btrix.example/nurses","ts":"2024-04-06T10:00:01.456Z","urls":{}}`)
+	btText := []byte("Solidarity with striking nurses\nThe rank-and-file caucus ... Browsertrixword ...")
+	recs = append(recs, warcRecord(Version11, "resource", recordID("btrix", 3), "2024-04-06T10:00:02.789Z", "urn:pageinfo:https://caucus-btrix.example/nurses", "application/json", btInfo, btInfo),
+		warcRecord(Version11, "resource", recordID("btrix", 4), "2024-04-06T10:00:02.789Z", "urn:text:https://caucus-btrix.example/nurses", "text/plain", btText, btText))
+	add(File{Name: "caucus-crawl.wacz", Tool: "Browsertrix-Crawler 1.0 (WACZ 1.1.1)", Data: zipOf([][2]string{
+		{"archive/" + btWARC, string(gzOf(recs))},
+		{"pages/pages.jsonl", `{"format":"json-pages-1.0","id":"pages","title":"All Pages"}` + "\n" +
+			`{"id":"p1","url":"https://caucus-btrix.example/nurses","title":"Solidarity with striking nurses","ts":"2024-04-06T10:00:01.456Z","text":"..."}` + "\n"},
+		{"datapackage.json", `{"profile":"data-package","wacz_version":"1.1.1","software":"Browsertrix-Crawler 1.0.4","resources":[]}`},
+	}), Captures: 3, Pages: []Page{{"https://caucus-btrix.example/nurses", "Browsertrixword"}}})
 
 	// Content-Length a little off, in both directions and file kinds.
 	for _, c := range []struct {
