@@ -95,12 +95,21 @@ func (s *Server) handleReplay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a, err := s.readCapture(c)
+	if errors.Is(err, errNoOriginal) {
+		// An imported revisit whose original's file is not imported yet.
+		s.render(w, http.StatusNotFound, "notarchived", &notArchivedPage{Title: "Not archived: this capture revisits a page not in the archive yet",
+			URL: target, CapturesURL: "/captures?url=" + queryEscape(target)})
+		return
+	}
 	if err != nil {
 		s.internal(w, r, false, err)
 		return
 	}
 	s.replay(w, r, c, a)
 }
+
+// errNoOriginal means a revisit's original is not in the archive.
+var errNoOriginal = fmt.Errorf("revisit without its original: %w", os.ErrNotExist)
 
 // notArchivedPage is what the notarchived template shows.
 type notArchivedPage struct {
@@ -129,7 +138,7 @@ func (s *Server) readCapture(c capture) (*archived, error) {
 	}
 	oc, ok := s.captures.original(target, digest, a.RefDate)
 	if !ok {
-		return nil, fmt.Errorf("revisit %s@%d: original of %s with digest %s: %w", c.File, c.Offset, target, digest, os.ErrNotExist)
+		return nil, fmt.Errorf("revisit %s@%d: original of %s with digest %s: %w", c.File, c.Offset, target, digest, errNoOriginal)
 	}
 	o, err := readArchived(dir, oc.File, oc.Offset)
 	if err != nil {
