@@ -16,13 +16,21 @@ func (a *analysis) describe(r *record.Record, main bool) {
 	r.Canonical = a.canonical
 	if main {
 		if r.Kind == record.KindPage && !a.isListing {
-			// what the page's head declares of its writing, never a guess
-			// from its text or markup, which may be other pages'
+			// the authors the page's head declares (a listing's, or its
+			// markup's, may be other pages'), and its date as htmldate or
+			// the page itself gives it; a page of some length that none
+			// dates is searched more widely (a thread's first post, an
+			// article no metadata marks)
 			if len(r.Authors) == 0 {
 				r.Authors = a.m.declaredAuthors
 			}
 			if r.Published == "" {
 				r.Published = firstString(a.m.guessedDate, a.m.declaredDate, urlDate(a.url), a.m.pageDate, a.visibleDate())
+			}
+			if r.Published == "" && wordCount(r.Text) >= widerDateWords {
+				if doc := build(a.page); fewerNodes(doc, widerDateNodes) {
+					r.Published = guessDate(doc, a.url, a.captured, true)
+				}
 			}
 		}
 		r.Modified = a.m.modified
@@ -37,6 +45,15 @@ func (a *analysis) describe(r *record.Record, main bool) {
 		r.Summary = summarize(r.Text)
 	}
 }
+
+// widerDateWords is how many words of writing a page needs for
+// htmldate's extensive search to be worth its cost.
+const widerDateWords = 150
+
+// widerDateNodes bounds the pages searched so: the cost of htmldate's
+// extensive search grows with the page (the dev set's median page holds
+// about 1,800 nodes).
+const widerDateNodes = 4000
 
 // commentsTo gives the page's reader comments to the record they answer:
 // the page's post, else its page record, else its first main record, else

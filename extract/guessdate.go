@@ -17,11 +17,11 @@ import (
 // A page of more than maxDateNodes nodes is left to the extractor's own
 // date sources: htmldate copies the tree and runs its patterns over all of
 // it, whose cost a hostile page could make large.
-func guessDate(doc *html.Node, pageURL string, captured time.Time) string {
+func guessDate(doc *html.Node, pageURL string, captured time.Time, extensive bool) string {
 	if !fewerNodes(doc, maxDateNodes) {
 		return ""
 	}
-	opts := htmldate.Options{URL: pageURL, UseOriginalDate: true, SkipExtensiveSearch: true, MaxDate: captured}
+	opts := htmldate.Options{URL: pageURL, UseOriginalDate: true, SkipExtensiveSearch: !extensive, MaxDate: captured}
 	res, err := htmldate.FromDocument(doc, opts)
 	if err != nil || res.DateTime.IsZero() {
 		return ""

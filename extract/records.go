@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"rankfile/record"
@@ -24,6 +25,7 @@ type analysis struct {
 	comments  []record.Comment // the page's reader comments
 	isListing bool             // the page lists posts: its metadata may be theirs
 	page      string           // the page's markup, decoded
+	captured  time.Time        // when the page was fetched, if known
 }
 
 // part is a record with the index of its first block, for page order.
