@@ -31,7 +31,7 @@ func crawlCommand() *cli.Command {
 					return err
 				}
 				sites.WriteText(c.App.Writer)
-				return nil
+				return sites.WriteCheck(c.App.Writer)
 			}
 			size, err := parseSize(c.String("warc-size"))
 			if err != nil {
