@@ -22,6 +22,10 @@ type Archiver interface {
 
 var _ Archiver = (*archive.Archive)(nil)
 
+// ErrArchive marks a fetch the archive could not take (a full disk): the
+// crawl stops at once.
+var ErrArchive = errors.New("the archive cannot be written")
+
 // ErrBodyTooLarge marks a response cut at the maximum body size.
 var ErrBodyTooLarge = errors.New("response body exceeds the maximum size")
 
@@ -44,6 +48,7 @@ type recorder struct {
 	now      func() time.Time
 	history  History   // earlier captures, for conditional requests; nil sends none
 	inflight *inflight // crawl context of the URLs queued; nil records none
+	retries  int       // tries repeated after a failed one: a failed try before the last is not archived
 	// written is called after each exchange is archived.
 	// known says whether the archive held a capture of the URL before.
 	written func(req *http.Request, resp *http.Response, ex *archive.Exchange, known bool, res archive.WriteResult, err error)
@@ -123,12 +128,21 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 		}
 	}
+	if t.retriedLater(req, uc, resp.StatusCode, readErr) {
+		// a failed try that will be repeated: only the last try is
+		// archived, so a page that never loads is one capture, not one per try
+		if readErr != nil {
+			return nil, fmt.Errorf("read body of %s: %w", req.URL, readErr)
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(nil))
+		return resp, nil
+	}
 	res, werr := t.archive.Write(ex)
 	if t.written != nil {
 		t.written(req, resp, ex, known, res, werr)
 	}
 	if werr != nil {
-		return nil, fmt.Errorf("archive %s: %w", req.URL, werr)
+		return nil, fmt.Errorf("archive %s: %w: %w", req.URL, ErrArchive, werr)
 	}
 	if readErr != nil {
 		return nil, fmt.Errorf("read body of %s: %w", req.URL, readErr)
@@ -145,6 +159,22 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp.Body = io.NopCloser(bytes.NewReader(decoded))
 	resp.ContentLength = int64(len(decoded))
 	return resp, nil
+}
+
+// retriedLater reports whether this try of req failed (status, or readErr
+// while reading the body) in a way that the crawl tries again, and is not
+// the last try.
+func (t *recorder) retriedLater(req *http.Request, uc *urlContext, status int, readErr error) bool {
+	if readErr != nil {
+		status = 0
+	}
+	if !retryable(status, readErr) {
+		return false
+	}
+	if last, ok := req.Context().Value(lastTryKey{}).(bool); ok {
+		return !last
+	}
+	return uc != nil && int(uc.tries.Load()) < t.retries
 }
 
 // decodeBody removes a gzip or deflate Content-Encoding for colly and the

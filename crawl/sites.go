@@ -29,9 +29,16 @@ type Limits struct {
 	Parallelism int           `yaml:"parallelism"` // requests in flight to one host
 	MaxDepth    int           `yaml:"max_depth"`   // links followed from a seed; 0 means no limit
 	MaxPages    int           `yaml:"max_pages"`   // pages fetched per site; 0 means no limit
-	// Requisites fetches what a page needs to be replayed (images, scripts,
-	// stylesheets, icons, media) when it lies in the site's scope.
+	// Requisites fetches what a page in the site's scope needs to be
+	// replayed (images, scripts, stylesheets, icons, media), wherever it
+	// lies: on another host (a CDN) or outside the include patterns (a
+	// WordPress multisite's /wp-content/); only exclude patterns, robots.txt
+	// and MaxRequisites hold them back. A requisite's own links are not
+	// followed unless it lies in scope.
 	Requisites bool `yaml:"requisites"`
+	// MaxRequisites caps the requisites fetched per site, apart from
+	// MaxPages; 0 means no limit.
+	MaxRequisites int `yaml:"max_requisites"`
 }
 
 // Site is one organization's web site as the sites file describes it.
@@ -59,7 +66,7 @@ type Sites struct {
 }
 
 // DefaultLimits apply where neither the defaults section nor the site sets a value.
-var DefaultLimits = Limits{Delay: time.Second, Parallelism: 2, MaxDepth: 10, MaxPages: 5000, Requisites: true}
+var DefaultLimits = Limits{Delay: time.Second, Parallelism: 2, MaxDepth: 10, MaxPages: 5000, Requisites: true, MaxRequisites: 5000}
 
 // LoadSites reads and validates the sites file at path.
 func LoadSites(path string) (*Sites, error) {
@@ -131,7 +138,7 @@ func decodeStrict(n *yaml.Node, v any) error {
 
 // yamlFields lists the keys a sites-file mapping may hold for v.
 func yamlFields(v any) map[string]bool {
-	limits := []string{"delay", "parallelism", "max_depth", "max_pages", "requisites"}
+	limits := []string{"delay", "parallelism", "max_depth", "max_pages", "requisites", "max_requisites"}
 	site := []string{"name", "acronym", "kind", "city", "state", "seeds", "domains", "include", "exclude"}
 	keys := limits
 	if _, ok := v.(*Site); ok {
@@ -206,6 +213,8 @@ func (s *Site) validate(n *yaml.Node) error {
 		return fieldError(n, "max_depth", "must not be negative")
 	case s.MaxPages < 0:
 		return fieldError(n, "max_pages", "must not be negative")
+	case s.MaxRequisites < 0:
+		return fieldError(n, "max_requisites", "must not be negative")
 	}
 	return nil
 }
@@ -241,6 +250,16 @@ func (s *Site) InScope(rawURL string) bool {
 		return true
 	}
 	for _, re := range s.include {
+		if re.MatchString(rawURL) {
+			return true
+		}
+	}
+	return false
+}
+
+// excludes reports whether one of the site's exclude patterns matches rawURL.
+func (s *Site) excludes(rawURL string) bool {
+	for _, re := range s.exclude {
 		if re.MatchString(rawURL) {
 			return true
 		}
@@ -395,8 +414,8 @@ func (s *Sites) WriteText(w io.Writer) {
 			fmt.Fprintf(w, "  exclude   %s\n", strings.Join(site.Exclude, "  "))
 		}
 		l := site.Limits
-		fmt.Fprintf(w, "  limits    delay %s, parallelism %d, max_depth %s, max_pages %s, requisites %v\n",
-			l.Delay, l.Parallelism, orNone(l.MaxDepth), orNone(l.MaxPages), l.Requisites)
+		fmt.Fprintf(w, "  limits    delay %s, parallelism %d, max_depth %s, max_pages %s, requisites %v (max %s)\n",
+			l.Delay, l.Parallelism, orNone(l.MaxDepth), orNone(l.MaxPages), l.Requisites, orNone(l.MaxRequisites))
 	}
 }
 

@@ -1,0 +1,252 @@
+package crawl
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"rankfile/archive"
+	"rankfile/record"
+)
+
+// hostsWeb serves many .test hosts from one loopback server: handler gets
+// each request with r.Host set to the host asked for.
+func hostsWeb(t *testing.T, handler http.HandlerFunc) (*httptest.Server, http.RoundTripper) {
+	t.Helper()
+	srv := httptest.NewServer(handler)
+	t.Cleanup(srv.Close)
+	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if host, _, _ := net.SplitHostPort(addr); !strings.HasSuffix(host, ".test") {
+			return nil, fmt.Errorf("%s is not a test host", addr)
+		}
+		return (&net.Dialer{}).DialContext(ctx, "tcp", srv.Listener.Addr().String())
+	}
+	return srv, DefaultTransport(dial)
+}
+
+// capturesByURL lists the statuses of the captures in the archive at dir, by URL.
+func capturesByURL(t *testing.T, dir string) map[string][]int {
+	t.Helper()
+	arc, err := archive.Open(dir, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer arc.Close()
+	got := map[string][]int{}
+	if err := arc.Captures(context.Background(), func(c record.Capture) error {
+		got[c.URL] = append(got[c.URL], c.Status)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+func named(ps []URLProblem, url, reason string) *URLProblem {
+	for i := range ps {
+		if ps[i].URL == url && ps[i].Reason == reason {
+			return &ps[i]
+		}
+	}
+	return nil
+}
+
+// TestCrawler_Run_robots crawls five hosts whose robots.txt behave as RFC
+// 9309 lists: missing (404: all allowed), failing (503: the host disallowed
+// after its retries, robots.txt archived once), hanging (the host
+// disallowed after the timeout, while the other hosts are crawled meanwhile),
+// redirected five times (followed: its rules hold) and six times (taken as
+// no robots.txt).
+func TestCrawler_Run_robots(t *testing.T) {
+	var mu sync.Mutex
+	hits := map[string]int{}
+	okDone := make(chan struct{})
+	var okOnce sync.Once
+	var servedWhileHanging bool
+	_, rt := hostsWeb(t, func(w http.ResponseWriter, r *http.Request) {
+		host := strings.TrimSuffix(r.Host, ":80")
+		mu.Lock()
+		hits[host+r.URL.Path]++
+		mu.Unlock()
+		page := `<html><body><a href="/a">a</a> <a href="/private/x">private</a></body></html>`
+		switch {
+		case r.URL.Path == "/robots.txt" && host == "down.test":
+			http.Error(w, "down", http.StatusServiceUnavailable)
+		case r.URL.Path == "/robots.txt" && host == "hang.test":
+			select {
+			case <-okDone:
+				mu.Lock()
+				servedWhileHanging = true
+				mu.Unlock()
+			case <-r.Context().Done():
+			}
+			<-r.Context().Done()
+		case r.URL.Path == "/robots.txt" && (host == "five.test" || host == "six.test"):
+			http.Redirect(w, r, "/robots-1", http.StatusFound)
+		case strings.HasPrefix(r.URL.Path, "/robots-"):
+			var n int
+			fmt.Sscanf(r.URL.Path, "/robots-%d", &n)
+			if last := map[string]int{"five.test": 5, "six.test": 6}[host]; n < last {
+				http.Redirect(w, r, fmt.Sprintf("/robots-%d", n+1), http.StatusFound)
+				return
+			}
+			fmt.Fprint(w, "User-agent: *\nDisallow: /private/\n")
+		case r.URL.Path == "/robots.txt", r.URL.Path == "/sitemap.xml":
+			http.NotFound(w, r)
+		case r.URL.Path == "/a" && host == "ok.test":
+			okOnce.Do(func() { close(okDone) })
+			fmt.Fprint(w, "<p>a</p>")
+		case r.URL.Path == "/":
+			fmt.Fprint(w, page)
+		default:
+			fmt.Fprint(w, "<p>a page</p>")
+		}
+	})
+	var yaml strings.Builder
+	yaml.WriteString("defaults: {delay: 0s, parallelism: 2}\nsites:\n")
+	for _, h := range []string{"ok", "down", "hang", "five", "six"} {
+		fmt.Fprintf(&yaml, "  - name: %s\n    kind: caucus\n    seeds: [http://%s.test/]\n", h, h)
+	}
+	sites, err := ParseSites([]byte(yaml.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	arc, err := archive.Open(dir, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(Options{Sites: sites, Archive: arc, Transport: rt, Timeout: 2 * time.Second, Retries: 1, RetryBase: time.Millisecond, MaxRetryWait: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	report, err := c.Run(context.Background())
+	arc.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	caps := capturesByURL(t, dir)
+	mu.Lock()
+	defer mu.Unlock()
+	if !servedWhileHanging {
+		t.Error("ok.test was crawled only after hang.test's robots.txt gave up: one host's robots.txt held up the others")
+	}
+	for _, u := range []string{"http://ok.test/a", "http://ok.test/private/x", "http://five.test/a", "http://six.test/a", "http://six.test/private/x"} {
+		if len(caps[u]) != 1 {
+			t.Errorf("%s: captures %v, want one", u, caps[u])
+		}
+	}
+	if hits["five.test/private/x"] != 0 {
+		t.Error("five.test's robots.txt, five redirects away, was not obeyed")
+	}
+	for _, h := range []string{"down.test", "hang.test"} {
+		if hits[h+"/"] != 0 || hits[h+"/robots.txt"] != 2 {
+			t.Errorf("%s: home requested %d times, robots.txt %d; want robots.txt tried twice and nothing else", h, hits[h+"/"], hits[h+"/robots.txt"])
+		}
+	}
+	if got := caps["http://down.test/robots.txt"]; len(got) != 1 || got[0] != 503 {
+		t.Errorf("down.test/robots.txt captures %v, want its last try archived once", got)
+	}
+	byName := map[string]*SiteReport{}
+	for _, s := range report.Sites {
+		byName[s.Site] = s
+	}
+	if p := named(byName["down"].DroppedURLs, "http://down.test/", DropRobotsUnreachable); p == nil || !strings.Contains(p.Detail, "503") {
+		t.Errorf("down's dropped URLs %+v, want its seed named as dropped for robots.txt's 503", byName["down"].DroppedURLs)
+	}
+	if p := named(byName["hang"].DroppedURLs, "http://hang.test/", DropRobotsUnreachable); p == nil || !strings.Contains(p.Detail, "could not be fetched") {
+		t.Errorf("hang's dropped URLs %+v, want its seed named as dropped for an unreachable robots.txt", byName["hang"].DroppedURLs)
+	}
+	if p := named(byName["five"].DroppedURLs, "http://five.test/private/x", DropRobots); p == nil || p.Via != "http://five.test/" {
+		t.Errorf("five's dropped URLs %+v, want /private/x named as disallowed, with the page that led to it", byName["five"].DroppedURLs)
+	}
+}
+
+// TestCrawler_Run_sharedHost crawls two blogs of one WordPress multisite
+// from one sites file: each page is fetched for and reported under its own
+// blog; a page's stylesheet under /wp-content/ (outside both include
+// patterns) and its picture on a CDN host are fetched as requisites, up to
+// the site's max_requisites, while a link to /wp-content/ is not followed.
+func TestCrawler_Run_sharedHost(t *testing.T) {
+	_, rt := hostsWeb(t, func(w http.ResponseWriter, r *http.Request) {
+		switch p := r.URL.Path; {
+		case p == "/robots.txt", p == "/sitemap.xml", strings.HasSuffix(p, "/missing"):
+			http.NotFound(w, r)
+		case strings.HasPrefix(p, "/wp-content/"), r.Host == "cdn.test":
+			w.Header().Set("Content-Type", "text/css")
+			fmt.Fprint(w, `body{color:red}`)
+		default:
+			blog, page, _ := strings.Cut(strings.TrimPrefix(p, "/"), "/")
+			fmt.Fprintf(w, `<html><head><link rel=stylesheet href="/wp-content/themes/%[1]s.css"></head><body>
+<img src="http://cdn.test/%[1]s/%[2]s-1.png"><img src="http://cdn.test/%[1]s/%[2]s-2.png"><img src="http://cdn.test/%[1]s/%[2]s-3.png">
+<a href="post">post</a> <a href="/wp-content/uploads/minutes.html">file</a> <a href="/president/">president</a></body></html>`, blog, page)
+		}
+	})
+	sites, err := ParseSites([]byte(`defaults: {delay: 0s, max_requisites: 6}
+sites:
+  - name: Urban
+    kind: partner
+    seeds: [http://wp.towson.test/urban/]
+    include: ['^http://wp\.towson\.test/urban/']
+  - name: Labor
+    kind: partner
+    seeds: [http://wp.towson.test/labor/]
+    include: ['^http://wp\.towson\.test/labor/']
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	arc, err := archive.Open(dir, archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := New(Options{Sites: sites, Archive: arc, Transport: rt, Retries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	report, err := c.Run(context.Background())
+	arc.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	caps := capturesByURL(t, dir)
+	cdn := 0
+	for u := range caps {
+		if strings.HasPrefix(u, "http://cdn.test/") && strings.HasSuffix(u, ".png") {
+			cdn++
+		}
+	}
+	if cdn != 10 {
+		t.Errorf("%d pictures archived from the CDN, want 10 (5 of each blog's 6)", cdn)
+	}
+	for _, blog := range []string{"urban", "labor"} {
+		for _, u := range []string{"http://wp.towson.test/" + blog + "/", "http://wp.towson.test/" + blog + "/post",
+			"http://wp.towson.test/wp-content/themes/" + blog + ".css"} {
+			if len(caps[u]) != 1 {
+				t.Errorf("%s: %d captures, want 1", u, len(caps[u]))
+			}
+		}
+	}
+	for u := range caps {
+		if strings.Contains(u, "/president/") || strings.Contains(u, "/uploads/") {
+			t.Errorf("%s fetched: a link outside both blogs was followed", u)
+		}
+	}
+	for _, s := range report.Sites {
+		// per blog: 2 pages, and of 7 requisites (3 pictures per page, and
+		// a stylesheet both share) 6 fetched
+		if s.Status["200"] != 2+6 || s.Dropped[DropMaxRequisites] != 1 || len(s.DroppedURLs) != 4 {
+			t.Errorf("%s: status %v dropped %v, want 8 fetches and the 7th requisite dropped; named %v", s.Site, s.Status, s.Dropped, s.DroppedURLs)
+		}
+		if named(s.DroppedURLs, "http://wp.towson.test/president/", DropOutOfScope) == nil {
+			t.Errorf("%s: dropped URLs %v do not name the university's page", s.Site, s.DroppedURLs)
+		}
+	}
+}
