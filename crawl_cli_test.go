@@ -99,3 +99,31 @@ func TestCrawl_check(t *testing.T) {
 		t.Errorf("crawl --check of an invalid file: exit %d %q, want %d naming line 5", code, errOut, exitUsage)
 	}
 }
+
+// TestCrawl_checkShared: crawl --check names a host two sites share, the
+// site open to all of it, and exits 2 for a seed no site would fetch.
+func TestCrawl_checkShared(t *testing.T) {
+	sites := filepath.Join(t.TempDir(), "sites.yaml")
+	os.WriteFile(sites, []byte(`sites:
+  - name: Urban
+    kind: partner
+    seeds: [https://wp.towson.edu/urbanedemproj/]
+  - name: Labor
+    kind: partner
+    seeds: [https://wp.towson.edu/laborstudies/, https://wp.towson.edu/urbanedemproj/labor/]
+    include: ['^https://wp\.towson\.edu/laborstudies/']
+`), 0o644)
+	out, errOut, code := rankfile(t, "crawl", "--check", "--sites", sites)
+	for _, want := range []string{
+		`shared host wp.towson.edu: "Urban", "Labor"`,
+		`"Urban" has no include patterns: it takes every URL of wp.towson.edu`,
+		`problem: seed https://wp.towson.edu/urbanedemproj/labor/ of "Labor" is left out`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("crawl --check printed\n%s\nwant %q", out, want)
+		}
+	}
+	if code != exitUsage || !strings.Contains(errOut, "1 seed(s) would not be fetched") {
+		t.Errorf("crawl --check with a seed no site fetches: exit %d %q, want %d", code, errOut, exitUsage)
+	}
+}

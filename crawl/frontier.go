@@ -202,6 +202,8 @@ func (c *Crawler) written(req *http.Request, resp *http.Response, ex *archive.Ex
 		sr.Status[strconv.Itoa(resp.StatusCode)]++
 		sr.Bytes += int64(len(ex.Body))
 		switch {
+		case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests:
+			// a server error after its retries: failed, not a new or changed page
 		case res.Revisit:
 			sr.Unchanged++
 		case known:
