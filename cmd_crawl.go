@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
@@ -23,6 +24,8 @@ func crawlCommand() *cli.Command {
 			&cli.StringFlag{Name: "contact", Usage: "URL or e-mail for site owners, sent in the User-Agent"},
 			&cli.StringFlag{Name: "operator", Usage: "who runs the crawl, recorded in the WARC files"},
 			&cli.StringFlag{Name: "warc-size", Value: "1GB", Usage: "start a new WARC file past this size (B, KB, MB, GB; KiB, MiB, GiB)"},
+			&cli.DurationFlag{Name: "timeout", Value: time.Minute, Usage: "give up on a request (robots.txt included) after this long"},
+			&cli.IntFlag{Name: "retries", Value: 3, Usage: "tries after a server error, a 429 or a network fault (0: none), with exponential backoff"},
 			&cli.BoolFlag{Name: "no-index", Usage: "archive only; do not extract or index"},
 			&cli.BoolFlag{Name: "check", Usage: "validate the sites file and print what would be crawled; fetch and write nothing"},
 		},
@@ -44,6 +47,13 @@ func crawlCommand() *cli.Command {
 			if err != nil {
 				return fmt.Errorf("%w: --warc-size: %v", errUsage, err)
 			}
+			if c.Duration("timeout") <= 0 || c.Int("retries") < 0 {
+				return fmt.Errorf("%w: --timeout must be positive and --retries not negative", errUsage)
+			}
+			retries := c.Int("retries")
+			if retries == 0 {
+				retries = -1 // the crawler's "none"
+			}
 			p, err := newPipeline(c, c.String("data"))
 			if err != nil {
 				return err
@@ -51,6 +61,7 @@ func crawlCommand() *cli.Command {
 			report, err := p.Crawl(c.Context, pipeline.CrawlOptions{
 				SitesFile: c.String("sites"), Contact: c.String("contact"),
 				Operator: c.String("operator"), NoIndex: c.Bool("no-index"), MaxFileSize: size,
+				Timeout: c.Duration("timeout"), Retries: retries,
 			})
 			sum.add(report)
 			return err

@@ -226,18 +226,19 @@ func (c *Crawler) failed(ctx context.Context, r *colly.Response, err error) {
 	}
 	via := r.Ctx.Get("via")
 	reason := "network"
+	var ae *archiveError
 	switch {
-	case errors.Is(err, ErrArchive):
+	case errors.As(err, &ae):
 		reason = "archive"
+	case ctx.Err() != nil:
+		c.report.drop(site.Name, URLProblem{URL: raw, Reason: DropStopped, Detail: context.Cause(ctx).Error(), Via: via})
+		return
 	case r.StatusCode == http.StatusTooManyRequests:
 		reason = "http_429"
 	case r.StatusCode >= 300 && r.StatusCode < 500:
 		return // archived, and counted under its status: a broken link or a redirect not followed, not a failed fetch
 	case r.StatusCode >= 500:
 		reason = "http_" + strconv.Itoa(r.StatusCode)
-	case ctx.Err() != nil && errors.Is(err, context.Canceled):
-		c.report.drop(site.Name, URLProblem{URL: raw, Reason: DropStopped, Detail: context.Cause(ctx).Error(), Via: via})
-		return
 	case errors.Is(err, context.Canceled):
 		reason = "canceled"
 	case errors.Is(err, context.DeadlineExceeded), isTimeout(err):

@@ -26,6 +26,14 @@ var _ Archiver = (*archive.Archive)(nil)
 // crawl stops at once.
 var ErrArchive = errors.New("the archive cannot be written")
 
+// archiveError is the error of the fetch whose exchange the archive could
+// not take (the fetches the crawl's stop cancels have ErrArchive as their
+// cause, but not this type).
+type archiveError struct{ err error }
+
+func (e *archiveError) Error() string { return e.err.Error() }
+func (e *archiveError) Unwrap() error { return e.err }
+
 // ErrBodyTooLarge marks a response cut at the maximum body size.
 var ErrBodyTooLarge = errors.New("response body exceeds the maximum size")
 
@@ -142,7 +150,7 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.written(req, resp, ex, known, res, werr)
 	}
 	if werr != nil {
-		return nil, fmt.Errorf("archive %s: %w: %w", req.URL, ErrArchive, werr)
+		return nil, &archiveError{err: fmt.Errorf("archive %s: %w: %w", req.URL, ErrArchive, werr)}
 	}
 	if readErr != nil {
 		return nil, fmt.Errorf("read body of %s: %w", req.URL, readErr)

@@ -52,7 +52,7 @@ func backoff(base time.Duration, attempt int) time.Duration {
 // server asked for (Retry-After) or an exponential backoff, and reports
 // whether it did; it gives up after Options.Retries tries.
 func (c *Crawler) retry(ctx context.Context, r *colly.Response, err error) bool {
-	if !retryable(r.StatusCode, err) {
+	if !retryable(r.StatusCode, err) || ctx.Err() != nil {
 		return false
 	}
 	attempt, _ := strconv.Atoi(r.Ctx.Get("attempt"))

@@ -29,6 +29,10 @@ type CrawlOptions struct {
 	NoIndex   bool   // archive only: skip extraction and indexing
 	// MaxFileSize rotates WARC files past this size; 0 means the archive's default.
 	MaxFileSize int64
+	// Timeout bounds one request, Retries the tries after a failed one
+	// (negative: none); 0 means the crawler's defaults (60s, 3).
+	Timeout time.Duration
+	Retries int
 }
 
 // Crawl crawls the sites, archives every exchange, keeps the sites file
@@ -161,7 +165,7 @@ func (p *Pipeline) runCrawl(ctx context.Context, arc *archive.Archive, sites *cr
 	}
 	copts := crawl.Options{
 		Sites: sites, Archive: arc, History: arc, Contact: o.Contact, Transport: o.Transport,
-		CrawlID: st.CrawlID, Logger: p.logger(),
+		CrawlID: st.CrawlID, Logger: p.logger(), Timeout: o.Timeout, Retries: o.Retries,
 	}
 	if p.Progress != nil {
 		bar := newProgressBar(p.Progress)
