@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -35,6 +36,12 @@ func TestRankfileChild(t *testing.T) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, append([]string{"rankfile"}, flag.Args()...), os.Stdout, os.Stderr)
 	stop()
+	if path := os.Getenv("RANKFILE_CHILD_MEMSTATS"); path != "" {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		data, _ := json.Marshal(childMemStats{HeapSys: ms.HeapSys, TotalAlloc: ms.TotalAlloc})
+		os.WriteFile(path, data, 0o644)
+	}
 	os.Exit(code)
 }
 

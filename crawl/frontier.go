@@ -201,6 +201,9 @@ func (c *Crawler) written(req *http.Request, resp *http.Response, ex *archive.Ex
 		sr.Fetched++
 		sr.Status[strconv.Itoa(resp.StatusCode)]++
 		sr.Bytes += int64(len(ex.Body))
+		if ex.Truncated != "" {
+			sr.TruncatedURLs = append(sr.TruncatedURLs, URLProblem{URL: ex.URL, Reason: ex.Truncated, Detail: fmt.Sprintf("archived cut at %d bytes", len(ex.Body)), Via: ex.Via})
+		}
 		switch {
 		case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests:
 			// a server error after its retries: failed, not a new or changed page

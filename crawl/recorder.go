@@ -122,7 +122,7 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	var decoded []byte
 	var found *foundLinks
 	if readErr == nil && !notModified {
-		decoded = decodeBody(resp.Header, body, t.maxBody) // after the head is dumped: it drops Content-Encoding
+		decoded = decodeBody(resp.Header, body, min(t.maxBody, maxLinkScan)) // after the head is dumped: it drops Content-Encoding
 		switch {
 		case uc != nil && resp.StatusCode >= 200 && resp.StatusCode < 300:
 			ct := resp.Header.Get("Content-Type")
@@ -163,6 +163,9 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if found != nil {
 		t.inflight.pages.Store(u, found) // for follow, which forgets it
+		// follow has the page's links: colly, which would read the body
+		// again (a copy of up to maxBody), gets none
+		decoded = nil
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(decoded))
 	resp.ContentLength = int64(len(decoded))
@@ -184,6 +187,12 @@ func (t *recorder) retriedLater(req *http.Request, uc *urlContext, status int, r
 	}
 	return uc != nil && int(uc.tries.Load()) < t.retries
 }
+
+// maxLinkScan bounds how much of a compressed body is decoded to find its
+// links: a page's links lie in its first 16 MiB, and a gzip bomb (1 MiB on
+// the wire, 1 GiB of zeros) then costs no more. The archive keeps the body
+// as sent, whole up to the maximum body size.
+const maxLinkScan = 16 << 20
 
 // decodeBody removes a gzip or deflate Content-Encoding for colly and the
 // link finder, decoding at most max bytes: the archive keeps the body as

@@ -27,6 +27,10 @@ type SiteReport struct {
 	// is a URL named or fetched already).
 	FailedURLs  []URLProblem `json:"failed_urls,omitempty"`
 	DroppedURLs []URLProblem `json:"dropped_urls,omitempty"`
+	// TruncatedURLs names the captures archived cut short (WARC-Truncated):
+	// past the maximum body size ("length"), or a connection lost mid-body
+	// on the last try ("disconnect").
+	TruncatedURLs []URLProblem `json:"truncated_urls,omitempty"`
 }
 
 // URLProblem is a URL a crawl failed to fetch or chose not to, and why.
@@ -121,6 +125,7 @@ func (r *Report) Totals() SiteReport {
 		addAll(t.Dropped, s.Dropped)
 		t.FailedURLs = append(t.FailedURLs, s.FailedURLs...)
 		t.DroppedURLs = append(t.DroppedURLs, s.DroppedURLs...)
+		t.TruncatedURLs = append(t.TruncatedURLs, s.TruncatedURLs...)
 	}
 	return t
 }
@@ -157,9 +162,10 @@ func (r *Report) WriteText(w io.Writer) {
 		}
 		fmt.Fprintln(w)
 	}
-	var failed, dropped []URLProblem
+	var failed, dropped, truncated []URLProblem
 	for _, s := range r.Sites {
 		failed = append(failed, s.FailedURLs...)
+		truncated = append(truncated, s.TruncatedURLs...)
 		dropped = append(dropped, s.DroppedURLs...)
 	}
 	// the drops an archivist acts on first: robots and limits before links out of scope
@@ -167,6 +173,7 @@ func (r *Report) WriteText(w io.Writer) {
 		return dropped[i].Reason != DropOutOfScope && dropped[j].Reason == DropOutOfScope
 	})
 	writeFirst(w, "failed", failed)
+	writeFirst(w, "truncated", truncated)
 	writeFirst(w, "dropped", dropped)
 }
 

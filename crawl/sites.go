@@ -313,7 +313,7 @@ func (s *Site) claim(u *url.URL, rawURL string) int {
 		return 0
 	}
 	score := len(host)
-	key := host + u.EscapedPath()
+	key := strings.ToLower(u.Host) + u.EscapedPath()
 	for _, p := range s.prefixes {
 		if len(p) > score && (strings.HasPrefix(key, p) || key == strings.TrimSuffix(p, "/")) {
 			score = len(p)
@@ -327,7 +327,7 @@ func (s *Site) claim(u *url.URL, rawURL string) int {
 	return score
 }
 
-// seedPrefix is the host and directory of a seed URL, the part of the URL
+// seedPrefix is the host (and port) and directory of a seed URL, the part of the URL
 // space it claims: "h/view/a/" for https://h/view/a/home.
 func seedPrefix(seed string) string {
 	u, err := url.Parse(seed)
@@ -340,7 +340,7 @@ func seedPrefix(seed string) string {
 	} else {
 		p = "/"
 	}
-	return strings.ToLower(u.Hostname()) + p
+	return strings.ToLower(u.Host) + p // with its port: two servers of one host are two sites
 }
 
 // literalPrefix is the text every match of re starts with, read from its
