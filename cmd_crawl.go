@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -56,11 +54,6 @@ func crawlCommand() *cli.Command {
 			if retries == 0 {
 				retries = -1 // the crawler's "none"
 			}
-			if os.Getenv("GOMEMLIMIT") == "" {
-				// a soft limit, so that the garbage of big pages is collected
-				// before the heap grows past it; GOMEMLIMIT overrides it
-				debug.SetMemoryLimit(crawlMemoryLimit)
-			}
 			p, err := newPipeline(c, c.String("data"))
 			if err != nil {
 				return err
@@ -75,11 +68,6 @@ func crawlCommand() *cli.Command {
 		},
 	}
 }
-
-// crawlMemoryLimit is the Go runtime's soft memory limit during a crawl:
-// the crawler holds at most a few bodies of the maximum size (50 MiB) at
-// once, and the limit keeps their garbage from doubling the heap.
-const crawlMemoryLimit = 256 << 20
 
 // summaryKey keys the crawl's summary in the app's metadata: run prints it
 // once the exit code is known.
