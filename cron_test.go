@@ -287,7 +287,19 @@ func TestREADME_cron(t *testing.T) {
 	}
 	out, code = runSh(t, root, monitorCmd)
 	statusOut, _, statusCode := rankfile(t, "--data", filepath.Join(root, "data"), "status")
+	statusJSON, _, _ := rankfile(t, "--data", filepath.Join(root, "data"), "status", "--json")
 	close(web.release)
+	var st struct {
+		LastCrawl struct {
+			Running  bool
+			Finished bool
+			PID      int
+		} `json:"last_crawl"`
+		Attention []string
+	}
+	if err := json.Unmarshal([]byte(statusJSON), &st); err != nil || !st.LastCrawl.Running || st.LastCrawl.Finished || st.LastCrawl.PID == 0 || len(st.Attention) != 0 {
+		t.Errorf("status --json during a running crawl: %+v (%v), want running, with its pid, and nothing to attend to", st, err)
+	}
 	if code != 0 || out != "" {
 		t.Errorf("monitor during a running crawl: exit %d, printed %q; want nothing", code, out)
 	}

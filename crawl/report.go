@@ -23,8 +23,9 @@ type SiteReport struct {
 	Failed    map[string]int `json:"failed"`    // fetches that failed, by reason
 	Dropped   map[string]int `json:"dropped"`   // discovered URLs not fetched, by reason
 	// FailedURLs names every fetch counted in Failed; DroppedURLs every
-	// URL counted in Dropped, each once (already_seen is counted only: it
-	// is a URL named or fetched already).
+	// URL counted in Dropped, each once (already_seen and not_http are
+	// counted only: a URL named or fetched already, or a javascript:,
+	// mailto: or data: link).
 	FailedURLs  []URLProblem `json:"failed_urls,omitempty"`
 	DroppedURLs []URLProblem `json:"dropped_urls,omitempty"`
 	// TruncatedURLs names the captures archived cut short (WARC-Truncated):
@@ -90,8 +91,8 @@ func (r *Report) drop(site string, p URLProblem) {
 		return
 	}
 	sr.Dropped[p.Reason]++
-	if p.Reason == DropSeen || p.URL == "" {
-		return
+	if p.Reason == DropSeen || p.Reason == DropScheme || p.URL == "" {
+		return // a URL named or fetched already; a javascript:, mailto: or data: link
 	}
 	if key := site + "\x00" + p.URL; !r.named[key] {
 		r.named[key] = true

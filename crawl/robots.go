@@ -188,20 +188,25 @@ type hostGate struct {
 // wait blocks until the host's next request may start, d after the one
 // before it, or ctx is done.
 func (g *hostGate) wait(ctx context.Context, d time.Duration) {
-	g.mu.Lock()
-	now := time.Now()
-	at := now
-	if g.next.After(now) {
-		at = g.next
-	}
-	g.next = at.Add(d)
-	g.mu.Unlock()
-	if at.After(now) {
-		t := time.NewTimer(at.Sub(now))
+	if w := g.reserve(time.Now(), d); w > 0 {
+		t := time.NewTimer(w)
 		defer t.Stop()
 		select {
 		case <-ctx.Done():
 		case <-t.C:
 		}
 	}
+}
+
+// reserve takes the host's next start time at or after now and returns how
+// long from now it is; the start after it is d later.
+func (g *hostGate) reserve(now time.Time, d time.Duration) time.Duration {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	at := now
+	if g.next.After(now) {
+		at = g.next
+	}
+	g.next = at.Add(d)
+	return at.Sub(now)
 }

@@ -250,3 +250,19 @@ sites:
 		}
 	}
 }
+
+// TestHostGate: requests to a host whose robots.txt asks for a Crawl-delay
+// start that far apart, however many arrive at once; one that comes after
+// the delay has passed starts at once.
+func TestHostGate(t *testing.T) {
+	var g hostGate
+	t0 := time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC)
+	var waits []time.Duration
+	for range 3 {
+		waits = append(waits, g.reserve(t0, 10*time.Second))
+	}
+	waits = append(waits, g.reserve(t0.Add(time.Minute), 10*time.Second))
+	if fmt.Sprint(waits) != "[0s 10s 20s 0s]" {
+		t.Errorf("waits %v, want [0s 10s 20s 0s]", waits)
+	}
+}
