@@ -87,7 +87,7 @@ func TestCrawl_check(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "data")
 	out, errOut, code := rankfile(t, "--data", data, "crawl", "--check", "--sites", "sites.example.yaml")
 	if code != 0 || !strings.Contains(out, "Albuquerque Caucus of Rank-and-File Educators (AlbuCORE): caucus, Albuquerque, NM") ||
-		!strings.Contains(out, "seeds     https://albu-core.org/") {
+		!strings.Contains(out, "seeds     https://albu-core.org/") || strings.Contains(out, "warning:") {
 		t.Errorf("crawl --check of the example sites file: exit %d\n%s%s", code, out, errOut)
 	}
 	if _, err := os.Stat(data); err == nil {
