@@ -294,8 +294,8 @@ func (c *Crawler) follow(ctx context.Context, r *colly.Response) {
 	_, uc := c.inflight.context(via)
 	defer c.inflight.finished(via)
 	site := c.siteOf(via)
-	if site == nil || r.StatusCode >= 300 || (uc != nil && uc.requisite) {
-		return // a requisite outside the site's scope is fetched, not followed
+	if site == nil || r.StatusCode >= 300 {
+		return
 	}
 	depth, _ := strconv.Atoi(r.Ctx.Get("depth"))
 	if found == nil {
@@ -308,16 +308,42 @@ func (c *Crawler) follow(ctx context.Context, r *colly.Response) {
 	if found.malformed > 0 {
 		c.report.update(site.Name, func(sr *SiteReport) { sr.Dropped[DropMalformed] += found.malformed }) // not named: no URL to name
 	}
-	for _, u := range found.links {
-		c.enqueue(ctx, site, u, depth+1, origin{via: via, path: hops, hop: hopLink})
+	// a requisite's own links are not followed, and its requisites (a
+	// stylesheet's fonts and pictures) only maxEmbedHops deep from a page
+	embeds := trailingEmbeds(hops)
+	if embeds == 0 {
+		for _, u := range found.links {
+			c.enqueue(ctx, site, u, depth+1, origin{via: via, path: hops, hop: hopLink})
+		}
 	}
-	if site.Requisites {
+	if site.Requisites && embeds < maxEmbedHops {
 		// a page's requisites are fetched at its own depth: a link limit
 		// must not leave a page without its pictures
 		for _, u := range found.embeds {
 			c.enqueue(ctx, site, u, depth, origin{via: via, path: hops, hop: hopEmbed})
 		}
 	}
+}
+
+// maxEmbedHops is how many requisite hops the crawl takes from a page: its
+// stylesheet (E), and the stylesheet's fonts and pictures (EE), as
+// Heritrix's transclusion rule takes two.
+const maxEmbedHops = 2
+
+// trailingEmbeds counts the requisite hops (E) at the end of a hop path,
+// past the redirects (R) between them: 0 for a page.
+func trailingEmbeds(hops string) int {
+	n := 0
+	for i := len(hops) - 1; i >= 0; i-- {
+		switch hops[i] {
+		case hopEmbed:
+			n++
+		case hopRedirect:
+		default:
+			return n
+		}
+	}
+	return n
 }
 
 // Progress is a crawl's progress so far.

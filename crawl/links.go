@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
+	"regexp"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -227,6 +228,32 @@ func attr(se xml.StartElement, name string) string {
 		}
 	}
 	return ""
+}
+
+// cssURL finds the URLs a stylesheet loads: url(...) (fonts, pictures,
+// imported sheets) and @import "...".
+var cssURL = regexp.MustCompile(`(?i)url\(\s*(?:"([^"]*)"|'([^']*)'|([^)"'\s]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')`)
+
+// cssLinks returns the requisites of a stylesheet in the order they stand,
+// each once, data: URLs left out; their context is "css".
+func cssLinks(body []byte) []link {
+	var out []link
+	seen := map[string]bool{}
+	for _, m := range cssURL.FindAllSubmatch(body, -1) {
+		var target string
+		for _, g := range m[1:] {
+			if len(g) > 0 {
+				target = strings.TrimSpace(string(g))
+				break
+			}
+		}
+		if target == "" || seen[target] || strings.HasPrefix(strings.ToLower(target), "data:") {
+			continue
+		}
+		seen[target] = true
+		out = append(out, link{target: target, context: "css"})
+	}
+	return out
 }
 
 // isXMLDocument reports whether a response is a sitemap or feed by its

@@ -70,6 +70,8 @@ func scanPageLinks(contentType string, body []byte, base *url.URL) (links, embed
 			links = append(links, link{target: l})
 		}
 		return links, nil
+	case strings.Contains(strings.ToLower(contentType), "text/css"):
+		return nil, cssLinks(body)
 	case contentType == "" || strings.Contains(contentType, "html"):
 		links, embeds, b := scanHTMLLinks(body)
 		if b != "" {
