@@ -45,18 +45,27 @@ func targets(ls []link) []string {
 func scanHTMLLinks(body []byte) (links, embeds []link, base string) {
 	r := &textSkipper{b: body}
 	z := html.NewTokenizer(r)
-	rawNext := false
+	rawNext, inStyle := false, false
 	for {
 		r.skip = !rawNext && len(z.Buffered()) == 0
 		rawNext = false
 		tt := z.Next()
+		style := inStyle
+		inStyle = false
 		switch tt {
 		case html.ErrorToken:
 			return links, embeds, base
+		case html.TextToken:
+			if style { // a <style> block: its fonts and pictures are requisites as a stylesheet's are
+				for _, l := range cssLinks(z.Text()) {
+					embeds = append(embeds, link{l.target, "style"})
+				}
+			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
 			a := atom.Lookup(name)
 			rawNext = rawTextElement(a)
+			inStyle = a == atom.Style && tt == html.StartTagToken
 			if !hasAttr {
 				continue
 			}
