@@ -158,8 +158,9 @@ func TestCrawler_Run_faults(t *testing.T) {
 		}
 		lastMu.Unlock()
 	}
-	c, err := New(Options{Sites: sites, Archive: arc, MaxBodySize: maxBody, Timeout: 500 * time.Millisecond, Progress: progress,
-		Retries: 2, RetryBase: time.Millisecond, MaxRetryWait: 5 * time.Millisecond})
+	c, err := New(Options{Sites: sites, Archive: arc, MaxBodySize: maxBody, Timeout: time.Second, // 4 MiB of /big in time under the race detector on a busy machine
+		Progress: progress,
+		Retries:  2, RetryBase: time.Millisecond, MaxRetryWait: 5 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +185,7 @@ func TestCrawler_Run_faults(t *testing.T) {
 		t.Errorf("last progress %+v: want every queued URL finished and the 2 given-up ones failed", last)
 	}
 	s := report.Sites[0]
-	t.Logf("report: status %v failed %v dropped %v", s.Status, s.Failed, s.Dropped)
+	t.Logf("report: status %v failed %v %v dropped %v", s.Status, s.Failed, s.FailedURLs, s.Dropped)
 
 	f.mu.Lock()
 	hits := f.hits
