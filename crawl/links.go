@@ -80,7 +80,7 @@ func scanHTMLLinks(body []byte) (links, embeds []link, base string) {
 			default:
 				continue
 			}
-			var val, rel, typ string
+			var val, rel, typ, srcset string
 			for {
 				k, v, more := z.TagAttr()
 				switch string(k) {
@@ -90,12 +90,20 @@ func scanHTMLLinks(body []byte) (links, embeds []link, base string) {
 					rel = strings.ToLower(string(v))
 				case "type":
 					typ = strings.ToLower(string(v))
+				case "srcset":
+					srcset = string(v)
 				}
 				if !more {
 					break
 				}
 			}
 			l := link{val, string(name) + "/@" + want}
+			if srcset != "" && (a == atom.Img || a == atom.Source) {
+				// the other sizes of a picture: a replay in another window asks for them
+				for _, c := range srcsetURLs(srcset) {
+					embeds = append(embeds, link{c, string(name) + "/@srcset"})
+				}
+			}
 			switch {
 			case val == "":
 			case a == atom.Base:
@@ -110,6 +118,36 @@ func scanHTMLLinks(body []byte) (links, embeds []link, base string) {
 			default:
 				links = append(links, l)
 			}
+		}
+	}
+}
+
+// srcsetURLs returns the URLs of a srcset attribute's candidates
+// ("a-300.jpg 300w, a-768.jpg 768w"), read as HTML does: a URL runs to the
+// next space (a comma inside it, as in a data: URL, is part of it), and a
+// candidate's descriptors to the next comma; data: URLs are left out.
+func srcsetURLs(srcset string) []string {
+	const space = " \t\n\r\f"
+	var out []string
+	for s := srcset; ; {
+		s = strings.TrimLeft(s, space+",")
+		if s == "" {
+			return out
+		}
+		u, rest := s, ""
+		if i := strings.IndexAny(s, space); i >= 0 {
+			u, rest = s[:i], s[i:]
+		}
+		if strings.HasSuffix(u, ",") {
+			u = strings.TrimRight(u, ",")
+		} else if i := strings.IndexByte(rest, ','); i >= 0 {
+			rest = rest[i:] // past the descriptors
+		} else {
+			rest = ""
+		}
+		s = rest
+		if u != "" && !strings.HasPrefix(strings.ToLower(u), "data:") {
+			out = append(out, u)
 		}
 	}
 }

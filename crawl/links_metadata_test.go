@@ -196,8 +196,9 @@ body { background: url(bg.png) } .x { background: URL(bg.png) } .dot { backgroun
 		t.Errorf("cssLinks = %q, want %q", got, want)
 	}
 	_, embeds, _ := htmlLinks([]byte(`<html><head><style>h1 { background: url(/head.png) }</style></head>
-<body><p>write url(/not-a-requisite.png) in a post</p><img src="/a.png"></body></html>`))
-	if strings.Join(embeds, " ") != "/head.png /a.png" {
-		t.Errorf("page requisites %q, want the <style> block's picture and the image", embeds)
+<body><p>write url(/not-a-requisite.png) in a post</p><img src="/a.png" srcset="/a-300.png 300w, /a-768.png 768w,data:image/png;base64,AA 1w">
+<picture><source srcset="/b.webp 1x, /b@2x.webp 2x" type="image/webp"><img src="/b.png"></picture></body></html>`))
+	if want := "/head.png /a-300.png /a-768.png /a.png /b.webp /b@2x.webp /b.png"; strings.Join(embeds, " ") != want {
+		t.Errorf("page requisites %q, want %q: the <style> block's picture, and each picture in every size", embeds, want)
 	}
 }
