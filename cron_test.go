@@ -321,7 +321,7 @@ func TestREADME_systemd(t *testing.T) {
 	var execStart, umask string
 	for _, block := range readmeBlocks(t, "### Or a systemd timer", "ini") {
 		for _, line := range strings.Split(block, "\n") {
-			if v, ok := strings.CutPrefix(line, "ExecStart="); ok {
+			if v, ok := strings.CutPrefix(line, "ExecStart="); ok && strings.Contains(v, " crawl ") {
 				execStart = paths.Replace(v)
 			}
 			if v, ok := strings.CutPrefix(line, "UMask="); ok {
