@@ -100,12 +100,13 @@ func (c *Crawler) archivedRobots(scheme, host string) (*robotstxt.RobotsData, bo
 // and hops its hop path.
 func (c *Crawler) walkArchived(ctx context.Context, site *Site, a *archived, depth int, via, hops string) {
 	c.report.update(site.Name, func(sr *SiteReport) { sr.Resumed++ })
+	embeds := trailingEmbeds(hops) // as follow: a requisite's links are not followed
 	for _, l := range a.links {
-		if u, err := url.Parse(l); err == nil {
+		if u, err := url.Parse(l); err == nil && embeds == 0 {
 			c.enqueue(ctx, site, u, depth+1, origin{via: via, path: hops, hop: hopLink})
 		}
 	}
-	if site.Requisites {
+	if site.Requisites && embeds < maxEmbedHops {
 		for _, l := range a.embeds {
 			if u, err := url.Parse(l); err == nil {
 				c.enqueue(ctx, site, u, depth, origin{via: via, path: hops, hop: hopEmbed})
