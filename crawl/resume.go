@@ -100,10 +100,16 @@ func (c *Crawler) archivedRobots(scheme, host string) (*robotstxt.RobotsData, bo
 // and hops its hop path.
 func (c *Crawler) walkArchived(ctx context.Context, site *Site, a *archived, depth int, via, hops string) {
 	c.report.update(site.Name, func(sr *SiteReport) { sr.Resumed++ })
-	embeds := trailingEmbeds(hops) // as follow: a requisite's links are not followed
+	// as follow: a requisite's links are not followed, but where it redirects
+	// to is fetched as the requisite would have been
+	embeds := trailingEmbeds(hops)
+	hop := byte(hopLink)
+	if embeds > 0 {
+		hop = hopEmbed
+	}
 	for _, l := range a.links {
-		if u, err := url.Parse(l); err == nil && embeds == 0 {
-			c.enqueue(ctx, site, u, depth+1, origin{via: via, path: hops, hop: hopLink})
+		if u, err := url.Parse(l); err == nil && (embeds == 0 || (a.status >= 300 && a.status < 400)) {
+			c.enqueue(ctx, site, u, depth+1, origin{via: via, path: hops, hop: hop})
 		}
 	}
 	if site.Requisites && embeds < maxEmbedHops {
