@@ -194,9 +194,10 @@ func (t *recorder) retriedLater(req *http.Request, uc *urlContext, status int, r
 // as sent, whole up to the maximum body size.
 const maxLinkScan = 16 << 20
 
-// decodeBody removes a gzip or deflate Content-Encoding for colly and the
-// link finder, decoding at most max bytes: the archive keeps the body as
-// sent, and a gzip bomb costs no more memory than a page of max bytes.
+// decodeBody removes a gzip or deflate Content-Encoding for the link finder
+// (and colly, when the link finder did not run), decoding at most max
+// bytes: the archive keeps the body as sent, and a gzip bomb costs no more
+// memory than a page of max bytes.
 // What cannot be decoded is passed on as far as it decoded.
 func decodeBody(h http.Header, body []byte, max int64) []byte {
 	var zr io.Reader
