@@ -11,8 +11,9 @@ func statusCommand() *cli.Command {
 		Name:  "status",
 		Usage: "say what the data directory holds, how the last crawl went, and what needs attention",
 		Description: "Reads the archive, records, index, crawl state and reports without changing them or taking\n" +
-			"the lock: safe beside a crawl. Exits 0 when nothing needs attention and 3 when something does\n" +
-			"(an unfinished or failing crawl, an index behind the records), so a monitor can run it.",
+			"the lock: safe beside a crawl. Exits 0 when nothing needs attention (a crawl running normally\n" +
+			"included) and 3 when something does (an interrupted or failing crawl, an index behind the\n" +
+			"records), so a monitor can run it.",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "one JSON object"},
 		},

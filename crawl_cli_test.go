@@ -87,7 +87,7 @@ func TestCrawl_check(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "data")
 	out, errOut, code := rankfile(t, "--data", data, "crawl", "--check", "--sites", "sites.example.yaml")
 	if code != 0 || !strings.Contains(out, "Albuquerque Caucus of Rank-and-File Educators (AlbuCORE): caucus, Albuquerque, NM") ||
-		!strings.Contains(out, "seeds     https://albu-core.org/") {
+		!strings.Contains(out, "seeds     https://albu-core.org/") || strings.Contains(out, "warning:") {
 		t.Errorf("crawl --check of the example sites file: exit %d\n%s%s", code, out, errOut)
 	}
 	if _, err := os.Stat(data); err == nil {
@@ -97,5 +97,33 @@ func TestCrawl_check(t *testing.T) {
 	os.WriteFile(bad, []byte("sites:\n  - name: A\n    kind: caucus\n    seeds: [http://a.test/]\n    max_depth: deep\n"), 0o644)
 	if _, errOut, code := rankfile(t, "--data", data, "crawl", "--check", "--sites", bad); code != exitUsage || !strings.Contains(errOut, "line 5") {
 		t.Errorf("crawl --check of an invalid file: exit %d %q, want %d naming line 5", code, errOut, exitUsage)
+	}
+}
+
+// TestCrawl_checkShared: crawl --check names a host two sites share, the
+// site open to all of it, and exits 2 for a seed no site would fetch.
+func TestCrawl_checkShared(t *testing.T) {
+	sites := filepath.Join(t.TempDir(), "sites.yaml")
+	os.WriteFile(sites, []byte(`sites:
+  - name: Urban
+    kind: partner
+    seeds: [https://wp.towson.edu/urbanedemproj/]
+  - name: Labor
+    kind: partner
+    seeds: [https://wp.towson.edu/laborstudies/, https://wp.towson.edu/urbanedemproj/labor/]
+    include: ['^https://wp\.towson\.edu/laborstudies/']
+`), 0o644)
+	out, errOut, code := rankfile(t, "crawl", "--check", "--sites", sites)
+	for _, want := range []string{
+		`shared host wp.towson.edu: "Urban", "Labor"`,
+		`"Urban" has no include patterns: it takes every URL of wp.towson.edu`,
+		`problem: seed https://wp.towson.edu/urbanedemproj/labor/ of "Labor" is left out`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("crawl --check printed\n%s\nwant %q", out, want)
+		}
+	}
+	if code != exitUsage || !strings.Contains(errOut, "1 seed(s) would not be fetched") {
+		t.Errorf("crawl --check with a seed no site fetches: exit %d %q, want %d", code, errOut, exitUsage)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
@@ -43,24 +44,104 @@ func main() {
 }
 
 // run runs the command line args, writing results to stdout and
-// diagnostics to stderr, and returns the process exit code.
+// diagnostics to stderr, and returns the process exit code. Global flags
+// may also follow the command ("rankfile crawl --data DIR").
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	args = hoistGlobalFlags(args)
 	app := newApp(stdout, stderr)
 	err := app.RunContext(ctx, args)
-	return exitCode(err, stderr)
+	jsonLog := flagValue(args, "log-format") == "json"
+	code := exitCode(err, stderr, jsonLog)
+	if s, ok := app.Metadata[summaryKey].(*crawlSummary); ok {
+		s.write(stderr, code, jsonLog)
+	}
+	return code
 }
 
-// exitCode maps an error to the exit code and prints its message.
-func exitCode(err error, stderr io.Writer) int {
+// globalFlags are the flags of the app itself, and whether each takes a value.
+var globalFlags = map[string]bool{"data": true, "log-format": true, "verbose": false, "quiet": false, "q": false}
+
+// hoistGlobalFlags moves the global flags found after the command name to
+// before it, where urfave/cli looks for them: "rankfile crawl --data D" is
+// "rankfile --data D crawl". A "--" ends the flags.
+func hoistGlobalFlags(args []string) []string {
+	if len(args) < 2 {
+		return args
+	}
+	var global, rest []string
+	cmd := -1
+	for i := 1; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			rest = append(rest, args[i:]...)
+			break
+		}
+		name, hasValue := flagName(a)
+		takesValue, isGlobal := globalFlags[name]
+		switch {
+		case cmd < 0 && !strings.HasPrefix(a, "-"):
+			cmd = i
+			rest = append(rest, a)
+		case isGlobal:
+			global = append(global, a)
+			if takesValue && !hasValue && i+1 < len(args) {
+				i++
+				global = append(global, args[i])
+			}
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return append(append([]string{args[0]}, global...), rest...)
+}
+
+// flagName is the name of a flag argument ("--data=x" gives "data", true),
+// or "" for an argument that is not a flag.
+func flagName(arg string) (string, bool) {
+	if !strings.HasPrefix(arg, "-") || arg == "-" {
+		return "", false
+	}
+	name := strings.TrimLeft(arg, "-")
+	name, _, hasValue := strings.Cut(name, "=")
+	return name, hasValue
+}
+
+// flagValue is the value of the global flag name in args, or "".
+func flagValue(args []string, name string) string {
+	for i, a := range args {
+		n, hasValue := flagName(a)
+		if n != name {
+			continue
+		}
+		if hasValue {
+			return a[strings.Index(a, "=")+1:]
+		}
+		if i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	return ""
+}
+
+// exitCode maps an error to the exit code and prints its message: as a
+// JSON log line when the log is JSON, so that the log holds JSON only.
+func exitCode(err error, stderr io.Writer, jsonLog bool) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(stderr, "rankfile:", err)
+	say := func(msg string) {
+		if jsonLog {
+			slog.New(slog.NewJSONHandler(stderr, nil)).Error(msg)
+			return
+		}
+		fmt.Fprintln(stderr, "rankfile: "+msg)
+	}
+	say(err.Error())
 	switch {
 	case errors.Is(err, errUsage), errors.Is(err, crawl.ErrSites):
 		return exitUsage
 	case errors.Is(err, archive.ErrLocked):
-		fmt.Fprintln(stderr, "rankfile: another rankfile run holds the archive lock; this run exits without touching it")
+		say("another rankfile run holds the archive lock; this run exits without touching it")
 		return exitLocked
 	case errors.Is(err, pipeline.ErrPartial), errors.Is(err, errAttention), errors.Is(err, archive.ErrSalvaged):
 		return exitPartial
@@ -68,8 +149,41 @@ func exitCode(err error, stderr io.Writer) int {
 	return exitFailure
 }
 
+// unknownCommand is the action of the app and of a command with
+// subcommands: a word that names none of them is a usage error.
+func unknownCommand(c *cli.Context) error {
+	if c.Args().Present() {
+		return fmt.Errorf("%w: no command %q (see rankfile --help)", errUsage, c.Args().First())
+	}
+	return cli.ShowAppHelp(c)
+}
+
+// usageErrors makes every command report bad flags as a usage error (exit
+// 2), as the app itself does, and refuse unknown subcommands.
+func usageErrors(cmds []*cli.Command, onUsage cli.OnUsageErrorFunc) {
+	for _, c := range cmds {
+		if c.OnUsageError == nil {
+			c.OnUsageError = onUsage
+		}
+		if len(c.Subcommands) > 0 {
+			if c.Action == nil {
+				c.Action = func(ctx *cli.Context) error {
+					if ctx.Args().Present() {
+						return fmt.Errorf("%w: %s has no command %q", errUsage, ctx.Command.FullName(), ctx.Args().First())
+					}
+					return cli.ShowSubcommandHelp(ctx)
+				}
+			}
+			usageErrors(c.Subcommands, onUsage)
+		}
+	}
+}
+
 func newApp(stdout, stderr io.Writer) *cli.App {
-	return &cli.App{
+	onUsage := func(_ *cli.Context, err error, _ bool) error {
+		return fmt.Errorf("%w: %w", errUsage, err)
+	}
+	app := &cli.App{
 		Name:  "rankfile",
 		Usage: "crawl, archive, extract and search the writing of rank-and-file caucuses",
 		Description: "rankfile keeps WARC archives of caucus sites and a search index of their writing.\n" +
@@ -85,11 +199,13 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			&cli.BoolFlag{Name: "verbose", Usage: "log every capture and stage"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only errors (for cron mail)"},
 		},
-		Commands: []*cli.Command{crawlCommand(), extractCommand(), indexCommand(), searchCommand(), showCommand(), diffCommand(), exportCommand(), archiveCommand(), importCommand(), statusCommand(), demoCommand(), serveCommand()},
-		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-			return fmt.Errorf("%w: %w", errUsage, err)
-		},
+		Commands:     []*cli.Command{crawlCommand(), extractCommand(), indexCommand(), searchCommand(), showCommand(), diffCommand(), exportCommand(), archiveCommand(), importCommand(), statusCommand(), demoCommand(), serveCommand()},
+		OnUsageError: onUsage,
+		Action:       unknownCommand,
+		Metadata:     map[string]any{},
 	}
+	usageErrors(app.Commands, onUsage)
+	return app
 }
 
 // newPipeline builds the pipeline for the data directory and logger the

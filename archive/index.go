@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"rankfile/internal/perm"
 )
 
 // Index file names in the archive directory. The journal is not named
@@ -362,7 +364,7 @@ func (x *index) flush() error {
 // writeFileAtomic writes lines to path through a synced temporary file
 // renamed over it, so a crash leaves the old file or the new, never half.
 func writeFileAtomic(path string, lines []string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*.tmp")
+	tmp, err := perm.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*.tmp")
 	if err != nil {
 		return err
 	}
@@ -373,10 +375,6 @@ func writeFileAtomic(path string, lines []string) error {
 		w.WriteByte('\n')
 	}
 	if err := w.Flush(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
 		tmp.Close()
 		return err
 	}

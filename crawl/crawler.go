@@ -80,6 +80,10 @@ type Crawler struct {
 	leftover                   int                  // inflight entries a finished Run found and dropped (tests check for 0)
 	queued, finished, failures atomic.Int64
 	pages                      map[string]*atomic.Int64 // site name -> URLs queued
+	requisites                 map[string]*atomic.Int64 // site name -> requisites queued
+	gates                      sync.Map                 // host -> *hostGate, for robots.txt's Crawl-delay
+	bg                         sync.WaitGroup           // goroutines that queue URLs beside colly's (sitemaps)
+	stop                       context.CancelCauseFunc  // ends the crawl at once, with why
 }
 
 // New returns a Crawler for opts.
@@ -120,13 +124,14 @@ func New(opts Options) (*Crawler, error) {
 	if opts.Transport == nil {
 		opts.Transport = DefaultTransport(nil)
 	}
-	c := &Crawler{opts: opts, log: opts.Logger.With("component", "crawl"), pages: map[string]*atomic.Int64{}}
+	c := &Crawler{opts: opts, log: opts.Logger.With("component", "crawl"), pages: map[string]*atomic.Int64{}, requisites: map[string]*atomic.Int64{}}
 	c.ua = opts.UserAgent
 	if c.ua == "" {
 		c.ua = UserAgent(opts.Contact)
 	}
 	for _, s := range opts.Sites.Sites {
 		c.pages[s.Name] = &atomic.Int64{}
+		c.requisites[s.Name] = &atomic.Int64{}
 	}
 	return c, nil
 }
@@ -168,14 +173,20 @@ func DefaultTransport(dial func(ctx context.Context, network, addr string) (net.
 func (c *Crawler) Report() *Report { return c.report }
 
 // Run crawls every site from its seeds until no URL in scope is left, the
-// limits are reached or ctx is done, and returns what it did.
-func (c *Crawler) Run(ctx context.Context) (*Report, error) {
+// limits are reached or ctx is done, and returns what it did. An archive
+// that cannot take an exchange (a full disk) stops the crawl at once: Run
+// returns its report and an error wrapping ErrArchive.
+func (c *Crawler) Run(parent context.Context) (*Report, error) {
+	ctx, stop := context.WithCancelCause(parent)
+	defer stop(nil)
+	c.stop = stop
 	started := c.opts.now()
 	c.report = newReport(c.opts.CrawlID, started, c.opts.Sites.Sites)
 	rec := &recorder{base: c.opts.Transport, archive: c.opts.Archive, maxBody: c.opts.MaxBodySize, now: c.opts.now, written: c.written,
-		history: c.opts.History, inflight: &c.inflight}
+		history: c.opts.History, inflight: &c.inflight, retries: c.opts.Retries}
 	c.client = &http.Client{Transport: rec, Timeout: c.opts.Timeout}
-	c.robots = &robots{client: c.client, agent: "rankfile", ua: c.ua, hosts: map[string]*robotsEntry{}, archived: c.archivedRobots}
+	c.robots = &robots{client: robotsClient(rec, c.opts.Timeout), agent: "rankfile", ua: c.ua, hosts: map[string]*robotsEntry{}, archived: c.archivedRobots,
+		retries: c.opts.Retries, base: c.opts.RetryBase, maxWait: c.opts.MaxRetryWait}
 	if err := c.loadResume(ctx); err != nil {
 		return c.report, fmt.Errorf("read the interrupted crawl: %w", err)
 	}
@@ -186,14 +197,15 @@ func (c *Crawler) Run(ctx context.Context) (*Report, error) {
 	col.WithTransport(rec)
 	col.SetRequestTimeout(c.opts.Timeout)
 	col.SetRedirectHandler(c.redirect)
-	if err := c.limits(ctx, col); err != nil {
+	if err := c.limits(col); err != nil {
 		return c.report, err
 	}
+	col.OnRequest(func(r *colly.Request) { c.admit(ctx, r) })
 	col.OnResponse(func(r *colly.Response) { c.follow(ctx, r) })
 	col.OnError(func(r *colly.Response, err error) {
 		if !c.retry(ctx, r, err) {
 			c.inflight.finished(r.Request.URL.String())
-			c.failed(r, err)
+			c.failed(ctx, r, err)
 			c.finish(r.StatusCode >= 500 || r.StatusCode == 0)
 		}
 	})
@@ -207,21 +219,26 @@ func (c *Crawler) Run(ctx context.Context) (*Report, error) {
 			}
 			c.enqueue(ctx, s, u, 0, origin{})
 		}
-		c.sitemaps(ctx, s)
+		c.bg.Go(func() { c.sitemaps(ctx, s) })
 	}
+	c.bg.Wait() // before col.Wait: what they queue, colly then waits for
 	col.Wait()
 	c.leftover = c.inflight.clear()
 	c.report.Duration = c.opts.now().Sub(started)
 	c.log.Info("crawl finished", "crawl_id", c.opts.CrawlID, "duration", c.report.Duration)
-	if err := ctx.Err(); err != nil {
+	if cause := context.Cause(ctx); errors.Is(cause, ErrArchive) {
+		return c.report, fmt.Errorf("crawl stopped at once: %w", cause)
+	}
+	if err := parent.Err(); err != nil {
 		return c.report, fmt.Errorf("crawl interrupted: %w", err)
 	}
 	return c.report, nil
 }
 
-// limits gives every seed host its politeness rule: the site's parallelism
-// and the larger of its delay and robots.txt's Crawl-delay.
-func (c *Crawler) limits(ctx context.Context, col *colly.Collector) error {
+// limits gives every seed host its politeness rule: the site's delay and
+// parallelism. robots.txt's Crawl-delay, known only once a host's robots.txt
+// is in, is kept by admit.
+func (c *Crawler) limits(col *colly.Collector) error {
 	done := map[string]bool{}
 	for _, s := range c.opts.Sites.Sites {
 		for _, seed := range s.Seeds {
@@ -230,8 +247,7 @@ func (c *Crawler) limits(ctx context.Context, col *colly.Collector) error {
 				continue
 			}
 			done[u.Host] = true
-			delay := max(s.Delay, c.robots.rules(ctx, u.Scheme, u.Host).crawlDelay())
-			if err := col.Limit(&colly.LimitRule{DomainGlob: u.Host, Parallelism: s.Parallelism, Delay: delay}); err != nil {
+			if err := col.Limit(&colly.LimitRule{DomainGlob: u.Host, Parallelism: s.Parallelism, Delay: s.Delay}); err != nil {
 				return fmt.Errorf("politeness rule for %s: %w", u.Host, err)
 			}
 		}
@@ -241,7 +257,8 @@ func (c *Crawler) limits(ctx context.Context, col *colly.Collector) error {
 }
 
 // sitemaps queues the sitemaps robots.txt names for the site's seed hosts,
-// and /sitemap.xml where robots.txt names none.
+// and /sitemap.xml where robots.txt names none. It waits for robots.txt, so
+// Run calls it beside the crawl.
 func (c *Crawler) sitemaps(ctx context.Context, s *Site) {
 	hosts := map[string]bool{}
 	for _, seed := range s.Seeds {
@@ -250,7 +267,11 @@ func (c *Crawler) sitemaps(ctx context.Context, s *Site) {
 			continue
 		}
 		hosts[u.Host] = true
-		maps := c.robots.rules(ctx, u.Scheme, u.Host).sitemaps()
+		e := c.robots.rules(ctx, u.Scheme, u.Host)
+		if e.unreachable != "" {
+			continue // the host is disallowed; its seeds are named as dropped
+		}
+		maps := e.sitemaps()
 		o := origin{via: u.Scheme + "://" + u.Host + "/robots.txt", hop: hopInferred}
 		if len(maps) == 0 {
 			maps = []string{u.Scheme + "://" + u.Host + "/sitemap.xml"}
@@ -272,7 +293,7 @@ func (c *Crawler) follow(ctx context.Context, r *colly.Response) {
 	found := c.inflight.takeLinks(via)
 	_, uc := c.inflight.context(via)
 	defer c.inflight.finished(via)
-	site := c.opts.Sites.SiteFor(via)
+	site := c.siteOf(via)
 	if site == nil || r.StatusCode >= 300 {
 		return
 	}
@@ -285,18 +306,44 @@ func (c *Crawler) follow(ctx context.Context, r *colly.Response) {
 		hops = uc.hops
 	}
 	if found.malformed > 0 {
-		c.report.update(site.Name, func(sr *SiteReport) { sr.Dropped[DropMalformed] += found.malformed })
+		c.report.update(site.Name, func(sr *SiteReport) { sr.Dropped[DropMalformed] += found.malformed }) // not named: no URL to name
 	}
-	for _, u := range found.links {
-		c.enqueue(ctx, site, u, depth+1, origin{via: via, path: hops, hop: hopLink})
+	// a requisite's own links are not followed, and its requisites (a
+	// stylesheet's fonts and pictures) only maxEmbedHops deep from a page
+	embeds := trailingEmbeds(hops)
+	if embeds == 0 {
+		for _, u := range found.links {
+			c.enqueue(ctx, site, u, depth+1, origin{via: via, path: hops, hop: hopLink})
+		}
 	}
-	if site.Requisites {
+	if site.Requisites && embeds < maxEmbedHops {
 		// a page's requisites are fetched at its own depth: a link limit
 		// must not leave a page without its pictures
 		for _, u := range found.embeds {
 			c.enqueue(ctx, site, u, depth, origin{via: via, path: hops, hop: hopEmbed})
 		}
 	}
+}
+
+// maxEmbedHops is how many requisite hops the crawl takes from a page: its
+// stylesheet (E), and the stylesheet's fonts and pictures (EE), as
+// Heritrix's transclusion rule takes two.
+const maxEmbedHops = 2
+
+// trailingEmbeds counts the requisite hops (E) at the end of a hop path,
+// past the redirects (R) between them: 0 for a page.
+func trailingEmbeds(hops string) int {
+	n := 0
+	for i := len(hops) - 1; i >= 0; i-- {
+		switch hops[i] {
+		case hopEmbed:
+			n++
+		case hopRedirect:
+		default:
+			return n
+		}
+	}
+	return n
 }
 
 // Progress is a crawl's progress so far.

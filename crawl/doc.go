@@ -1,7 +1,12 @@
 // Package crawl fetches the sites named in a sites file with a colly
-// collector: it keeps to each site's domains, honours robots.txt, waits
-// between requests to a host, and hands every HTTP exchange, as sent and as
-// received, to the archive before anything else reads it.
+// collector: it gives each URL to the site whose seeds or include patterns
+// claim it best (Sites.SiteFor), keeps to that site's scope (and fetches
+// the requisites of its pages wherever they are), honours robots.txt as
+// RFC 9309 reads it, waits between requests to a host, and hands every
+// HTTP exchange, as sent and as received, to the archive before anything
+// else reads it. Its report names every URL it failed to fetch or chose
+// not to, with why; an archive that cannot take an exchange (a full disk)
+// stops it at once.
 //
 // # Crawl context
 //

@@ -158,8 +158,9 @@ func TestCrawler_Run_faults(t *testing.T) {
 		}
 		lastMu.Unlock()
 	}
-	c, err := New(Options{Sites: sites, Archive: arc, MaxBodySize: maxBody, Timeout: 500 * time.Millisecond, Progress: progress,
-		Retries: 2, RetryBase: time.Millisecond, MaxRetryWait: 5 * time.Millisecond})
+	c, err := New(Options{Sites: sites, Archive: arc, MaxBodySize: maxBody, Timeout: time.Second, // 4 MiB of /big in time under the race detector on a busy machine
+		Progress: progress,
+		Retries:  2, RetryBase: time.Millisecond, MaxRetryWait: 5 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +185,7 @@ func TestCrawler_Run_faults(t *testing.T) {
 		t.Errorf("last progress %+v: want every queued URL finished and the 2 given-up ones failed", last)
 	}
 	s := report.Sites[0]
-	t.Logf("report: status %v failed %v dropped %v", s.Status, s.Failed, s.Dropped)
+	t.Logf("report: status %v failed %v %v dropped %v", s.Status, s.Failed, s.FailedURLs, s.Dropped)
 
 	f.mu.Lock()
 	hits := f.hits
@@ -229,8 +230,8 @@ func TestCrawler_Run_faults(t *testing.T) {
 			t.Errorf("%s: captures with status %v, want a final 200", p, st)
 		}
 	}
-	if got := statuses["/reset"]; len(got) != 3 {
-		t.Errorf("/reset: %d captures, want each of the 3 tries archived as far as it came", len(got))
+	if got := statuses["/reset"]; len(got) != 1 {
+		t.Errorf("/reset: %d captures, want its last try archived as far as it came, and only that", len(got))
 	}
 }
 

@@ -3,10 +3,12 @@ package crawl
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gocolly/colly/v2"
 
@@ -15,49 +17,62 @@ import (
 
 // enqueue decides whether to fetch u, found at depth on a page of site from
 // (o says which page and how; its zero value is a seed's), and queues it if
-// so. Every URL not fetched is counted under its reason.
+// so. Every URL not fetched is counted under its reason, and named. A
+// requisite of from's page outside every site's scope is fetched for
+// from all the same (Limits.Requisites), counted in its MaxRequisites.
+// robots.txt is asked later, in the fetch's own goroutine (admit), so that
+// a host whose robots.txt is slow holds up no other.
 func (c *Crawler) enqueue(ctx context.Context, from *Site, u *url.URL, depth int, o origin) {
-	drop := func(reason string) {
-		c.report.update(from.Name, func(sr *SiteReport) { sr.Dropped[reason]++ })
+	raw := u.String()
+	drop := func(reason, detail string) {
+		c.report.drop(from.Name, URLProblem{URL: raw, Reason: reason, Detail: detail, Via: o.via})
+	}
+	if ctx.Err() != nil {
+		drop(DropStopped, "the crawl stopped before it was queued")
+		return
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		drop(DropScheme)
+		drop(DropScheme, "")
 		return
 	}
-	raw := u.String()
 	site := c.opts.Sites.SiteFor(raw)
+	requisite := false
 	if site == nil || !site.InScope(raw) {
-		drop(DropOutOfScope)
-		return
+		if o.hop != hopEmbed || from.excludes(raw) {
+			drop(DropOutOfScope, scopeDetail(site))
+			return
+		}
+		site, requisite = from, true
 	}
 	if isTrap(u) {
-		drop(DropTrap)
+		drop(DropTrap, "")
 		return
 	}
 	if site.MaxDepth > 0 && depth > site.MaxDepth {
-		drop(DropMaxDepth)
+		drop(DropMaxDepth, "")
 		return
 	}
 	if _, dup := c.seen.LoadOrStore(raw, struct{}{}); dup {
-		drop(DropSeen)
+		drop(DropSeen, "")
 		return
 	}
-	if !c.robots.rules(ctx, u.Scheme, u.Host).allowed(u.RequestURI()) {
-		drop(DropRobots)
+	counter, limit, over := c.pages[site.Name], site.MaxPages, DropMaxPages
+	if o.hop == hopEmbed {
+		counter, limit, over = c.requisites[site.Name], site.MaxRequisites, DropMaxRequisites
+	}
+	if n := counter.Add(1); limit > 0 && n > int64(limit) {
+		drop(over, "")
 		return
 	}
-	if n := c.pages[site.Name].Add(1); site.MaxPages > 0 && n > int64(site.MaxPages) {
-		drop(DropMaxPages)
-		return
-	}
-	if a, ok := c.done[raw]; ok {
+	if a, ok := c.done[raw]; ok { // the interrupted run fetched it: robots.txt allowed it
 		c.walkArchived(ctx, site, a, depth, raw, o.hops())
 		return
 	}
 	cctx := colly.NewContext()
 	cctx.Put("depth", strconv.Itoa(depth))
 	cctx.Put("via", o.via)
-	c.inflight.add(raw, o)
+	uc := c.inflight.add(raw, o)
+	uc.site, uc.charged, uc.requisite = site, counter, requisite
 	c.queued.Add(1)
 	if c.opts.Progress != nil {
 		c.opts.Progress(c.progress())
@@ -66,8 +81,65 @@ func (c *Crawler) enqueue(ctx context.Context, from *Site, u *url.URL, depth int
 		c.inflight.finished(raw)
 		c.finish(true)
 		c.log.Warn("not queued", "url", raw, "error", err)
-		c.report.update(site.Name, func(sr *SiteReport) { sr.Failed["queue"]++ })
+		c.report.fail(site.Name, URLProblem{URL: raw, Reason: "queue", Detail: err.Error(), Via: o.via})
 	}
+}
+
+// scopeDetail says why a URL is out of scope: on no site's domains, or
+// outside the include or exclude patterns of the site that claims it.
+func scopeDetail(owner *Site) string {
+	if owner == nil {
+		return "on no site's domains"
+	}
+	return "outside the include or exclude patterns of " + strconv.Quote(owner.Name)
+}
+
+// admit is colly's OnRequest: in the request's own goroutine, before it
+// takes a place in its host's queue, it asks the host's robots.txt
+// (fetching it on the host's first request) and aborts a disallowed
+// request, which is then counted, named and finished here since colly
+// calls nothing else for it; then it waits out robots.txt's Crawl-delay.
+func (c *Crawler) admit(ctx context.Context, r *colly.Request) {
+	raw := r.URL.String()
+	site := c.siteOf(raw)
+	e := c.robots.rules(context.WithValue(ctx, siteKey{}, site), r.URL.Scheme, r.URL.Host)
+	ok, reason, detail := e.admits(r.URL.RequestURI())
+	_, uc := c.inflight.context(raw)
+	if !ok {
+		r.Abort()
+		via := ""
+		if uc != nil {
+			via = uc.via
+			if uc.charged != nil {
+				uc.charged.Add(-1) // not fetched: its place goes to another page
+			}
+		}
+		if site != nil {
+			c.report.drop(site.Name, URLProblem{URL: raw, Reason: reason, Detail: detail, Via: via})
+		}
+		c.inflight.finished(raw)
+		c.finish(false)
+		return
+	}
+	delay := e.crawlDelay()
+	if delay > 0 && (site == nil || delay > site.Delay) {
+		g, _ := c.gates.LoadOrStore(r.URL.Host, &hostGate{})
+		g.(*hostGate).wait(ctx, min(delay, c.opts.MaxRetryWait))
+	}
+}
+
+// siteKey marks the context of a robots.txt fetch with the site whose URL
+// asked for it: a CDN's robots.txt is counted in the report of the site
+// whose requisite is on the CDN.
+type siteKey struct{}
+
+// siteOf is the site the URL is fetched for: the one it was queued for,
+// else the one that claims it.
+func (c *Crawler) siteOf(rawURL string) *Site {
+	if _, uc := c.inflight.context(rawURL); uc != nil && uc.site != nil {
+		return uc.site
+	}
+	return c.opts.Sites.SiteFor(rawURL)
 }
 
 // redirect follows a redirect only within scope, to a URL not fetched yet,
@@ -80,42 +152,61 @@ func (c *Crawler) redirect(req *http.Request, via []*http.Request) error {
 	if err != nil {
 		return http.ErrUseLastResponse
 	}
-	from := c.opts.Sites.SiteFor(via[0].URL.String())
+	prev := via[len(via)-1].URL.String()
+	from := c.siteOf(via[0].URL.String())
+	_, uc := c.inflight.context(via[0].URL.String())
 	site := c.opts.Sites.SiteFor(u.String())
-	if site == nil || !site.InScope(u.String()) || isTrap(u) {
+	drop := func(reason, detail string) {
 		if from != nil {
-			c.report.update(from.Name, func(sr *SiteReport) { sr.Dropped[DropOutOfScope]++ })
+			c.report.drop(from.Name, URLProblem{URL: u.String(), Reason: reason, Detail: detail, Via: prev})
 		}
+	}
+	inScope := site != nil && site.InScope(u.String())
+	if requisite := uc != nil && strings.HasSuffix(strings.TrimRight(uc.hops, string(hopRedirect)), string(hopEmbed)); !inScope && requisite && from != nil && !from.excludes(u.String()) {
+		inScope = true // a requisite moved to a CDN is fetched as the requisite was
+	}
+	if !inScope || isTrap(u) {
+		drop(DropOutOfScope, "a redirect "+scopeDetail(site))
 		return http.ErrUseLastResponse
 	}
 	if _, dup := c.seen.LoadOrStore(u.String(), struct{}{}); dup {
 		return http.ErrUseLastResponse
 	}
-	if !c.robots.rules(req.Context(), u.Scheme, u.Host).allowed(u.RequestURI()) {
-		c.report.update(site.Name, func(sr *SiteReport) { sr.Dropped[DropRobots]++ })
+	if ok, reason, detail := c.robots.rules(req.Context(), u.Scheme, u.Host).admits(u.RequestURI()); !ok {
+		drop(reason, detail)
 		return http.ErrUseLastResponse
 	}
-	c.inflight.redirected(via[len(via)-1].URL.String(), u.String())
+	c.inflight.redirected(prev, u.String())
 	return nil
 }
 
 // written counts one archived exchange for the report and logs it: one line
-// per capture is the archivist's audit trail.
+// per capture is the archivist's audit trail. An exchange the archive could
+// not take (a full disk) stops the crawl at once: every fetch after it
+// would be lost.
 func (c *Crawler) written(req *http.Request, resp *http.Response, ex *archive.Exchange, known bool, res archive.WriteResult, err error) {
-	site := c.opts.Sites.SiteFor(req.URL.String())
-	if site == nil {
-		return
-	}
 	if err != nil {
-		c.log.Error("archive write failed", "url", req.URL.String(), "error", err)
-		c.report.update(site.Name, func(sr *SiteReport) { sr.Failed["archive"]++ })
+		c.log.Error("archive write failed: stopping the crawl", "url", req.URL.String(), "error", err)
+		c.stop(fmt.Errorf("%w: %w", ErrArchive, err))
+		return // failed names the URL
+	}
+	site := c.siteOf(req.URL.String())
+	if s, ok := req.Context().Value(siteKey{}).(*Site); ok && site == nil {
+		site = s
+	}
+	if site == nil {
 		return
 	}
 	c.report.update(site.Name, func(sr *SiteReport) {
 		sr.Fetched++
 		sr.Status[strconv.Itoa(resp.StatusCode)]++
 		sr.Bytes += int64(len(ex.Body))
+		if ex.Truncated != "" {
+			sr.TruncatedURLs = append(sr.TruncatedURLs, URLProblem{URL: ex.URL, Reason: ex.Truncated, Detail: fmt.Sprintf("archived cut at %d bytes", len(ex.Body)), Via: ex.Via})
+		}
 		switch {
+		case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests:
+			// a server error after its retries: failed, not a new or changed page
 		case res.Revisit:
 			sr.Unchanged++
 		case known:
@@ -127,15 +218,26 @@ func (c *Crawler) written(req *http.Request, resp *http.Response, ex *archive.Ex
 	c.log.Debug("fetched", "url", req.URL.String(), "status", resp.StatusCode, "revisit", res.Revisit, "known", known) // the archive logs the capture itself
 }
 
-// failed counts a fetch that did not yield a page: an HTTP error status or a
-// network fault.
-func (c *Crawler) failed(r *colly.Response, err error) {
-	site := c.opts.Sites.SiteFor(r.Request.URL.String())
+// failed counts and names a fetch that did not yield a page, after its
+// retries: a server error, a 429, a network fault or an archive that could
+// not take it. A fetch the crawl's end cut short is dropped as stopped.
+func (c *Crawler) failed(ctx context.Context, r *colly.Response, err error) {
+	raw := r.Request.URL.String()
+	site := c.siteOf(raw)
 	if site == nil {
 		return
 	}
+	via := r.Ctx.Get("via")
 	reason := "network"
+	var ae *archiveError
 	switch {
+	case errors.As(err, &ae):
+		reason = "archive"
+	case ctx.Err() != nil:
+		c.report.drop(site.Name, URLProblem{URL: raw, Reason: DropStopped, Detail: context.Cause(ctx).Error(), Via: via})
+		return
+	case r.StatusCode == http.StatusTooManyRequests:
+		reason = "http_429"
 	case r.StatusCode >= 300 && r.StatusCode < 500:
 		return // archived, and counted under its status: a broken link or a redirect not followed, not a failed fetch
 	case r.StatusCode >= 500:
@@ -147,8 +249,15 @@ func (c *Crawler) failed(r *colly.Response, err error) {
 	case errors.Is(err, ErrBodyTooLarge):
 		reason = "too_large"
 	}
-	c.report.update(site.Name, func(sr *SiteReport) { sr.Failed[reason]++ })
-	c.log.Warn("fetch failed", "url", r.Request.URL.String(), "status", r.StatusCode, "error", err)
+	detail := ""
+	if err != nil {
+		detail = err.Error()
+	}
+	if r.StatusCode > 0 {
+		detail = fmt.Sprintf("HTTP %d", r.StatusCode)
+	}
+	c.report.fail(site.Name, URLProblem{URL: raw, Reason: reason, Detail: detail, Via: via})
+	c.log.Warn("fetch failed", "url", raw, "status", r.StatusCode, "error", err)
 }
 
 func isTimeout(err error) bool {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"io"
+	"regexp"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -44,18 +45,27 @@ func targets(ls []link) []string {
 func scanHTMLLinks(body []byte) (links, embeds []link, base string) {
 	r := &textSkipper{b: body}
 	z := html.NewTokenizer(r)
-	rawNext := false
+	rawNext, inStyle := false, false
 	for {
 		r.skip = !rawNext && len(z.Buffered()) == 0
 		rawNext = false
 		tt := z.Next()
+		style := inStyle
+		inStyle = false
 		switch tt {
 		case html.ErrorToken:
 			return links, embeds, base
+		case html.TextToken:
+			if style { // a <style> block: its fonts and pictures are requisites as a stylesheet's are
+				for _, l := range cssLinks(z.Text()) {
+					embeds = append(embeds, link{l.target, "style"})
+				}
+			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
 			a := atom.Lookup(name)
 			rawNext = rawTextElement(a)
+			inStyle = a == atom.Style && tt == html.StartTagToken
 			if !hasAttr {
 				continue
 			}
@@ -70,7 +80,7 @@ func scanHTMLLinks(body []byte) (links, embeds []link, base string) {
 			default:
 				continue
 			}
-			var val, rel, typ string
+			var val, rel, typ, srcset string
 			for {
 				k, v, more := z.TagAttr()
 				switch string(k) {
@@ -80,12 +90,20 @@ func scanHTMLLinks(body []byte) (links, embeds []link, base string) {
 					rel = strings.ToLower(string(v))
 				case "type":
 					typ = strings.ToLower(string(v))
+				case "srcset":
+					srcset = string(v)
 				}
 				if !more {
 					break
 				}
 			}
 			l := link{val, string(name) + "/@" + want}
+			if srcset != "" && (a == atom.Img || a == atom.Source) {
+				// the other sizes of a picture: a replay in another window asks for them
+				for _, c := range srcsetURLs(srcset) {
+					embeds = append(embeds, link{c, string(name) + "/@srcset"})
+				}
+			}
 			switch {
 			case val == "":
 			case a == atom.Base:
@@ -100,6 +118,36 @@ func scanHTMLLinks(body []byte) (links, embeds []link, base string) {
 			default:
 				links = append(links, l)
 			}
+		}
+	}
+}
+
+// srcsetURLs returns the URLs of a srcset attribute's candidates
+// ("a-300.jpg 300w, a-768.jpg 768w"), read as HTML does: a URL runs to the
+// next space (a comma inside it, as in a data: URL, is part of it), and a
+// candidate's descriptors to the next comma; data: URLs are left out.
+func srcsetURLs(srcset string) []string {
+	const space = " \t\n\r\f"
+	var out []string
+	for s := srcset; ; {
+		s = strings.TrimLeft(s, space+",")
+		if s == "" {
+			return out
+		}
+		u, rest := s, ""
+		if i := strings.IndexAny(s, space); i >= 0 {
+			u, rest = s[:i], s[i:]
+		}
+		if strings.HasSuffix(u, ",") {
+			u = strings.TrimRight(u, ",")
+		} else if i := strings.IndexByte(rest, ','); i >= 0 {
+			rest = rest[i:] // past the descriptors
+		} else {
+			rest = ""
+		}
+		s = rest
+		if u != "" && !strings.HasPrefix(strings.ToLower(u), "data:") {
+			out = append(out, u)
 		}
 	}
 }
@@ -227,6 +275,32 @@ func attr(se xml.StartElement, name string) string {
 		}
 	}
 	return ""
+}
+
+// cssURL finds the URLs a stylesheet loads: url(...) (fonts, pictures,
+// imported sheets) and @import "...".
+var cssURL = regexp.MustCompile(`(?i)url\(\s*(?:"([^"]*)"|'([^']*)'|([^)"'\s]*))\s*\)|@import\s+(?:"([^"]*)"|'([^']*)')`)
+
+// cssLinks returns the requisites of a stylesheet in the order they stand,
+// each once, data: URLs left out; their context is "css".
+func cssLinks(body []byte) []link {
+	var out []link
+	seen := map[string]bool{}
+	for _, m := range cssURL.FindAllSubmatch(body, -1) {
+		var target string
+		for _, g := range m[1:] {
+			if len(g) > 0 {
+				target = strings.TrimSpace(string(g))
+				break
+			}
+		}
+		if target == "" || seen[target] || strings.HasPrefix(strings.ToLower(target), "data:") {
+			continue
+		}
+		seen[target] = true
+		out = append(out, link{target: target, context: "css"})
+	}
+	return out
 }
 
 // isXMLDocument reports whether a response is a sitemap or feed by its

@@ -180,3 +180,25 @@ func FuzzHTMLLinks(f *testing.F) {
 		checkSkipping(t, body)
 	})
 }
+
+// TestCSSLinks: a stylesheet's url(...) in its three spellings and its
+// @import are requisites, each once, data: URLs left out; so are those of a
+// page's <style> block, but not the text of the page.
+func TestCSSLinks(t *testing.T) {
+	css := `@import "print.css"; @import url(theme.css);
+@font-face { src: url('/fonts/a.woff2') format("woff2"), url( "/fonts/a.woff" ) }
+body { background: url(bg.png) } .x { background: URL(bg.png) } .dot { background: url(data:image/png;base64,AA) }`
+	var got []string
+	for _, l := range cssLinks([]byte(css)) {
+		got = append(got, l.target)
+	}
+	if want := "print.css theme.css /fonts/a.woff2 /fonts/a.woff bg.png"; strings.Join(got, " ") != want {
+		t.Errorf("cssLinks = %q, want %q", got, want)
+	}
+	_, embeds, _ := htmlLinks([]byte(`<html><head><style>h1 { background: url(/head.png) }</style></head>
+<body><p>write url(/not-a-requisite.png) in a post</p><img src="/a.png" srcset="/a-300.png 300w, /a-768.png 768w,data:image/png;base64,AA 1w">
+<picture><source srcset="/b.webp 1x, /b@2x.webp 2x" type="image/webp"><img src="/b.png"></picture></body></html>`))
+	if want := "/head.png /a-300.png /a-768.png /a.png /b.webp /b@2x.webp /b.png"; strings.Join(embeds, " ") != want {
+		t.Errorf("page requisites %q, want %q: the <style> block's picture, and each picture in every size", embeds, want)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/net/html/charset"
 )
@@ -63,6 +64,10 @@ func (o origin) hops() string {
 // metadata record of its capture and the hop paths of its links.
 type urlContext struct {
 	via, hops string
+	site      *Site         // the site it is fetched for
+	charged   *atomic.Int64 // the site's page or requisite count it was counted in
+	requisite bool          // a requisite fetched outside the site's scope: its links are not followed
+	tries     atomic.Int32  // tries repeated so far (after a 5xx, a 429 or a network fault)
 	// the neighbours in a redirect chain: what redirected here, and where
 	// this redirected to (keys of inflight.urls, "" for none)
 	prev, next string
@@ -114,6 +119,7 @@ func (f *inflight) redirected(from, to string) {
 	uc := &urlContext{via: from, hops: string(hopRedirect)}
 	if prev != nil {
 		uc.hops, uc.prev = appendHop(prev.hops, hopRedirect), key
+		uc.site, uc.requisite = prev.site, prev.requisite
 		prev.next = to
 	}
 	f.urls.Store(to, uc)

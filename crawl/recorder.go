@@ -22,6 +22,18 @@ type Archiver interface {
 
 var _ Archiver = (*archive.Archive)(nil)
 
+// ErrArchive marks a fetch the archive could not take (a full disk): the
+// crawl stops at once.
+var ErrArchive = errors.New("the archive cannot be written")
+
+// archiveError is the error of the fetch whose exchange the archive could
+// not take (the fetches the crawl's stop cancels have ErrArchive as their
+// cause, but not this type).
+type archiveError struct{ err error }
+
+func (e *archiveError) Error() string { return e.err.Error() }
+func (e *archiveError) Unwrap() error { return e.err }
+
 // ErrBodyTooLarge marks a response cut at the maximum body size.
 var ErrBodyTooLarge = errors.New("response body exceeds the maximum size")
 
@@ -44,6 +56,7 @@ type recorder struct {
 	now      func() time.Time
 	history  History   // earlier captures, for conditional requests; nil sends none
 	inflight *inflight // crawl context of the URLs queued; nil records none
+	retries  int       // tries repeated after a failed one: a failed try before the last is not archived
 	// written is called after each exchange is archived.
 	// known says whether the archive held a capture of the URL before.
 	written func(req *http.Request, resp *http.Response, ex *archive.Exchange, known bool, res archive.WriteResult, err error)
@@ -109,7 +122,7 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	var decoded []byte
 	var found *foundLinks
 	if readErr == nil && !notModified {
-		decoded = decodeBody(resp.Header, body, t.maxBody) // after the head is dumped: it drops Content-Encoding
+		decoded = decodeBody(resp.Header, body, min(t.maxBody, maxLinkScan)) // after the head is dumped: it drops Content-Encoding
 		switch {
 		case uc != nil && resp.StatusCode >= 200 && resp.StatusCode < 300:
 			ct := resp.Header.Get("Content-Type")
@@ -123,12 +136,21 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 		}
 	}
+	if t.retriedLater(req, uc, resp.StatusCode, readErr) {
+		// a failed try that will be repeated: only the last try is
+		// archived, so a page that never loads is one capture, not one per try
+		if readErr != nil {
+			return nil, fmt.Errorf("read body of %s: %w", req.URL, readErr)
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(nil))
+		return resp, nil
+	}
 	res, werr := t.archive.Write(ex)
 	if t.written != nil {
 		t.written(req, resp, ex, known, res, werr)
 	}
 	if werr != nil {
-		return nil, fmt.Errorf("archive %s: %w", req.URL, werr)
+		return nil, &archiveError{err: fmt.Errorf("archive %s: %w: %w", req.URL, ErrArchive, werr)}
 	}
 	if readErr != nil {
 		return nil, fmt.Errorf("read body of %s: %w", req.URL, readErr)
@@ -141,15 +163,41 @@ func (t *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	if found != nil {
 		t.inflight.pages.Store(u, found) // for follow, which forgets it
+		// follow has the page's links: colly, which would read the body
+		// again (a copy of up to maxBody), gets none
+		decoded = nil
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(decoded))
 	resp.ContentLength = int64(len(decoded))
 	return resp, nil
 }
 
-// decodeBody removes a gzip or deflate Content-Encoding for colly and the
-// link finder, decoding at most max bytes: the archive keeps the body as
-// sent, and a gzip bomb costs no more memory than a page of max bytes.
+// retriedLater reports whether this try of req failed (status, or readErr
+// while reading the body) in a way that the crawl tries again, and is not
+// the last try.
+func (t *recorder) retriedLater(req *http.Request, uc *urlContext, status int, readErr error) bool {
+	if readErr != nil {
+		status = 0
+	}
+	if !retryable(status, readErr) {
+		return false
+	}
+	if last, ok := req.Context().Value(lastTryKey{}).(bool); ok {
+		return !last
+	}
+	return uc != nil && int(uc.tries.Load()) < t.retries
+}
+
+// maxLinkScan bounds how much of a compressed body is decoded to find its
+// links: a page's links lie in its first 16 MiB, and a gzip bomb (1 MiB on
+// the wire, 1 GiB of zeros) then costs no more. The archive keeps the body
+// as sent, whole up to the maximum body size.
+const maxLinkScan = 16 << 20
+
+// decodeBody removes a gzip or deflate Content-Encoding for the link finder
+// (and colly, when the link finder did not run), decoding at most max
+// bytes: the archive keeps the body as sent, and a gzip bomb costs no more
+// memory than a page of max bytes.
 // What cannot be decoded is passed on as far as it decoded.
 func decodeBody(h http.Header, body []byte, max int64) []byte {
 	var zr io.Reader

@@ -17,10 +17,37 @@ type SiteReport struct {
 	Changed   int            `json:"changed"`   // responses for archived URLs whose content changed
 	Unchanged int            `json:"unchanged"` // responses archived as revisits
 	Resumed   int            `json:"resumed"`   // pages an interrupted run archived, not fetched again
+	Retried   int            `json:"retried"`   // tries repeated after a 5xx, a 429 or a network fault (not archived, not counted as fetched)
 	Bytes     int64          `json:"bytes"`     // payload bytes received
 	Status    map[string]int `json:"status"`    // responses by HTTP status code
 	Failed    map[string]int `json:"failed"`    // fetches that failed, by reason
 	Dropped   map[string]int `json:"dropped"`   // discovered URLs not fetched, by reason
+	// FailedURLs names every fetch counted in Failed; DroppedURLs every
+	// URL counted in Dropped, each once (already_seen and not_http are
+	// counted only: a URL named or fetched already, or a javascript:,
+	// mailto: or data: link).
+	FailedURLs  []URLProblem `json:"failed_urls,omitempty"`
+	DroppedURLs []URLProblem `json:"dropped_urls,omitempty"`
+	// TruncatedURLs names the captures archived cut short (WARC-Truncated):
+	// past the maximum body size ("length"), or a connection lost mid-body
+	// on the last try ("disconnect").
+	TruncatedURLs []URLProblem `json:"truncated_urls,omitempty"`
+}
+
+// URLProblem is a URL a crawl failed to fetch or chose not to, and why.
+type URLProblem struct {
+	URL    string `json:"url"`
+	Reason string `json:"reason"`           // its key in Failed or Dropped
+	Detail string `json:"detail,omitempty"` // the error, the status, the rule
+	Via    string `json:"via,omitempty"`    // the page that led to it
+}
+
+func (p URLProblem) String() string {
+	s := p.URL + " (" + p.Reason
+	if p.Detail != "" {
+		s += ": " + p.Detail
+	}
+	return s + ")"
 }
 
 // Report is the outcome of a crawl: what was fetched, kept and dropped, per site.
@@ -32,10 +59,11 @@ type Report struct {
 
 	mu     sync.Mutex
 	bySite map[string]*SiteReport
+	named  map[string]bool // site + "\x00" + URL, for URLs named in DroppedURLs
 }
 
 func newReport(id string, started time.Time, sites []*Site) *Report {
-	r := &Report{CrawlID: id, Started: started, bySite: map[string]*SiteReport{}}
+	r := &Report{CrawlID: id, Started: started, bySite: map[string]*SiteReport{}, named: map[string]bool{}}
 	for _, s := range sites {
 		sr := &SiteReport{Site: s.Name, Status: map[string]int{}, Failed: map[string]int{}, Dropped: map[string]int{}}
 		r.Sites = append(r.Sites, sr)
@@ -53,6 +81,33 @@ func (r *Report) update(site string, f func(*SiteReport)) {
 	}
 }
 
+// drop counts the URL p.URL of the site as not fetched, and names it
+// once (unless it was seen already).
+func (r *Report) drop(site string, p URLProblem) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	sr := r.bySite[site]
+	if sr == nil {
+		return
+	}
+	sr.Dropped[p.Reason]++
+	if p.Reason == DropSeen || p.Reason == DropScheme || p.URL == "" {
+		return // a URL named or fetched already; a javascript:, mailto: or data: link
+	}
+	if key := site + "\x00" + p.URL; !r.named[key] {
+		r.named[key] = true
+		sr.DroppedURLs = append(sr.DroppedURLs, p)
+	}
+}
+
+// fail counts and names a fetch of the site that failed.
+func (r *Report) fail(site string, p URLProblem) {
+	r.update(site, func(sr *SiteReport) {
+		sr.Failed[p.Reason]++
+		sr.FailedURLs = append(sr.FailedURLs, p)
+	})
+}
+
 // Totals sums the per-site counts.
 func (r *Report) Totals() SiteReport {
 	r.mu.Lock()
@@ -64,10 +119,14 @@ func (r *Report) Totals() SiteReport {
 		t.Changed += s.Changed
 		t.Unchanged += s.Unchanged
 		t.Resumed += s.Resumed
+		t.Retried += s.Retried
 		t.Bytes += s.Bytes
 		addAll(t.Status, s.Status)
 		addAll(t.Failed, s.Failed)
 		addAll(t.Dropped, s.Dropped)
+		t.FailedURLs = append(t.FailedURLs, s.FailedURLs...)
+		t.DroppedURLs = append(t.DroppedURLs, s.DroppedURLs...)
+		t.TruncatedURLs = append(t.TruncatedURLs, s.TruncatedURLs...)
 	}
 	return t
 }
@@ -103,6 +162,33 @@ func (r *Report) WriteText(w io.Writer) {
 			fmt.Fprintf(w, "  dropped %s", FormatCounts(s.Dropped))
 		}
 		fmt.Fprintln(w)
+	}
+	var failed, dropped, truncated []URLProblem
+	for _, s := range r.Sites {
+		failed = append(failed, s.FailedURLs...)
+		truncated = append(truncated, s.TruncatedURLs...)
+		dropped = append(dropped, s.DroppedURLs...)
+	}
+	// the drops an archivist acts on first: robots and limits before links out of scope
+	sort.SliceStable(dropped, func(i, j int) bool {
+		return dropped[i].Reason != DropOutOfScope && dropped[j].Reason == DropOutOfScope
+	})
+	writeFirst(w, "failed", failed)
+	writeFirst(w, "truncated", truncated)
+	writeFirst(w, "dropped", dropped)
+}
+
+// shownURLs is how many failed and dropped URLs the text report names;
+// the JSON report names them all.
+const shownURLs = 5
+
+func writeFirst(w io.Writer, what string, ps []URLProblem) {
+	for i, p := range ps {
+		if i == shownURLs {
+			fmt.Fprintf(w, "  %s: %d more, named in the JSON report (reports/)\n", what, len(ps)-shownURLs)
+			break
+		}
+		fmt.Fprintf(w, "  %s: %s\n", what, p)
 	}
 }
 

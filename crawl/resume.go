@@ -70,6 +70,8 @@ func scanPageLinks(contentType string, body []byte, base *url.URL) (links, embed
 			links = append(links, link{target: l})
 		}
 		return links, nil
+	case strings.Contains(strings.ToLower(contentType), "text/css"):
+		return nil, cssLinks(body)
 	case contentType == "" || strings.Contains(contentType, "html"):
 		links, embeds, b := scanHTMLLinks(body)
 		if b != "" {
@@ -98,12 +100,19 @@ func (c *Crawler) archivedRobots(scheme, host string) (*robotstxt.RobotsData, bo
 // and hops its hop path.
 func (c *Crawler) walkArchived(ctx context.Context, site *Site, a *archived, depth int, via, hops string) {
 	c.report.update(site.Name, func(sr *SiteReport) { sr.Resumed++ })
+	// as follow: a requisite's links are not followed, but where it redirects
+	// to is fetched as the requisite would have been
+	embeds := trailingEmbeds(hops)
+	hop := byte(hopLink)
+	if embeds > 0 {
+		hop = hopEmbed
+	}
 	for _, l := range a.links {
-		if u, err := url.Parse(l); err == nil {
-			c.enqueue(ctx, site, u, depth+1, origin{via: via, path: hops, hop: hopLink})
+		if u, err := url.Parse(l); err == nil && (embeds == 0 || (a.status >= 300 && a.status < 400)) {
+			c.enqueue(ctx, site, u, depth+1, origin{via: via, path: hops, hop: hop})
 		}
 	}
-	if site.Requisites {
+	if site.Requisites && embeds < maxEmbedHops {
 		for _, l := range a.embeds {
 			if u, err := url.Parse(l); err == nil {
 				c.enqueue(ctx, site, u, depth, origin{via: via, path: hops, hop: hopEmbed})

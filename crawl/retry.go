@@ -52,7 +52,7 @@ func backoff(base time.Duration, attempt int) time.Duration {
 // server asked for (Retry-After) or an exponential backoff, and reports
 // whether it did; it gives up after Options.Retries tries.
 func (c *Crawler) retry(ctx context.Context, r *colly.Response, err error) bool {
-	if !retryable(r.StatusCode, err) {
+	if !retryable(r.StatusCode, err) || ctx.Err() != nil {
 		return false
 	}
 	attempt, _ := strconv.Atoi(r.Ctx.Get("attempt"))
@@ -61,6 +61,12 @@ func (c *Crawler) retry(ctx context.Context, r *colly.Response, err error) bool 
 		return false
 	}
 	r.Ctx.Put("attempt", strconv.Itoa(attempt))
+	if _, uc := c.inflight.context(r.Request.URL.String()); uc != nil {
+		uc.tries.Add(1) // before the next try: the recorder archives a failed try only when it is the last
+	}
+	if site := c.siteOf(r.Request.URL.String()); site != nil {
+		c.report.update(site.Name, func(sr *SiteReport) { sr.Retried++ })
+	}
 	wait, asked := retryAfter(r.Headers, c.opts.now())
 	if !asked {
 		wait = backoff(c.opts.RetryBase, attempt)

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,9 +29,16 @@ type Limits struct {
 	Parallelism int           `yaml:"parallelism"` // requests in flight to one host
 	MaxDepth    int           `yaml:"max_depth"`   // links followed from a seed; 0 means no limit
 	MaxPages    int           `yaml:"max_pages"`   // pages fetched per site; 0 means no limit
-	// Requisites fetches what a page needs to be replayed (images, scripts,
-	// stylesheets, icons, media) when it lies in the site's scope.
+	// Requisites fetches what a page in the site's scope needs to be
+	// replayed (images, scripts, stylesheets, icons, media), wherever it
+	// lies: on another host (a CDN) or outside the include patterns (a
+	// WordPress multisite's /wp-content/); only exclude patterns, robots.txt
+	// and MaxRequisites hold them back. A requisite's own links are not
+	// followed unless it lies in scope.
 	Requisites bool `yaml:"requisites"`
+	// MaxRequisites caps the requisites fetched per site, apart from
+	// MaxPages; 0 means no limit.
+	MaxRequisites int `yaml:"max_requisites"`
 }
 
 // Site is one organization's web site as the sites file describes it.
@@ -47,6 +55,8 @@ type Site struct {
 	Limits  `yaml:",inline"`
 
 	include, exclude []*regexp.Regexp
+	includeWeight    []int    // length of each include pattern's literal prefix (literalPrefix)
+	prefixes         []string // the seeds' directories (seedPrefix)
 }
 
 // Sites is a parsed sites file.
@@ -56,7 +66,7 @@ type Sites struct {
 }
 
 // DefaultLimits apply where neither the defaults section nor the site sets a value.
-var DefaultLimits = Limits{Delay: time.Second, Parallelism: 2, MaxDepth: 10, MaxPages: 5000, Requisites: true}
+var DefaultLimits = Limits{Delay: time.Second, Parallelism: 2, MaxDepth: 10, MaxPages: 5000, Requisites: true, MaxRequisites: 5000}
 
 // LoadSites reads and validates the sites file at path.
 func LoadSites(path string) (*Sites, error) {
@@ -128,7 +138,7 @@ func decodeStrict(n *yaml.Node, v any) error {
 
 // yamlFields lists the keys a sites-file mapping may hold for v.
 func yamlFields(v any) map[string]bool {
-	limits := []string{"delay", "parallelism", "max_depth", "max_pages", "requisites"}
+	limits := []string{"delay", "parallelism", "max_depth", "max_pages", "requisites", "max_requisites"}
 	site := []string{"name", "acronym", "kind", "city", "state", "seeds", "domains", "include", "exclude"}
 	keys := limits
 	if _, ok := v.(*Site); ok {
@@ -188,6 +198,12 @@ func (s *Site) validate(n *yaml.Node) error {
 	if s.exclude, err = compileAll(s.Exclude); err != nil {
 		return fieldError(n, "exclude", "%v", err)
 	}
+	for _, re := range s.include {
+		s.includeWeight = append(s.includeWeight, len(literalPrefix(re)))
+	}
+	for _, seed := range s.Seeds {
+		s.prefixes = append(s.prefixes, seedPrefix(seed))
+	}
 	switch {
 	case s.Parallelism < 1:
 		return fieldError(n, "parallelism", "must be at least 1")
@@ -197,6 +213,8 @@ func (s *Site) validate(n *yaml.Node) error {
 		return fieldError(n, "max_depth", "must not be negative")
 	case s.MaxPages < 0:
 		return fieldError(n, "max_pages", "must not be negative")
+	case s.MaxRequisites < 0:
+		return fieldError(n, "max_requisites", "must not be negative")
 	}
 	return nil
 }
@@ -239,6 +257,16 @@ func (s *Site) InScope(rawURL string) bool {
 	return false
 }
 
+// excludes reports whether one of the site's exclude patterns matches rawURL.
+func (s *Site) excludes(rawURL string) bool {
+	for _, re := range s.exclude {
+		if re.MatchString(rawURL) {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *Site) hasHost(host string) bool {
 	for _, d := range s.Domains {
 		if host == d || (strings.HasPrefix(d, ".") && (strings.HasSuffix(host, d) || host == d[1:])) {
@@ -248,8 +276,16 @@ func (s *Site) hasHost(host string) bool {
 	return false
 }
 
-// SiteFor returns the site whose domains hold rawURL's host, or nil (also
-// when ss is nil).
+// SiteFor returns the site rawURL belongs to, or nil (also when ss is nil):
+// of the sites whose domains hold its host, the one whose seeds or include
+// patterns it matches best, so that many sites can share a host (Google
+// Sites' sites.google.com/view/NAME, a WordPress multisite's blogs). A
+// seed claims the URLs under its directory ("https://h/view/a/home" those
+// under "h/view/a/"), an include pattern the URLs it matches, weighed by
+// the literal prefix it pins ("^https://h/blog/" that of "h/blog/"), and a
+// domain every URL of its host, weighed least; the longest claim wins, the
+// site listed first on a tie. The owner's include and exclude patterns
+// then say whether the URL is fetched (InScope).
 func (ss *Sites) SiteFor(rawURL string) *Site {
 	if ss == nil {
 		return nil
@@ -258,13 +294,97 @@ func (ss *Sites) SiteFor(rawURL string) *Site {
 	if err != nil {
 		return nil
 	}
-	host := strings.ToLower(u.Hostname())
+	var best *Site
+	bestScore := 0
 	for _, s := range ss.Sites {
-		if s.hasHost(host) {
-			return s
+		if sc := s.claim(u, rawURL); sc > bestScore {
+			best, bestScore = s, sc
 		}
 	}
-	return nil
+	return best
+}
+
+// claim is how strongly the site claims u (rawURL parsed): 0 when u is
+// not on its domains, else the length of its longest seed directory or
+// include prefix that u lies under, or of u's host.
+func (s *Site) claim(u *url.URL, rawURL string) int {
+	host := strings.ToLower(u.Hostname())
+	if !s.hasHost(host) {
+		return 0
+	}
+	score := len(host)
+	key := strings.ToLower(u.Host) + u.EscapedPath()
+	for _, p := range s.prefixes {
+		if len(p) > score && (strings.HasPrefix(key, p) || key == strings.TrimSuffix(p, "/")) {
+			score = len(p)
+		}
+	}
+	for i, re := range s.include {
+		if w := s.includeWeight[i]; w > score && re.MatchString(rawURL) {
+			score = w
+		}
+	}
+	return score
+}
+
+// seedPrefix is the host (and port) and directory of a seed URL, the part of the URL
+// space it claims: "h/view/a/" for https://h/view/a/home.
+func seedPrefix(seed string) string {
+	u, err := url.Parse(seed)
+	if err != nil {
+		return ""
+	}
+	p := u.EscapedPath()
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		p = p[:i+1]
+	} else {
+		p = "/"
+	}
+	return strings.ToLower(u.Host) + p // with its port: two servers of one host are two sites
+}
+
+// literalPrefix is the text every match of re starts with, read from its
+// syntax up to the first repetition or class, optional single characters
+// left out ("^https?://h\.org/b/" gives "http://h.org/b/"), with any
+// scheme cut off: "h.org/b/", comparable with a seed prefix.
+func literalPrefix(re *regexp.Regexp) string {
+	tree, err := syntax.Parse(re.String(), syntax.Perl)
+	if err != nil {
+		return ""
+	}
+	tree = tree.Simplify()
+	var b strings.Builder
+	var walk func(n *syntax.Regexp) bool // false: stop
+	walk = func(n *syntax.Regexp) bool {
+		switch n.Op {
+		case syntax.OpConcat:
+			for _, c := range n.Sub {
+				if !walk(c) {
+					return false
+				}
+			}
+			return true
+		case syntax.OpCapture:
+			return walk(n.Sub[0])
+		case syntax.OpLiteral:
+			if n.Flags&syntax.FoldCase != 0 {
+				return false
+			}
+			b.WriteString(string(n.Rune))
+			return true
+		case syntax.OpBeginText, syntax.OpBeginLine, syntax.OpEmptyMatch:
+			return true
+		case syntax.OpQuest:
+			return n.Sub[0].Op == syntax.OpLiteral && len(n.Sub[0].Rune) == 1
+		}
+		return false
+	}
+	walk(tree)
+	p := b.String()
+	if i := strings.Index(p, "://"); i >= 0 {
+		p = p[i+3:]
+	}
+	return strings.ToLower(p)
 }
 
 // WriteText prints the sites as the crawler will take them, limits and
@@ -294,9 +414,119 @@ func (s *Sites) WriteText(w io.Writer) {
 			fmt.Fprintf(w, "  exclude   %s\n", strings.Join(site.Exclude, "  "))
 		}
 		l := site.Limits
-		fmt.Fprintf(w, "  limits    delay %s, parallelism %d, max_depth %s, max_pages %s, requisites %v\n",
-			l.Delay, l.Parallelism, orNone(l.MaxDepth), orNone(l.MaxPages), l.Requisites)
+		fmt.Fprintf(w, "  limits    delay %s, parallelism %d, max_depth %s, max_pages %s, requisites %v (max %s)\n",
+			l.Delay, l.Parallelism, orNone(l.MaxDepth), orNone(l.MaxPages), l.Requisites, orNone(l.MaxRequisites))
 	}
+}
+
+// SharedHost is a host that several sites' domains hold.
+type SharedHost struct {
+	Host  string   `json:"host"`
+	Sites []string `json:"sites"`
+	// Open are the sites among them without include patterns: each takes
+	// every URL of the host that no other site claims better, which on a
+	// university's or a platform's host is a crawl of all of it.
+	Open []string `json:"open,omitempty"`
+}
+
+// Check finds what a crawl of the sites would get wrong: the hosts sites
+// share (fine when each is scoped by its seeds and include patterns);
+// warnings: sites without include patterns whose seeds all lie under one
+// directory of a host (a blog on a university's WordPress, a Google Site),
+// which a crawl would leave for the whole host; and problems: seeds that no
+// site would fetch, because another site claims them (SiteFor) or their own
+// site's include or exclude patterns leave them out.
+func (ss *Sites) Check() (shared []SharedHost, warnings, problems []string) {
+	byHost := map[string][]*Site{}
+	var hosts []string
+	for _, s := range ss.Sites {
+		for _, d := range s.Domains {
+			h := strings.TrimPrefix(d, ".")
+			if len(byHost[h]) == 0 {
+				hosts = append(hosts, h)
+			}
+			if !slices.Contains(byHost[h], s) {
+				byHost[h] = append(byHost[h], s)
+			}
+		}
+	}
+	for _, h := range hosts {
+		if len(byHost[h]) < 2 {
+			continue
+		}
+		sh := SharedHost{Host: h}
+		for _, s := range byHost[h] {
+			sh.Sites = append(sh.Sites, s.Name)
+			if len(s.include) == 0 {
+				sh.Open = append(sh.Open, s.Name)
+			}
+		}
+		shared = append(shared, sh)
+	}
+	for _, s := range ss.Sites {
+		if dir := commonDir(s.prefixes); len(s.include) == 0 && strings.Count(dir, "/") > 1 {
+			warnings = append(warnings, fmt.Sprintf("%q has no include patterns: its seeds lie under %s but a crawl takes every URL of the host (add include: ['^https?://%s'])",
+				s.Name, dir, regexp.QuoteMeta(dir)))
+		}
+		for _, seed := range s.Seeds {
+			switch owner := ss.SiteFor(seed); {
+			case owner != s && owner != nil:
+				problems = append(problems, fmt.Sprintf("seed %s of %q is taken by %q, whose seeds or include patterns claim it better", seed, s.Name, owner.Name))
+			case !s.InScope(seed):
+				problems = append(problems, fmt.Sprintf("seed %s of %q is left out by the site's own include or exclude patterns", seed, s.Name))
+			}
+		}
+	}
+	return shared, warnings, problems
+}
+
+// commonDir is the longest directory prefix that all of the seed prefixes
+// share ("h/view/a/"), or "" when they lie on different hosts.
+func commonDir(prefixes []string) string {
+	if len(prefixes) == 0 {
+		return ""
+	}
+	dir := prefixes[0]
+	for _, p := range prefixes[1:] {
+		for !strings.HasPrefix(p, dir) {
+			i := strings.LastIndexByte(strings.TrimSuffix(dir, "/"), '/')
+			if i < 0 {
+				return ""
+			}
+			dir = dir[:i+1]
+		}
+	}
+	return dir
+}
+
+// WriteCheck prints what Check finds and returns an error wrapping ErrSites
+// when a seed would not be fetched.
+func (ss *Sites) WriteCheck(w io.Writer) error {
+	shared, warnings, problems := ss.Check()
+	for _, sh := range shared {
+		fmt.Fprintf(w, "shared host %s: %s (each URL goes to the site whose seeds or include patterns claim it best)\n", sh.Host, strings.Join(quoteAll(sh.Sites), ", "))
+		for _, name := range sh.Open {
+			fmt.Fprintf(w, "  warning: %q has no include patterns: it takes every URL of %s that no other site claims\n", name, sh.Host)
+		}
+	}
+	for _, m := range warnings {
+		fmt.Fprintf(w, "warning: %s\n", m)
+	}
+	for _, p := range problems {
+		fmt.Fprintf(w, "problem: %s\n", p)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%w: %d seed(s) would not be fetched (see above)", ErrSites, len(problems))
+	}
+	return nil
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = strconv.Quote(s)
+	}
+	return out
 }
 
 func orNone(n int) string {

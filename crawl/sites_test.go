@@ -87,3 +87,63 @@ func TestLoadSites_examples(t *testing.T) {
 		t.Errorf("fixture sites file lists %d sites, want 5", len(s.Sites))
 	}
 }
+
+// TestSites_sharedHost: two Google Sites and two blogs of one WordPress
+// multisite share their hosts; each URL goes to the site whose seeds or
+// include patterns claim it best, a URL under neither to the site that
+// claims the whole host, and Check names the shared hosts, the site left
+// open to the whole host, and a seed its own site would never get.
+func TestSites_sharedHost(t *testing.T) {
+	s, err := ParseSites([]byte(`sites:
+  - name: AROS
+    kind: coalition
+    seeds: [https://sites.google.com/view/aroslouisville/home]
+  - name: Other
+    kind: caucus
+    seeds: [https://sites.google.com/view/othercaucus/]
+    include: ['^https://sites\.google\.com/view/othercaucus/']
+  - name: Urban
+    kind: partner
+    seeds: [https://wp.towson.edu/urbanedemproj/]
+    include: ['^https?://wp\.towson\.edu/urbanedemproj(/|$)']
+  - name: Labor
+    kind: partner
+    seeds: [https://wp.towson.edu/laborstudies/, https://wp.towson.edu/urbanedemproj/2020/labor/]
+    include: ['^https://wp\.towson\.edu/laborstudies/']
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for u, want := range map[string]string{
+		"https://sites.google.com/view/aroslouisville/our-mission": "AROS",
+		"https://sites.google.com/view/aroslouisville":             "AROS",
+		"https://sites.google.com/view/othercaucus/about":          "Other",
+		"https://sites.google.com/view/someone-else/":              "AROS", // only AROS claims the whole host (no include)
+		"https://wp.towson.edu/urbanedemproj/2020/10/29/post/":     "Urban",
+		"http://wp.towson.edu/urbanedemproj":                       "Urban",
+		"https://wp.towson.edu/laborstudies/2021/":                 "Labor",
+		"https://wp.towson.edu/urbanedemproj/2020/labor/x":         "Labor", // Labor's seed directory is longer than Urban's include
+		"https://example.org/":                                     "",
+	} {
+		got := ""
+		if site := s.SiteFor(u); site != nil {
+			got = site.Name
+		}
+		if got != want {
+			t.Errorf("SiteFor(%s) = %q, want %q", u, got, want)
+		}
+	}
+	if s.Sites[2].InScope("https://wp.towson.edu/president/") {
+		t.Error("Urban's include lets the whole university in")
+	}
+	shared, warnings, problems := s.Check()
+	if len(shared) != 2 || shared[0].Host != "sites.google.com" || strings.Join(shared[0].Open, ",") != "AROS" || len(shared[1].Open) != 0 {
+		t.Errorf("shared hosts %+v, want sites.google.com (AROS open to it) and wp.towson.edu", shared)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], `"AROS" has no include patterns: its seeds lie under sites.google.com/view/aroslouisville/`) {
+		t.Errorf("warnings %q, want AROS's missing include named", warnings)
+	}
+	if len(problems) != 1 || !strings.Contains(problems[0], "seed https://wp.towson.edu/urbanedemproj/2020/labor/ of \"Labor\" is left out") {
+		t.Errorf("problems %q, want Labor's seed outside its own include named", problems)
+	}
+}

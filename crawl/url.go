@@ -20,6 +20,14 @@ const (
 	DropTrap       = "trap"
 	DropMalformed  = "malformed"
 	DropScheme     = "not_http"
+	// DropRobotsUnreachable: the host's robots.txt answered a server error
+	// or could not be fetched, after its retries (RFC 9309: disallow all).
+	DropRobotsUnreachable = "robots_unreachable"
+	// DropMaxRequisites: past the site's max_requisites.
+	DropMaxRequisites = "max_requisites"
+	// DropStopped: queued, but the crawl stopped (interrupted, or the
+	// archive could not be written) before it was fetched.
+	DropStopped = "stopped"
 )
 
 // trackingParams are query parameters that name who sent a visitor, not what

@@ -10,6 +10,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 
 	"rankfile/record"
+
+	"rankfile/internal/perm"
 )
 
 // buildBatch is how many documents bleve's offline builder analyses into
@@ -50,13 +52,16 @@ func replace(dir string, fill func(fresh string) error) error {
 		return err
 	}
 	defer unlock()
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".build-*")
+	tmp, err := perm.MkdirTemp(parent, "."+filepath.Base(dir)+".build-*")
 	if err != nil {
 		return fmt.Errorf("create build directory: %w", err)
 	}
 	defer os.RemoveAll(tmp) // after the swap it holds the old index
 	fresh := filepath.Join(tmp, "index")
 	if err := fill(fresh); err != nil {
+		return fmt.Errorf("build index: %w", err)
+	}
+	if err := perm.Tree(fresh); err != nil { // bleve writes 0600: a serve of the group must read it
 		return fmt.Errorf("build index: %w", err)
 	}
 	if writerActive(dir) {

@@ -14,6 +14,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	bolterrors "go.etcd.io/bbolt/errors"
+
+	"rankfile/internal/perm"
 )
 
 // Errors a caller may branch on.
@@ -191,13 +193,16 @@ func create(dir string, n int) (*Index, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("create index directory: %w", err)
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".new-*")
+	tmp, err := perm.MkdirTemp(parent, "."+filepath.Base(dir)+".new-*")
 	if err != nil {
 		return nil, fmt.Errorf("create index %s: %w", dir, err)
 	}
 	defer os.RemoveAll(tmp)
 	fresh := filepath.Join(tmp, "index")
 	if err := createEmpty(fresh, n); err != nil {
+		return nil, fmt.Errorf("create index %s: %w", dir, err)
+	}
+	if err := perm.Tree(fresh); err != nil {
 		return nil, fmt.Errorf("create index %s: %w", dir, err)
 	}
 	if err := os.Rename(fresh, dir); err != nil {

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"rankfile/record"
+
+	"rankfile/internal/perm"
 )
 
 // Update adds recs, new record versions, to the index in dir without
@@ -80,7 +82,7 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm.File())
 	if err != nil {
 		return err
 	}

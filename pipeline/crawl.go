@@ -13,6 +13,8 @@ import (
 	"rankfile/archive"
 	"rankfile/crawl"
 	"rankfile/record"
+
+	"rankfile/internal/perm"
 )
 
 // CrawlOptions configure one crawl.
@@ -27,6 +29,10 @@ type CrawlOptions struct {
 	NoIndex   bool   // archive only: skip extraction and indexing
 	// MaxFileSize rotates WARC files past this size; 0 means the archive's default.
 	MaxFileSize int64
+	// Timeout bounds one request, Retries the tries after a failed one
+	// (negative: none); 0 means the crawler's defaults (60s, 3).
+	Timeout time.Duration
+	Retries int
 }
 
 // Crawl crawls the sites, archives every exchange, keeps the sites file
@@ -69,7 +75,9 @@ func (p *Pipeline) Crawl(ctx context.Context, o CrawlOptions) (*crawl.Report, er
 	if err != nil {
 		return nil, fmt.Errorf("open archive: %w", err)
 	}
+	release := p.reserveSpace()
 	report, runErr := p.runCrawl(ctx, arc, sites, data, &st, resumed, o)
+	release() // for the report, the capture index and the state, even on a full disk
 	if runErr == nil && !o.NoIndex {
 		runErr = p.indexCrawl(ctx, arc, st)
 	}
@@ -91,6 +99,24 @@ func (p *Pipeline) Crawl(ctx context.Context, o CrawlOptions) (*crawl.Report, er
 	return report, nil
 }
 
+// reserveSize is the room a crawl keeps aside on the data directory's disk
+// so that, should the disk fill up, it can still write its report.
+const reserveSize = 1 << 20
+
+// reserveSpace writes reports/.reserve, reserveSize bytes, and returns the
+// function that removes it. A disk that cannot hold it now gets no reserve.
+func (p *Pipeline) reserveSpace() (release func()) {
+	path := filepath.Join(p.path(reportsDir), ".reserve")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return func() {}
+	}
+	if err := os.WriteFile(path, make([]byte, reserveSize), 0o600); err != nil {
+		os.Remove(path)
+		return func() {}
+	}
+	return func() { os.Remove(path) }
+}
+
 // keepReport writes the crawl report to reports/<time>-<crawl id>.json.
 func (p *Pipeline) keepReport(r *crawl.Report) error {
 	var b bytes.Buffer
@@ -106,7 +132,7 @@ func writeFileAtomic(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("create %s: %w", filepath.Dir(path), err)
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	f, err := perm.CreateTemp(filepath.Dir(path), ".tmp-*")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
@@ -139,7 +165,7 @@ func (p *Pipeline) runCrawl(ctx context.Context, arc *archive.Archive, sites *cr
 	}
 	copts := crawl.Options{
 		Sites: sites, Archive: arc, History: arc, Contact: o.Contact, Transport: o.Transport,
-		CrawlID: st.CrawlID, Logger: p.logger(),
+		CrawlID: st.CrawlID, Logger: p.logger(), Timeout: o.Timeout, Retries: o.Retries,
 	}
 	if p.Progress != nil {
 		bar := newProgressBar(p.Progress)

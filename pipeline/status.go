@@ -39,12 +39,16 @@ type ArchiveStatus struct {
 
 // CrawlStatus is the last crawl: its state and its report's totals.
 type CrawlStatus struct {
-	ID        string            `json:"crawl_id"`
-	Started   time.Time         `json:"started"`
-	Finished  bool              `json:"finished"`
-	Extracted bool              `json:"extracted"`
-	Totals    *crawl.SiteReport `json:"totals,omitempty"` // from its report, when it has one
-	Report    *crawl.Report     `json:"report,omitempty"` // its report, site by site
+	ID        string    `json:"crawl_id"`
+	Started   time.Time `json:"started"`
+	Finished  bool      `json:"finished"`
+	Extracted bool      `json:"extracted"`
+	// Running: a rankfile process (PID) holds the data directory's lock
+	// while the crawl is unfinished: it is running now, not interrupted.
+	Running bool              `json:"running"`
+	PID     int               `json:"pid,omitempty"`
+	Totals  *crawl.SiteReport `json:"totals,omitempty"` // from its report, when it has one
+	Report  *crawl.Report     `json:"report,omitempty"` // its report, site by site
 }
 
 // RecordsStatus counts the extracted record versions by kind, and says
@@ -93,6 +97,9 @@ type IndexStatus struct {
 	Documents uint64 `json:"documents"`
 }
 
+// maxCrawlTime is how long a crawl may run before status asks whether it is stuck.
+const maxCrawlTime = 24 * time.Hour
+
 // Status reads the data directory without changing it or taking its lock,
 // so it may run beside a crawl.
 func (p *Pipeline) Status() (*Status, error) {
@@ -105,14 +112,19 @@ func (p *Pipeline) Status() (*Status, error) {
 	if err := p.archiveStatus(&st.Archive); err != nil {
 		return nil, err
 	}
-	if st.Archive.Files+st.Archive.OpenFiles == 0 {
-		attend("the archive is empty: run rankfile crawl")
-	}
 	if err := p.lastCrawl(st); err != nil {
 		return nil, err
 	}
+	running := st.LastCrawl != nil && st.LastCrawl.Running // it extracts and indexes what it archives when it ends
+	if st.Archive.Files+st.Archive.OpenFiles == 0 && !running {
+		attend("the archive is empty: run rankfile crawl")
+	}
 	if c := st.LastCrawl; c != nil {
 		switch {
+		case c.Running && time.Since(c.Started) > maxCrawlTime:
+			attend("crawl %s has been running since %s (pid %d), more than %s: is it stuck?",
+				c.ID, c.Started.UTC().Format(time.RFC3339), c.PID, maxCrawlTime)
+		case c.Running:
 		case !c.Finished:
 			attend("crawl %s, started %s, has not finished: it is running now, or it was interrupted and the next crawl resumes it",
 				c.ID, c.Started.UTC().Format(time.RFC3339))
@@ -134,6 +146,7 @@ func (p *Pipeline) Status() (*Status, error) {
 		return nil, err
 	}
 	switch {
+	case running:
 	case st.Records.Count == 0 && st.Archive.Captures > 0:
 		attend("no records are extracted from the archive's captures: run rankfile extract")
 	case !st.Index.Present && st.Records.Count > 0:
@@ -199,6 +212,10 @@ func (p *Pipeline) lastCrawl(st *Status) error {
 	}
 	c := &CrawlStatus{ID: cs.CrawlID, Started: cs.Started, Finished: cs.Finished, Extracted: cs.Extracted}
 	st.LastCrawl = c
+	if !cs.Finished || !cs.Extracted {
+		c.PID, _ = lockHolder(filepath.Join(p.path(archiveDir), ".lock"))
+		c.Running = c.PID != 0
+	}
 	slices.Sort(reports) // named by start time
 	for i := len(reports) - 1; i >= 0; i-- {
 		if !strings.HasSuffix(reports[i], "-"+cs.CrawlID+".json") {
@@ -289,6 +306,10 @@ func (st *Status) WriteText(w io.Writer) {
 	if c := st.LastCrawl; c != nil {
 		state := "finished"
 		switch {
+		case c.Running && !c.Finished:
+			state = fmt.Sprintf("running now (pid %d)", c.PID)
+		case c.Running:
+			state = fmt.Sprintf("finished, extracting and indexing now (pid %d)", c.PID)
 		case !c.Finished:
 			state = "not finished"
 		case !c.Extracted:

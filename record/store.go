@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"rankfile/internal/perm"
 )
 
 // WriteFile writes recs to path as JSON Lines, atomically: it writes a
@@ -16,7 +18,7 @@ func WriteFile(path string, recs []Record) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("create records directory: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".records-*.tmp")
+	tmp, err := perm.CreateTemp(filepath.Dir(path), ".records-*.tmp")
 	if err != nil {
 		return fmt.Errorf("create records file: %w", err)
 	}
