@@ -207,6 +207,24 @@ sites:
 	if captures["/urban/flaky"] != 1 || captures["/urban/endless"] != 1 {
 		t.Errorf("the failing page archived %d times, the endless one %d: want each once, its last try", captures["/urban/flaky"], captures["/urban/endless"])
 	}
+	// the bomb's and the endless page's captures must not keep the good
+	// pages from being extracted, indexed and found
+	if out, errOut, code := rankfile(t, "--data", data, "extract"); code != 0 {
+		t.Logf("extract: exit %d %s %s", code, out, errOut)
+	}
+	for p, word := range goodPages {
+		if word == "" {
+			continue
+		}
+		site := "Urban"
+		if strings.HasPrefix(p, "/labor/") {
+			site = "Labor"
+		}
+		out, errOut, code := rankfile(t, "--data", data, "search", "--json", "--site", site, word)
+		if code != 0 || !strings.Contains(out, f.shared.URL+p+`"`) {
+			t.Errorf("search --site %s %s: exit %d, want %s found\n%s%s", site, word, code, p, out, errOut)
+		}
+	}
 	reports, _ := filepath.Glob(filepath.Join(data, "reports", "*.json"))
 	if len(reports) != 1 {
 		t.Fatalf("%d reports, want 1", len(reports))
