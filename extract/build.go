@@ -33,7 +33,14 @@ type builder struct {
 
 // build parses page into a tree: a document holding <html>, <head> and
 // <body>.
-func build(page string) *html.Node {
+func build(page string) *html.Node { return buildMarkup(markupOf(page)) }
+
+// markupOf returns what build reads of a page: its markup without scripts
+// and style sheets, cut at maxMarkup.
+func markupOf(page string) string { return cutMarkup(dropScripts(page), maxMarkup) }
+
+// buildMarkup builds the tree of markup that markupOf returned.
+func buildMarkup(markup string) *html.Node {
 	b := &builder{}
 	b.doc = &html.Node{Type: html.DocumentNode}
 	b.html = element(atom.Html, "html")
@@ -43,7 +50,7 @@ func build(page string) *html.Node {
 	b.html.AppendChild(b.head)
 	b.html.AppendChild(b.body)
 	b.stack = []*html.Node{b.head}
-	z := html.NewTokenizer(strings.NewReader(cutMarkup(dropScripts(page), maxMarkup)))
+	z := html.NewTokenizer(strings.NewReader(markup))
 	for {
 		switch z.Next() {
 		case html.ErrorToken:

@@ -27,8 +27,8 @@ func (a *analysis) describe(r *record.Record, main bool) {
 			if r.Published == "" {
 				r.Published = firstString(a.m.guessedDate, a.m.declaredDate, urlDate(a.url), a.m.pageDate, a.visibleDate())
 			}
-			if r.Published == "" && wordCount(r.Text) >= widerDateWords {
-				if doc := build(a.page); fewerNodes(doc, widerDateNodes) {
+			if r.Published == "" && wordCount(r.Text) >= widerDateWords && len(a.markup) <= helperMarkup {
+				if doc := buildMarkup(a.markup); fewerNodes(doc, widerDateNodes) {
 					r.Published = guessDate(doc, a.url, a.captured, true)
 				}
 			}

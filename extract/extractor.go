@@ -108,7 +108,8 @@ func isHTML(contentType string, body []byte) bool {
 // extract does the work of Extract for one page.
 func (e *Extractor) extract(pageURL string, body []byte, header http.Header, captured time.Time) ([]record.Record, error) {
 	page, enc := decode(body, header.Get("Content-Type"))
-	doc := build(page)
+	markup := markupOf(page)
+	doc := buildMarkup(markup)
 	m := readMeta(doc)
 	if m.lang == "" {
 		m.lang = header.Get("Content-Language")
@@ -119,7 +120,9 @@ func (e *Extractor) extract(pageURL string, body []byte, header http.Header, cap
 			m.authors = names
 		}
 	}
-	m.guessedDate = guessDate(doc, pageURL, captured, false)
+	if len(markup) <= helperMarkup {
+		m.guessedDate = guessDate(doc, pageURL, captured, false)
+	}
 	root := bodyOf(doc)
 	unfoldNoscript(root)
 	entries := readEntries(root, m.tagLinks)
@@ -147,7 +150,7 @@ func (e *Extractor) extract(pageURL string, body []byte, header http.Header, cap
 	if len(blocks) == 0 {
 		blocks = descriptionBlocks(base, m) // a page a script fills in: its own summary, not nothing
 	}
-	a := &analysis{url: pageURL, m: m, blocks: blocks, entries: entries, comments: comments, page: page, captured: captured,
+	a := &analysis{url: pageURL, m: m, blocks: blocks, entries: entries, comments: comments, markup: markup, captured: captured,
 		canonical: canonicalURL(m, pageURL), lang: pageLanguage(m.lang, writingSample(blocks)), tags: m.tags}
 	if len(entries) > 1 || listingBody(m.bodyClass) {
 		a.tags = firstNonEmpty(m.metaTags, m.ldTags) // the tag links are the entries'

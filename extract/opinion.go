@@ -16,8 +16,14 @@ import (
 // of ours are the captions, player controls and teaser rails beside the
 // article. When readability finds no body, or one much smaller than ours
 // (it took a part of the article), our blocks stay as they are.
+//
+// A page of more than helperMarkup bytes of markup (scripts left out) is
+// left to our choice alone: readability's parser has no bound of its own.
 func (a *analysis) secondOpinion(blocks []block) []block {
-	doc, err := html.Parse(strings.NewReader(a.page))
+	if len(a.markup) > helperMarkup {
+		return blocks
+	}
+	doc, err := html.Parse(strings.NewReader(a.markup))
 	if err != nil {
 		return blocks
 	}
@@ -77,3 +83,9 @@ func squashText(s string) string {
 }
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) }
+
+// helperMarkup bounds the pages the field's libraries are asked about
+// (readability here, htmldate in guessDate), which have no bound of their
+// own: the dev set's pages hold at most about 1 MB of markup once their
+// scripts are dropped, a hostile page up to maxMarkup.
+const helperMarkup = 2 << 20

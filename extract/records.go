@@ -24,7 +24,7 @@ type analysis struct {
 	tags      []string         // the page's tags, for its main records
 	comments  []record.Comment // the page's reader comments
 	isListing bool             // the page lists posts: its metadata may be theirs
-	page      string           // the page's markup, decoded
+	markup    string           // the page's markup, decoded, as markupOf gives it
 	captured  time.Time        // when the page was fetched, if known
 }
 
