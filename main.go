@@ -17,6 +17,7 @@ import (
 
 	"rankfile/archive"
 	"rankfile/crawl"
+	"rankfile/index"
 	"rankfile/pipeline"
 )
 
@@ -57,7 +58,7 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stderr, "rankfile:", err)
 	switch {
-	case errors.Is(err, errUsage), errors.Is(err, crawl.ErrSites):
+	case errors.Is(err, errUsage), errors.Is(err, crawl.ErrSites), errors.Is(err, index.ErrBadQuery):
 		return exitUsage
 	case errors.Is(err, archive.ErrLocked):
 		fmt.Fprintln(stderr, "rankfile: another rankfile run holds the archive lock; this run exits without touching it")

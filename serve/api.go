@@ -44,6 +44,13 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, http.StatusServiceUnavailable, ErrNoIndex.Error())
 		return
 	case errors.Is(err, index.ErrBadQuery):
+		if u, ok := index.IsUnknownValue(err); ok {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"error": map[string]any{
+				"status": http.StatusBadRequest, "message": err.Error(),
+				"field": u.Field, "value": u.Value, "suggestions": u.Suggestions,
+			}})
+			return
+		}
 		s.apiError(w, r, http.StatusBadRequest, err.Error())
 		return
 	case r.Context().Err() != nil:

@@ -33,6 +33,9 @@ type searchPage struct {
 	Sorts   []option
 	Sizes   []option
 	APIURL  string
+	// DidYouMean links to the search with an unknown filter or field value
+	// replaced by each of the closest values indexed.
+	DidYouMean []option
 }
 
 type hitView struct {
@@ -100,7 +103,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		s.render(w, http.StatusServiceUnavailable, "search", page)
 		return
 	case errors.Is(err, index.ErrBadQuery):
-		page.Error = "The query does not parse: " + strings.TrimPrefix(err.Error(), index.ErrBadQuery.Error()+": ")
+		page.badQuery(err)
 		s.render(w, http.StatusBadRequest, "search", page)
 		return
 	case r.Context().Err() != nil:
@@ -275,4 +278,25 @@ func facetViews(p searchParams, fs map[string]index.Facet) []facetView {
 		out = append(out, v)
 	}
 	return out
+}
+
+// badQuery explains a query the index refuses: a value no record has,
+// with links to the search with the closest values instead, or text that
+// does not parse.
+func (pg *searchPage) badQuery(err error) {
+	u, ok := index.IsUnknownValue(err)
+	if !ok {
+		pg.Error = "The query does not parse: " + strings.TrimPrefix(err.Error(), index.ErrBadQuery.Error()+": ")
+		return
+	}
+	msg := u.Error()
+	if i := strings.Index(msg, "; did you mean"); i >= 0 {
+		msg = msg[:i]
+	}
+	pg.Error = strings.ToUpper(msg[:1]) + msg[1:] + "."
+	for _, v := range u.Suggestions {
+		if link := pg.P.replacing(u.Field, u.Value, v); link != "" {
+			pg.DidYouMean = append(pg.DidYouMean, option{Value: link, Label: v})
+		}
+	}
 }

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"rankfile/index"
 )
 
 // Errors a caller may branch on.
@@ -32,13 +34,13 @@ const (
 
 // Limits on what a request may ask.
 const (
-	maxQueryString = 8 << 10  // bytes of a URL's query string
-	maxQueryText   = 1000     // bytes of the search text
-	maxParam       = 2048     // bytes of any other parameter
-	maxURLParam    = 4096     // bytes of a URL parameter
-	maxPageSize    = 100      // hits per page
-	maxHitDepth    = 10000    // From+Size: deeper paging costs the index too much
-	maxHeaderBytes = 64 << 10 // request headers
+	maxQueryString = 8 << 10             // bytes of a URL's query string
+	maxQueryText   = index.MaxQueryBytes // bytes of the search text, as on the command line
+	maxParam       = 2048                // bytes of any other parameter
+	maxURLParam    = 4096                // bytes of a URL parameter
+	maxPageSize    = 100                 // hits per page
+	maxHitDepth    = 10000               // From+Size: deeper paging costs the index too much
+	maxHeaderBytes = 64 << 10            // request headers
 )
 
 // Options configure a Server.
