@@ -159,3 +159,30 @@ func TestSearch_queryLanguage(t *testing.T) {
 		}
 	})
 }
+
+// TestShow_byURL: show, diff and archive get take a record ID or the URL
+// of its page, with or without its scheme.
+func TestShow_byURL(t *testing.T) {
+	dir, _ := demo()
+	const page = "http://albu-core.test/2017/10/23/ucore-report-back/"
+	for _, ref := range []string{page, strings.TrimPrefix(page, "http://")} {
+		out, errOut, code := rankfile(t, "--data", dir, "show", ref)
+		if code != 0 || !strings.Contains(out, "UCORE Report Back") {
+			t.Errorf("show %s: exit %d: %s", ref, code, errOut)
+		}
+	}
+	_, errOut, code := rankfile(t, "--data", dir, "show", "http://albu-core.test/never-archived")
+	if code != exitFailure || !strings.Contains(errOut, "no record of this page") {
+		t.Errorf("show of a page not archived: exit %d, %q", code, errOut)
+	}
+	out, _, _ := rankfile(t, "--data", dir, "search", "vouchers")
+	id := regexp.MustCompile(`id ([0-9a-f]{16})`).FindStringSubmatch(out)
+	if id == nil {
+		t.Fatalf("no ID in %s", out)
+	}
+	byID, errOut, code := rankfile(t, "--data", dir, "archive", "get", id[1])
+	byURL, _, _ := rankfile(t, "--data", dir, "archive", "get", strings.TrimPrefix(page, "http://"))
+	if code != 0 || !strings.Contains(byID, "<html") || byID != byURL {
+		t.Errorf("archive get %s: exit %d %s; same page as by URL: %v", id[1], code, errOut, byID == byURL)
+	}
+}

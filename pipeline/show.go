@@ -18,13 +18,17 @@ import (
 var ErrNoRecord = errors.New("no such record in the index (IDs are in search output: id, record_id)")
 
 // versions opens the index read-only and returns every version of the
-// record id (a record ID or a version's document ID), oldest first.
+// record id (a record ID, a version's document ID, or its page's URL),
+// oldest first.
 func (p *Pipeline) versions(ctx context.Context, id string) ([]index.Version, error) {
 	ix, err := p.openIndex()
 	if err != nil {
 		return nil, err
 	}
 	defer ix.Close()
+	if id, err = recordRef(ctx, ix, id); err != nil { // a URL names its page's record
+		return nil, err
+	}
 	vs, err := ix.Versions(ctx, strings.TrimSpace(id))
 	if errors.Is(err, index.ErrNotFound) {
 		return nil, fmt.Errorf("%s: %w", id, ErrNoRecord)
