@@ -158,7 +158,7 @@ func TestExport_citationFormats(t *testing.T) {
 	if n, m := strings.Count(out, "TY  - BLOG\r\n"), strings.Count(out, "ER  - \r\n"); n != len(posts) || m != n {
 		t.Errorf("ris: %d TY and %d ER lines, want %d each", n, m, len(posts))
 	}
-	if !strings.Contains(out, "AU  - Amrita Dani\r\nAU  - Chloe Asselin\r\n") {
+	if !strings.Contains(out, "AU  - Dani, Amrita\r\nAU  - Asselin, Chloe\r\n") {
 		t.Errorf("ris lacks the seed-002 post's two authors:\n%s", out)
 	}
 	if _, _, code := rankfile(t, "--data", dir, "export", "--format", "bibtex"); code != exitUsage {

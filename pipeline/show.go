@@ -61,13 +61,19 @@ func (p *Pipeline) Show(ctx context.Context, id, format string) error {
 			shown = i
 		}
 	}
-	if format == "json" {
-		return writeShowJSON(p.out(), vs, shown)
+	base, err := p.BaseURL()
+	if err != nil {
+		return err
 	}
-	return writeShowText(p.out(), vs, shown)
+	if format == "json" {
+		return writeShowJSON(p.out(), vs, shown, base)
+	}
+	return writeShowText(p.out(), vs, shown, base)
 }
 
-func writeShowText(w io.Writer, vs []index.Version, shown int) error {
+// writeShowText writes the version shown; base is the archive's public
+// URL, for the citation's archived copy ("" for none).
+func writeShowText(w io.Writer, vs []index.Version, shown int, base string) error {
 	bw := bufio.NewWriter(w)
 	r := vs[shown].Record
 	title := r.Title
@@ -101,7 +107,9 @@ func writeShowText(w io.Writer, vs []index.Version, shown int) error {
 	field("Captured", stamp(r.Captured))
 	field("WARC", r.WARCPlace())
 	field("Digest", r.Digest)
-	fmt.Fprintf(bw, "\nCite as: %s\n\n", r.Citation())
+	archived := record.ArchivedURL(base, r.Captured, r.URL)
+	field("Archived", archived)
+	fmt.Fprintf(bw, "\nCite as: %s\n\n", r.CitationAt(archived))
 	if text := strings.TrimSpace(r.Text); text != "" {
 		fmt.Fprintf(bw, "%s\n\n", text)
 	}
@@ -152,13 +160,16 @@ type showVersion struct {
 	TextChanged bool   `json:"text_changed"` // against the version before; true for the first
 }
 
-func writeShowJSON(w io.Writer, vs []index.Version, shown int) error {
+func writeShowJSON(w io.Writer, vs []index.Version, shown int, base string) error {
+	r := vs[shown].Record
+	archived := record.ArchivedURL(base, r.Captured, r.URL)
 	out := struct {
 		record.Record
-		DocID    string        `json:"doc_id"`
-		Citation string        `json:"citation"`
-		Versions []showVersion `json:"versions"`
-	}{Record: vs[shown].Record, DocID: vs[shown].DocID, Citation: vs[shown].Record.Citation()}
+		DocID       string        `json:"doc_id"`
+		ArchivedURL string        `json:"archived_url,omitempty"`
+		Citation    string        `json:"citation"`
+		Versions    []showVersion `json:"versions"`
+	}{Record: r, DocID: vs[shown].DocID, ArchivedURL: archived, Citation: r.CitationAt(archived)}
 	for i, v := range vs {
 		out.Versions = append(out.Versions, showVersion{
 			DocID: v.DocID, Captured: stamp(v.Captured), WARCFile: v.WARCFile, WARCOffset: v.WARCOffset,

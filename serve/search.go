@@ -36,6 +36,7 @@ type searchPage struct {
 	// DidYouMean links to the search with an unknown filter or field value
 	// replaced by each of the closest values indexed.
 	DidYouMean []option
+	Exports    []option // the export of every hit, in each format
 }
 
 type hitView struct {
@@ -133,6 +134,7 @@ func (pg *searchPage) fill(res *index.Result) {
 	p := pg.P
 	pg.Total, pg.Folded = res.Total, res.Folded
 	pg.APIURL = "/api/search?" + p.values().Encode()
+	pg.Exports = p.exportLinks()
 	pg.Took = res.Took.Round(time.Millisecond / 10).String()
 	if len(res.Hits) > 0 {
 		pg.First, pg.Last = res.From+1, res.From+len(res.Hits)

@@ -33,6 +33,20 @@ func (s *searcher) search(ctx context.Context, q index.Query) (*index.Result, er
 	return s.ix.Search(ctx, q)
 }
 
+// records calls fn with every record version q matches (see
+// index.Index.Records).
+func (s *searcher) records(ctx context.Context, q index.Query, fn func(index.Version) error) error {
+	if err := s.refresh(); err != nil {
+		return err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.ix == nil {
+		return ErrNoIndex
+	}
+	return s.ix.Records(ctx, q, fn)
+}
+
 // fresh reports whether an index is open and not replaced.
 func (s *searcher) fresh() bool {
 	s.mu.RLock()

@@ -47,12 +47,17 @@ const (
 type Options struct {
 	Dir    string       // the data directory
 	Logger *slog.Logger // nil discards logs
+	// BaseURL is the archive's public address (https://archive.example.org):
+	// citations link to BASE/capture/TIMESTAMP/URL, which this server
+	// answers. Empty means the address each request reached the server by.
+	BaseURL string
 }
 
 // Server serves the web interface and the JSON API over a data directory,
 // read-only. Its methods are safe for concurrent use.
 type Server struct {
 	dir      string
+	baseURL  string // Options.BaseURL, without a trailing slash
 	log      *slog.Logger
 	search   *searcher
 	records  *recordStore
@@ -74,6 +79,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{
 		dir:      opts.Dir,
+		baseURL:  strings.TrimRight(opts.BaseURL, "/"),
 		log:      log.With("component", "serve"),
 		search:   &searcher{dir: filepath.Join(opts.Dir, indexDir)},
 		records:  &recordStore{path: filepath.Join(opts.Dir, recordsFile), sitesPath: filepath.Join(opts.Dir, sitesFile)},
@@ -158,6 +164,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /records/{id}", s.handleRecord)
 	m.HandleFunc("GET /records/{id}/diff", s.handleDiff)
 	m.HandleFunc("GET /captures", s.handleCaptures)
+	m.HandleFunc("GET /export", s.handleExport)
 	m.HandleFunc("GET /timeline", s.handleTimeline)
 	m.HandleFunc("GET /timeline.svg", s.handleTimelineSVG)
 	m.HandleFunc("GET /network", s.handleNetwork)
