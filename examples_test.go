@@ -186,3 +186,28 @@ func TestShow_byURL(t *testing.T) {
 		t.Errorf("archive get %s: exit %d %s; same page as by URL: %v", id[1], code, errOut, byID == byURL)
 	}
 }
+
+// TestDemo_change: the demo crawls the fixture web again after it changed,
+// and ends with a search whose hit has two versions, and their diff.
+func TestDemo_change(t *testing.T) {
+	_, out := demo()
+	_, tail, ok := strings.Cut(out, "The fixture web changes")
+	if !ok {
+		t.Fatalf("the demo does not crawl the changed web:\n%s", out)
+	}
+	for _, want := range []string{
+		"$ rankfile search '\"union democracy\" AND author:\"Amrita Dani\"'",
+		"1. Beginnings: A Social Justice Caucus in Formation in Boston [post] id ",
+		"The first hit has 2 captured versions",
+		"-In Boston, a small group of about thirteen educators",
+		"+In Boston, a group of about thirty educators",
+		"+Update, March 2021:",
+	} {
+		if !strings.Contains(tail, want) {
+			t.Errorf("the demo's end lacks %q:\n%s", want, tail)
+		}
+	}
+	if i, j := strings.Index(tail, "$ rankfile diff "), strings.Index(tail, "+Update, March 2021:"); i < 0 || j < i {
+		t.Error("the diff does not follow the search")
+	}
+}
