@@ -6,8 +6,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -264,4 +266,75 @@ func waitFor(ctx context.Context, cond func() bool) error {
 		}
 	}
 	return fmt.Errorf("condition not met")
+}
+
+// TestBrowser_wayback walks as a researcher citing a page does: search →
+// record → cite (the archived-copy URL of the citation opens the capture)
+// → the calendar of captures → a capture → its previous capture → a link
+// to a page never captured, which shows the "not archived" page.
+func TestBrowser_wayback(t *testing.T) {
+	ctx := browser(t)
+	d := mustData(t)
+	ts := newServer(t, d.dir)
+	shots := t.TempDir()
+	var title, cite, banner, loc, heading, notArchived string
+	var days int
+	step := func(name string, actions ...chromedp.Action) {
+		t.Helper()
+		if err := chromedp.Run(ctx, append(actions, shot(shots, name))...); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	step("1-search-record",
+		chromedp.Navigate(ts.URL+"/search?q="+url.QueryEscape(`"contract campaign" AND site:STC`)),
+		chromedp.WaitVisible("#hits-h", chromedp.ByQuery),
+		navigatingBy(chromedp.Click(`//ol[@class="hits"]//h3/a[contains(., "friends")]`, chromedp.BySearch)),
+		chromedp.WaitVisible("#cite-text", chromedp.ByQuery),
+		textOf("#title", &title),
+		textOf("#cite-text", &cite),
+	)
+	archived := regexp.MustCompile(regexp.QuoteMeta(ts.URL) + `/capture/\d{14}/` + regexp.QuoteMeta(postURL)).FindString(cite)
+	if title != postTitle || archived == "" {
+		t.Fatalf("record %q: the citation %q gives no archived copy under %s", title, cite, ts.URL)
+	}
+	step("2-cite-opens-the-capture",
+		chromedp.Navigate(archived),
+		chromedp.WaitVisible("#rankfile-banner", chromedp.ByQuery),
+		textOf("#rankfile-banner", &banner),
+		chromedp.Location(&loc),
+	)
+	if loc != archived || !strings.Contains(banner, "UTC from "+postURL) || !strings.Contains(banner, "Previous capture") {
+		t.Errorf("the archived copy: at %s, banner %q", loc, banner)
+	}
+	step("3-calendar",
+		navigatingBy(chromedp.Click("#rankfile-calendar", chromedp.ByQuery)),
+		chromedp.WaitVisible("#calendar-h", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll("a.cal-capture").length`, &days),
+		textOf("h1", &heading),
+	)
+	if days != 2 || heading != "Captures of "+postURL {
+		t.Errorf("calendar %q: %d captures linked, want 2", heading, days)
+	}
+	step("4-latest-then-previous",
+		navigatingBy(chromedp.Click(`(//a[@class="cal-capture"])[last()]`, chromedp.BySearch)),
+		chromedp.WaitVisible("#rankfile-prev", chromedp.ByQuery),
+		navigatingBy(chromedp.Click("#rankfile-prev", chromedp.ByQuery)),
+		chromedp.WaitVisible("#rankfile-next", chromedp.ByQuery),
+		textOf("#rankfile-banner", &banner),
+		chromedp.Location(&loc),
+	)
+	if !strings.Contains(banner, "2023-03-01 12:00:00 UTC") || !strings.Contains(loc, "/capture/20230301120000/") {
+		t.Errorf("previous capture: at %s, banner %q", loc, banner)
+	}
+	step("5-not-archived",
+		chromedp.Navigate(ts.URL+captureOf(t, d.dir, evilURL)),
+		chromedp.WaitVisible("#rankfile-banner", chromedp.ByQuery),
+		navigatingBy(chromedp.Click("#live-link", chromedp.ByQuery)),
+		chromedp.WaitVisible("h1", chromedp.ByQuery),
+		textOf("h1", &notArchived),
+		chromedp.Location(&loc),
+	)
+	if notArchived != "Not archived" || !strings.HasPrefix(loc, ts.URL+"/capture/") {
+		t.Errorf("a link to a page never captured led to %s, showing %q", loc, notArchived)
+	}
 }
