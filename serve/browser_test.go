@@ -2,6 +2,7 @@ package serve_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"rankfile/internal/browsertest"
+	"rankfile/record"
 )
 
 // browser starts a headless chromium with a fresh profile, isolated from
@@ -337,4 +339,80 @@ func TestBrowser_wayback(t *testing.T) {
 	if notArchived != "Not archived" || !strings.HasPrefix(loc, ts.URL+"/capture/") {
 		t.Errorf("a link to a page never captured led to %s, showing %q", loc, notArchived)
 	}
+}
+
+// manyOrganizations writes a data directory of records from 50 sites with
+// long names, each post naming three others, some records undated: the
+// pictures at the size of a large archive.
+func manyOrganizations(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	name := func(i int) string {
+		return fmt.Sprintf("Rank-and-File Educators Caucus of District %02d and Its Neighbouring Towns", i)
+	}
+	var b strings.Builder
+	for i := range 50 {
+		for j, pub := range []string{fmt.Sprintf("20%02d-%02d-15", 15+i%10, 1+i%12), ""} {
+			r := record.Record{
+				ID: fmt.Sprintf("%016x", i*2+j), Kind: record.KindPost, URL: fmt.Sprintf("http://site%02d.test/post/%d", i, j),
+				Site: name(i), SiteKind: []string{"caucus", "network", "partner", "coalition"}[i%4], Title: fmt.Sprintf("Post %d of site %d", j, i),
+				Published: pub, Text: "Solidarity with our neighbours.", Mentions: []string{name((i + 1) % 50), name((i + 7) % 50), name((i + 23) % 50)},
+				Captured: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+			}
+			line, err := json.Marshal(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.Write(append(line, '\n'))
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "records"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "records", "records.jsonl"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestBrowser_picturesAt50: the timeline and the network picture of 50
+// organizations, as chromium lays them out, keep every label within the
+// picture's bounds, and the timeline has a row for every site.
+func TestBrowser_picturesAt50(t *testing.T) {
+	ctx := browser(t)
+	ts := newServer(t, manyOrganizations(t))
+	shots := t.TempDir()
+	// every text of the figure's SVG whose box leaves the SVG's box
+	const cut = `(() => {
+		const svg = document.querySelector("figure svg"), box = svg.getBoundingClientRect();
+		return [...svg.querySelectorAll("text")].filter(t => {
+			const r = t.getBoundingClientRect();
+			return r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5;
+		}).map(t => t.textContent);
+	})()`
+	for _, pic := range []struct{ path, count string }{
+		{"/network", `document.querySelectorAll("figure svg circle").length`},
+		{"/timeline", `new Set([...document.querySelectorAll("figure svg g > text")].map(t => t.textContent)).size`},
+	} {
+		var outside []string
+		var n int
+		err := chromedp.Run(ctx,
+			chromedp.EmulateViewport(1400, 1000),
+			chromedp.Navigate(ts.URL+pic.path),
+			chromedp.WaitVisible("figure svg", chromedp.ByQuery),
+			chromedp.Evaluate(cut, &outside),
+			chromedp.Evaluate(pic.count, &n),
+			shot(shots, strings.TrimPrefix(pic.path, "/")+"-50"),
+		)
+		if err != nil {
+			t.Fatalf("%s: %v", pic.path, err)
+		}
+		if len(outside) > 0 {
+			t.Errorf("%s: %d labels cut by the picture's edge: %q", pic.path, len(outside), outside)
+		}
+		if n < 50 {
+			t.Errorf("%s: %d organizations drawn, want 50", pic.path, n)
+		}
+	}
+	t.Logf("screenshots in %s", shots)
 }

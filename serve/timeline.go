@@ -30,7 +30,11 @@ func shorten(s string, n int) string {
 // without a publication date, counted apart. Each bar links to the search
 // for that site and month and carries a <title> with its count.
 func timelineSVG(d timelineData) string {
-	const labelW, rowH, top, bottom, undatedW, right = 250, 54, 36, 44, 110, 16
+	const rowH, top, bottom, undatedW, right = 54, 36, 44, 110, 16
+	labelW := 160 // wide enough for the longest site label (see textWidth)
+	for _, site := range d.Sites {
+		labelW = max(labelW, int(textWidth(shorten(site, maxLabelRunes), 13, false))+16)
+	}
 	var b strings.Builder
 	if len(d.Sites) == 0 {
 		b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" width="480" height="60" viewBox="0 0 480 60" role="img" aria-label="Timeline: no records"><text x="10" y="35" font-family="sans-serif" font-size="15" fill="#1a1a1a">No records yet.</text></svg>`)
@@ -63,7 +67,7 @@ func timelineSVG(d timelineData) string {
 		y0 := top + si*rowH
 		base := y0 + rowH - 6
 		color := palette[si%len(palette)]
-		fmt.Fprintf(&b, `<g><text x="8" y="%d" font-size="13" fill="#1a1a1a">%s<title>%s</title></text>`, y0+rowH/2+4, svgText(shorten(site, 31)), svgText(site))
+		fmt.Fprintf(&b, `<g><text x="8" y="%d" font-size="13" fill="#1a1a1a">%s<title>%s</title></text>`, y0+rowH/2+4, svgText(shorten(site, maxLabelRunes)), svgText(site))
 		fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#6b6b6b"/>`, labelW, base, w-right-undatedW, base)
 		if n := d.UndatedBy[site]; n > 0 {
 			href := searchParams{Site: site, Page: 1, Size: defaultPageSize}.url()
