@@ -416,3 +416,26 @@ func TestBrowser_picturesAt50(t *testing.T) {
 	}
 	t.Logf("screenshots in %s", shots)
 }
+
+// TestBrowser_phone: on a phone's screen the first hit shows without
+// scrolling, before the facets, and nothing is wider than the screen.
+func TestBrowser_phone(t *testing.T) {
+	ctx := browser(t)
+	ts := newServer(t, mustData(t).dir)
+	var hitTop, facetsTop, pageWidth float64
+	err := chromedp.Run(ctx,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(3), chromedp.EmulateMobile),
+		chromedp.Navigate(ts.URL+"/search?q=union"),
+		chromedp.WaitVisible("#hits-h", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector("ol.hits li").getBoundingClientRect().top`, &hitTop),
+		chromedp.Evaluate(`document.querySelector(".facets").getBoundingClientRect().top`, &facetsTop),
+		chromedp.Evaluate(`document.documentElement.scrollWidth`, &pageWidth),
+		shot(t.TempDir(), "phone"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hitTop >= 844 || facetsTop < hitTop || pageWidth > 390 {
+		t.Errorf("phone: first hit at %.0f px (screen 844), facets at %.0f px, page %.0f px wide (screen 390)", hitTop, facetsTop, pageWidth)
+	}
+}
