@@ -8,7 +8,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"rankfile/index"
-	"rankfile/record"
 )
 
 func searchCommand() *cli.Command {
@@ -116,11 +115,9 @@ func queryFromFlags(c *cli.Context) (index.Query, error) {
 		Author:      c.String("author"),
 		AllVersions: c.Bool("all-versions"),
 	}
-	switch record.Kind(q.Kind) {
-	case "", record.KindOrganization, record.KindMission, record.KindPost, record.KindPage:
-	default:
-		return q, fmt.Errorf("%w: --kind must be organization, mission, post or page", errUsage)
-	}
+	// --kind, --site, --author and --org are matched by the index as a
+	// person writes them (Post, posts); one no record has is an error
+	// naming the closest values
 	for _, d := range []struct {
 		flag  string
 		until bool

@@ -124,7 +124,7 @@ func TestSearch_usageErrors(t *testing.T) {
 	}{
 		{"bad date", []string{"--published-since", "2020", "union"}, "--published-since"},
 		{"bad instant", []string{"--captured-until", "2024-03-01 10:00", "union"}, "--captured-until"},
-		{"bad kind", []string{"--kind", "article", "union"}, "--kind"},
+		{"bad kind", []string{"--kind", "article", "union"}, `no such kind "article"`},
 		{"bad sort", []string{"--sort", "newest", "union"}, "--sort"},
 		{"bad format", []string{"--format", "xml", "union"}, "--format"},
 		{"facets in csv", []string{"--format", "csv", "--facets", "union"}, "--facets"},

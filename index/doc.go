@@ -19,8 +19,9 @@
 // title and text are analysed in English (stemming, stop words); the text
 // is stored so that matches can be highlighted. site, site_kind, kind,
 // authors, organization, acronym, url, link, warc_file, digest, record_id,
-// tags, language, mentions and year are keywords: exact, case-sensitive
-// terms. published (from Record.Published) and captured are datetime
+// tags, language, mentions and year are keywords, indexed as written;
+// queries find them as a person writes them (see Query language).
+// published (from Record.Published) and captured are datetime
 // fields kept apart, so a search can ask for writing published in 2019 and
 // captured in 2024. The rest of the record is stored whole, so hits,
 // Versions and Records give back every field of the record indexed. An

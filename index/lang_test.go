@@ -76,6 +76,7 @@ func TestIndex_Search_unknownValue(t *testing.T) {
 		{"author, misspelt", Query{Author: "Ben Coal"}, "author", "Ben Cole"},
 		{"author in the text", Query{Text: `union AND author:"Ana Ruis"`}, "author", "Ana Ruiz"},
 		{"kind", Query{Kind: "postt"}, "kind", "post"},
+		{"kind far from any", Query{Kind: "article"}, "kind", "mission"},
 		{"nothing close", Query{Site: "Zeppelin Society"}, "site", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

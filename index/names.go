@@ -240,10 +240,17 @@ func (v *vocab) resolve(field, value string) ([]string, error) {
 		}
 	}
 	sugg := suggest(values, key)
+	if len(sugg) == 0 && (field == fieldKind || field == fieldSiteKind) {
+		sugg = values // a few fixed words: name them all
+	}
 	if !strings.Contains(key, " ") {
 		sugg = append(v.nearAcronyms(key, values), sugg...)
 	}
-	return nil, &UnknownValueError{Field: fieldLabels[field], Value: value, Suggestions: dedup(sugg)[:min(len(dedup(sugg)), maxSuggestions)]}
+	sugg = dedup(sugg)
+	if field != fieldKind && field != fieldSiteKind {
+		sugg = sugg[:min(len(sugg), maxSuggestions)]
+	}
+	return nil, &UnknownValueError{Field: fieldLabels[field], Value: value, Suggestions: sugg}
 }
 
 // nearAcronyms returns the values named by acronyms one edit from key.
