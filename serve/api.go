@@ -3,6 +3,7 @@ package serve
 import (
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"rankfile/index"
@@ -171,6 +172,19 @@ func (s *Server) apiCaptures(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.failErr(w, r, true, err)
+		return
+	}
+	if prefix, ok := strings.CutSuffix(raw, "*"); ok { // every URL captured under a prefix
+		rows, more, err := s.captures.underPrefix(prefix)
+		if err != nil {
+			s.internal(w, r, true, err)
+			return
+		}
+		urls := []map[string]any{}
+		for _, row := range rows {
+			urls = append(urls, map[string]any{"url": row.URL, "captures": row.Count, "first": row.First, "last": row.Last, "latest_replay": row.LatestReplay})
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"prefix": prefix, "urls": urls, "truncated": more})
 		return
 	}
 	cs, err := s.captures.lookup(raw)

@@ -1,6 +1,7 @@
 package serve_test
 
 import (
+	"encoding/json"
 	"net/url"
 	"regexp"
 	"strings"
@@ -82,6 +83,16 @@ func TestServer_wayback(t *testing.T) {
 		}
 		if status, _, _ := get(t, ts, "/captures?url="+url.QueryEscape("http://nowhere.test/*")); status != 404 {
 			t.Errorf("empty prefix: status %d", status)
+		}
+		var api struct {
+			URLs []struct {
+				URL      string `json:"url"`
+				Captures int    `json:"captures"`
+			} `json:"urls"`
+		}
+		_, _, body = get(t, ts, "/api/captures?url="+url.QueryEscape(scriptsHost+"/post/*"))
+		if err := json.Unmarshal([]byte(body), &api); err != nil || len(api.URLs) != 1 || api.URLs[0].URL != postURL || api.URLs[0].Captures != 2 {
+			t.Errorf("API prefix listing: %s", body)
 		}
 	})
 	t.Run("not archived", func(t *testing.T) {
