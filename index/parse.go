@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // The query language (see the package doc) is parsed here into a small
@@ -98,6 +99,9 @@ func (e *parseError) Error() string { return fmt.Sprintf("%s (at character %d)",
 func parseQuery(text string) (node, error) {
 	if len(text) > MaxQueryBytes {
 		return nil, fmt.Errorf("query too long: %d bytes, at most %d", len(text), MaxQueryBytes)
+	}
+	if !utf8.ValidString(text) {
+		return nil, fmt.Errorf("query is not valid UTF-8 text")
 	}
 	p := &parser{src: text}
 	if err := p.lex(); err != nil {
