@@ -33,3 +33,21 @@ func BenchmarkSearch_language(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkQuery_parse times turning query text into bleve's query types
+// (parse and build, values resolved by a fixed resolver), the part of a
+// search the query language adds:
+//
+//	go test ./index -run '^$' -bench Query_parse
+func BenchmarkQuery_parse(b *testing.B) {
+	resolve := func(_, v string) ([]string, error) { return []string{v}, nil }
+	for _, qs := range compareQueries {
+		b.Run(qs.kind, func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				if _, err := (Query{Text: qs.queries[i%len(qs.queries)]}).textQuery(resolve); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
