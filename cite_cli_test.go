@@ -40,3 +40,32 @@ func TestBaseURL(t *testing.T) {
 		t.Errorf("a bad base URL: exit %d, %q", code, errOut)
 	}
 }
+
+// TestSearch_sitesFileAcronym: an acronym the sites file gives a site,
+// which its name's initials do not make, names the site in --site.
+func TestSearch_sitesFileAcronym(t *testing.T) {
+	src, _ := demo()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, code := rankfile(t, "--data", dir, "search", "--site", "TOWSON", "caucus"); code != exitUsage {
+		t.Fatalf("TOWSON named a site before the sites file gave it: exit %d", code)
+	}
+	sites := filepath.Join(dir, "sites.yaml")
+	data, err := os.ReadFile(sites)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(data), "name: Urban Education and Democracy Project\n    acronym: null", "name: Urban Education and Democracy Project\n    acronym: TOWSON", 1)
+	if edited == string(data) {
+		t.Fatal("the demo's sites file does not list the Towson blog as expected")
+	}
+	if err := os.WriteFile(sites, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := rankfile(t, "--data", dir, "search", "--site", "towson", "caucus")
+	if code != 0 || !strings.Contains(out, "Beginnings: A Social Justice Caucus in Formation in Boston") {
+		t.Errorf("--site towson: exit %d %s\n%s", code, errOut, out)
+	}
+}

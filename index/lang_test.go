@@ -158,3 +158,18 @@ func TestAbbreviates(t *testing.T) {
 		}
 	}
 }
+
+// TestIndex_SetAcronyms: acronyms a sites file gives, even of several
+// words, resolve to their site.
+func TestIndex_SetAcronyms(t *testing.T) {
+	x := mustOpen(t, mustCorpus(t))
+	if _, err := x.Search(context.Background(), Query{Site: "RIVER"}); err == nil {
+		t.Fatal("RIVER found a site before it was given as an acronym")
+	}
+	x.SetAcronyms(map[string]string{"RIVER": "Turn Web", "AROS Lou": "AROS Louisville"})
+	for acr, want := range map[string][]string{"river": {"charter", "strike", "teaser"}, "Aros lou": {"mirror-a", "mirror-b"}} {
+		if got := sorted(recordIDs(mustSearch(t, x, Query{Site: acr, KeepDuplicates: true}))); !slices.Equal(got, want) {
+			t.Errorf("Site %q: %q, want %q", acr, got, want)
+		}
+	}
+}

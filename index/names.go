@@ -105,9 +105,22 @@ type vocab struct {
 
 // vocabCache keeps the vocab of the snapshots last searched.
 type vocabCache struct {
-	mu  sync.Mutex
-	key string
-	v   *vocab
+	mu       sync.Mutex
+	key      string
+	v        *vocab
+	acronyms map[string]string // SetAcronyms's: acronym -> name
+}
+
+// SetAcronyms gives the index acronyms its records may not carry, a
+// sites file's (acronym → site or organization name): filter and field
+// values resolve them as they resolve the acronyms organization records
+// give. It replaces the acronyms set before.
+func (x *Index) SetAcronyms(acronyms map[string]string) {
+	c := &x.vocabs
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.acronyms = acronyms
+	c.v = nil // rebuilt with them at the next search
 }
 
 // vocab returns the values of the index as it is now.
@@ -154,6 +167,11 @@ func (x *Index) vocab(ctx context.Context) (*vocab, error) {
 	}
 	if err := x.readAcronyms(ctx, v); err != nil {
 		return nil, err
+	}
+	for acr, name := range c.acronyms {
+		if k := nameKey(acr); k != "" && !slices.Contains(v.acronyms[k], name) {
+			v.acronyms[k] = append(v.acronyms[k], name)
+		}
 	}
 	c.key, c.v = key.String(), v
 	return v, nil
@@ -234,7 +252,7 @@ func (v *vocab) resolve(field, value string) ([]string, error) {
 			return got, nil
 		}
 	}
-	if !strings.Contains(key, " ") && (field == fieldSite || field == fieldOrganization || field == fieldMentions) {
+	if field == fieldSite || field == fieldOrganization || field == fieldMentions {
 		if got, err := v.byAcronym(field, value, key, values); got != nil || err != nil {
 			return got, err
 		}
@@ -297,7 +315,7 @@ func (v *vocab) byAcronym(field, value, key string, values []string) ([]string, 
 	for _, name := range v.acronyms[key] {
 		out = append(out, withKey(values, nameKey(name))...)
 	}
-	if len(out) > 0 {
+	if len(out) > 0 || strings.Contains(key, " ") { // "AROS Louisville": a given acronym or none
 		return out, nil
 	}
 	var keys []string

@@ -86,3 +86,20 @@ func archivedURL(arc *archive.Archive, u string) string {
 	}
 	return "http://" + u
 }
+
+// siteAcronyms returns the acronyms of the sites file of the last crawl
+// (acronym -> site name), which the index resolves in filters; none when
+// there is no sites file or it does not load.
+func (p *Pipeline) siteAcronyms() map[string]string {
+	sites, err := p.sites()
+	if err != nil || sites == nil {
+		return nil
+	}
+	m := map[string]string{}
+	for _, s := range sites.Sites {
+		if s.Acronym != "" {
+			m[s.Acronym] = s.Name
+		}
+	}
+	return m
+}

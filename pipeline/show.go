@@ -41,6 +41,9 @@ func (p *Pipeline) openIndex() (*index.Index, error) {
 	if errors.Is(err, index.ErrNoIndex) {
 		return nil, ErrNoIndex
 	}
+	if err == nil {
+		ix.SetAcronyms(p.siteAcronyms()) // --site BMORE
+	}
 	return ix, err
 }
 

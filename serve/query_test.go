@@ -72,3 +72,4 @@ func TestServer_queryLanguage(t *testing.T) {
 		}
 	})
 }
+

@@ -85,6 +85,7 @@ func New(opts Options) (*Server, error) {
 		records:  &recordStore{path: filepath.Join(opts.Dir, recordsFile), sitesPath: filepath.Join(opts.Dir, sitesFile)},
 		captures: newCaptureIndex(filepath.Join(opts.Dir, archiveDir)),
 	}
+	s.search.acronyms = s.siteAcronyms
 	var err error
 	if s.pages, err = parseTemplates(); err != nil {
 		return nil, err
