@@ -72,4 +72,3 @@ func TestServer_queryLanguage(t *testing.T) {
 		}
 	})
 }
-
