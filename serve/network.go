@@ -103,8 +103,10 @@ func networkSVG(d networkData) string {
 	b.WriteString(`<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#4a4a4a"/></marker></defs>`)
 	b.WriteString(`<rect width="100%" height="100%" fill="#ffffff"/>`)
 	maxW := 1
+	incoming := make([]int, len(d.Nodes))
 	for _, e := range d.Edges {
 		maxW = max(maxW, e.Weight())
+		incoming[e.To]++
 	}
 	for _, e := range d.Edges {
 		p, q := pos[e.From], pos[e.To]
@@ -118,7 +120,9 @@ func networkSVG(d networkData) string {
 		c := [2]float64{(p[0]+q[0])/2 - dy*0.18, (p[1]+q[1])/2 + dx*0.18}
 		tx, ty := q[0]-c[0], q[1]-c[1]
 		tl := math.Hypot(tx, ty)
-		r := nodeRadius(d.Nodes[e.To]) + 2
+		// a node many arrows reach gets their heads further out, where
+		// their different directions keep them apart
+		r := nodeRadius(d.Nodes[e.To]) + 2 + min(3*float64(incoming[e.To]-1), 18)
 		x2, y2 := q[0]-tx/tl*r, q[1]-ty/tl*r
 		sw := 1 + 3*math.Log1p(float64(e.Weight()))/math.Log1p(float64(maxW))
 		dash := ""
