@@ -104,7 +104,12 @@ func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, true, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, rec)
+	archived := record.ArchivedURL(s.base(r), rec.Captured, rec.URL)
+	writeJSON(w, http.StatusOK, struct {
+		record.Record
+		ArchivedURL string `json:"archived_url,omitempty"`
+		Citation    string `json:"citation"`
+	}{rec, archived, rec.CitationAt(archived)})
 }
 
 // apiVersion is one version in /api/records/{id}/versions.

@@ -1,6 +1,7 @@
 package serve_test
 
 import (
+	"encoding/json"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
@@ -84,6 +85,15 @@ func TestServer_citations(t *testing.T) {
 	}
 	if !strings.Contains(page, `&#34;archive_location&#34;: &#34;`+archived[0]) {
 		t.Error("the CSL-JSON does not give the archived copy")
+	}
+	var api struct {
+		ArchivedURL string `json:"archived_url"`
+		Citation    string `json:"citation"`
+		Title       string `json:"title"`
+	}
+	if _, _, body := get(t, ts, "/api/records/"+id); json.Unmarshal([]byte(body), &api) != nil ||
+		api.ArchivedURL != archived[0] || !strings.Contains(api.Citation, archived[0]) || api.Title == "" {
+		t.Errorf("API record: %+v, want the archived copy %s", api, archived[0])
 	}
 	// the server answers the archived copy's path (a proxy strips /rankfile)
 	status, _, body := get(t, ts, strings.TrimPrefix(archived[0], base))
