@@ -49,7 +49,8 @@ func (p *Pipeline) Demo(ctx context.Context) error {
 	if err := p.demoChange(ctx, srv, crawlOpts); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\nThe archive, records and index are in %s; search them with:\n  rankfile --data %s search QUERY\n", p.Dir, p.Dir)
+	fmt.Fprintf(out, "\nThe archive, records and index are in %s; search them with:\n  rankfile --data %s search QUERY\n"+
+		"or browse them (search, records, citations, the calendar of each page's captures) with:\n  rankfile --data %s serve\n", p.Dir, p.Dir, p.Dir)
 	return nil
 }
 
