@@ -2,8 +2,10 @@ package serve_test
 
 import (
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -71,4 +73,21 @@ func TestServer_queryLanguage(t *testing.T) {
 			t.Errorf("unknown org: %+v", e.Error)
 		}
 	})
+}
+
+// TestServer_queryExamples: every example the search page shows finds
+// something in the fixture web.
+func TestServer_queryExamples(t *testing.T) {
+	ts := newServer(t, mustData(t).dir)
+	_, _, page := get(t, ts, "/")
+	links := regexp.MustCompile(`<li><a href="([^"]+)"><code>([^<]+)</code></a>:`).FindAllStringSubmatch(page, -1)
+	if len(links) < 5 {
+		t.Fatalf("%d examples on the search page", len(links))
+	}
+	for _, l := range links {
+		status, _, body := get(t, ts, html.UnescapeString(l[1]))
+		if status != 200 || strings.Contains(body, "No hits") {
+			t.Errorf("example %s: status %d, or no hits", html.UnescapeString(l[2]), status)
+		}
+	}
 }

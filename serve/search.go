@@ -36,7 +36,23 @@ type searchPage struct {
 	// DidYouMean links to the search with an unknown filter or field value
 	// replaced by each of the closest values indexed.
 	DidYouMean []option
-	Exports    []option // the export of every hit, in each format
+	Exports    []option       // the export of every hit, in each format
+	Examples   []queryExample // the query language shown, each a link to its search
+}
+
+// queryExample is a query the search page shows, what it finds, and the
+// URL of its search.
+type queryExample struct{ Query, Says, URL string }
+
+// queryExamples show the query language on the search page.
+var queryExamples = []queryExample{
+	{Query: `"union democracy"`, Says: "the phrase"},
+	{Query: `union AND (democracy OR caucus)`, Says: "AND, OR and parentheses"},
+	{Query: `kind:post NOT site:"Teacher Union Reform Network"`, Says: "posts of every site but one"},
+	{Query: `authors:"Amrita Dani"`, Says: "a quoted field value"},
+	{Query: `site:TURN AND published:>=2019-01-01`, Says: "a site by its acronym, published since 2019"},
+	{Query: `org:"the alliance to reclaim our schools louisville"`, Says: "an organization however it is written"},
+	{Query: `vouch* OR privatization~1`, Says: "a prefix, a misspelling"},
 }
 
 type hitView struct {
@@ -89,6 +105,10 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	p, err := parseSearch(r.URL.Query())
 	page := &searchPage{Title: "Search", P: p}
 	page.options()
+	for _, ex := range queryExamples {
+		ex.URL = searchParams{Q: ex.Query, Page: 1, Size: defaultPageSize}.url()
+		page.Examples = append(page.Examples, ex)
+	}
 	if err != nil {
 		page.Error = err.Error()
 		s.render(w, http.StatusBadRequest, "search", page)
