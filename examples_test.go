@@ -180,6 +180,9 @@ func TestShow_byURL(t *testing.T) {
 	if id == nil {
 		t.Fatalf("no ID in %s", out)
 	}
+	if out, errOut, code := rankfile(t, "--data", dir, "archive", "captures", strings.TrimPrefix(page, "http://")); code != 0 || !strings.Contains(out, "response") {
+		t.Errorf("archive captures without a scheme: exit %d %s", code, errOut)
+	}
 	byID, errOut, code := rankfile(t, "--data", dir, "archive", "get", id[1])
 	byURL, _, _ := rankfile(t, "--data", dir, "archive", "get", strings.TrimPrefix(page, "http://"))
 	if code != 0 || !strings.Contains(byID, "<html") || byID != byURL {

@@ -50,6 +50,7 @@ func (p *Pipeline) Captures(ctx context.Context, url, format string) error {
 		return err
 	}
 	defer arc.Close()
+	url = archivedURL(arc, url) // turnweb.test/posts: http:// assumed
 	es, err := arc.Lookup(url)
 	if err != nil {
 		return err

@@ -21,7 +21,7 @@ var ErrAmbiguousPage = errors.New("the page holds several records: give one of t
 // rather than the organizations it lists.
 func recordRef(ctx context.Context, ix *index.Index, ref string) (string, error) {
 	ref = strings.TrimSpace(ref)
-	if index.IsID(ref) {
+	if index.IsID(ref) || !strings.ContainsAny(ref, "/.:") { // an ID, or a word no URL is
 		return ref, nil
 	}
 	hits, err := ix.AtURL(ctx, ref)
