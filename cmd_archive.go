@@ -87,7 +87,7 @@ func archiveCommand() *cli.Command {
 func importCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "import",
-		Usage:     "bring third-party WARC files (wget, Heritrix) into the archive, then extract and index",
+		Usage:     "bring third-party WARC, WACZ and ARC files into the archive (read leniently, nothing kept twice), then extract and index",
 		ArgsUsage: "FILE...",
 		Flags: []cli.Flag{&cli.BoolFlag{Name: "salvage",
 			Usage: "import a damaged file without its damaged records (exit 3, naming them) instead of refusing it"}},

@@ -3,6 +3,7 @@ package archive
 import (
 	"bytes"
 	stdgzip "compress/gzip"
+	"context"
 	"crypto/sha1"
 	"fmt"
 	"io"
@@ -18,6 +19,8 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"golang.org/x/sys/unix"
+
+	"rankfile/internal/warctest"
 )
 
 // benchPageSize is the size of a benchmark page body.
@@ -304,4 +307,95 @@ func threadCPU(b *testing.B) int64 {
 		b.Fatal(err)
 	}
 	return ts.Nano()
+}
+
+// BenchmarkImportOverGzip measures Import of a gzip-per-record WARC file
+// of 20 KB pages (a response and a request record each, as wget writes
+// them) into an empty archive: the source's SHA-256 for imports.jsonl, the
+// lenient read (a SHA-1 of each block as it is read), the block and
+// payload digests checked, each record recompressed as its own member,
+// and the index. Its peer is gzip(1), measured in the same run: `gzip -dc`
+// of the source, then `gzip -6` of what that gave, the least a tool that
+// decompresses and recompresses the file does (import/gzip1, CPU time of
+// each: the import's thread, gzip's processes). Run it with
+// go test ./archive -run X -bench ImportOverGzip -benchtime 5x
+func BenchmarkImportOverGzip(b *testing.B) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	pages := benchPages(64)
+	var recs []warctest.Record
+	for i := range 256 {
+		uri := fmt.Sprintf("http://bench.test/posts/%d", i)
+		body := pages[i%len(pages)]
+		block := append([]byte("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: "+fmt.Sprint(len(body))+"\r\n\r\n"), body...)
+		date := time.Date(2024, 3, 1, 12, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Second).Format(time.RFC3339)
+		req := []byte("GET /posts/" + fmt.Sprint(i) + " HTTP/1.1\r\nHost: bench.test\r\n\r\n")
+		recs = append(recs,
+			warctest.Record{Version: Version10, Block: req, Fields: [][2]string{{"WARC-Type", "request"}, {"WARC-Target-URI", uri},
+				{"WARC-Date", date}, {"WARC-Record-ID", fmt.Sprintf("<urn:uuid:00000000-0000-4000-8000-%012d>", 2*i)},
+				{"Content-Type", "application/http;msgtype=request"}, {"WARC-Block-Digest", warctest.SHA1(req)}}},
+			warctest.Record{Version: Version10, Block: block, Fields: [][2]string{{"WARC-Type", "response"}, {"WARC-Target-URI", uri},
+				{"WARC-Date", date}, {"WARC-Record-ID", fmt.Sprintf("<urn:uuid:00000000-0000-4000-8000-%012d>", 2*i+1)},
+				{"Content-Type", "application/http;msgtype=response"}, {"WARC-Block-Digest", warctest.SHA1(block)},
+				{"WARC-Payload-Digest", warctest.SHA1(body)}}})
+	}
+	data, _ := warctest.Encode(recs, true)
+	src := filepath.Join(b.TempDir(), "bench.warc.gz")
+	if err := os.WriteFile(src, data, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(pages[0])) * 256)
+	var importNs int64
+	n := 0
+	for b.Loop() {
+		n++
+		a := mustOpen(b, b.TempDir(), Options{})
+		t0 := threadCPU(b)
+		if _, err := a.Import(context.Background(), src); err != nil {
+			b.Fatal(err)
+		}
+		importNs += threadCPU(b) - t0
+		mustClose(b, a)
+	}
+	b.ReportMetric(float64(importNs)/float64(n)/1e6, "import-cpu-ms/file")
+	if ns, ok := gunzipGzip(b, src, n); ok {
+		b.ReportMetric(ns/float64(n)/1e6, "gzip1-cpu-ms/file")
+		b.ReportMetric(float64(importNs)/ns, "import/gzip1")
+	}
+}
+
+// gunzipGzip runs `gzip -dc src` and `gzip -6 -c` of its output n times
+// and returns the CPU time they used.
+func gunzipGzip(b *testing.B, src string, n int) (float64, bool) {
+	path, err := exec.LookPath("gzip")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			b.Fatal("gzip(1) is not installed")
+		}
+		b.Log("gzip(1) not installed: no gzip1 peer")
+		return 0, false
+	}
+	plain := filepath.Join(b.TempDir(), "plain.warc")
+	var cpu time.Duration
+	for range n {
+		out, err := os.Create(plain)
+		if err != nil {
+			b.Fatal(err)
+		}
+		d := exec.Command(path, "-dc", src)
+		d.Stdout = out
+		if err := d.Run(); err != nil {
+			b.Fatal(err)
+		}
+		out.Close()
+		c := exec.Command(path, "-6", "-c", plain)
+		if c.Stdout, err = os.OpenFile(os.DevNull, os.O_WRONLY, 0); err != nil {
+			b.Fatal(err)
+		}
+		if err := c.Run(); err != nil {
+			b.Fatal(err)
+		}
+		cpu += d.ProcessState.UserTime() + d.ProcessState.SystemTime() + c.ProcessState.UserTime() + c.ProcessState.SystemTime()
+	}
+	return float64(cpu.Nanoseconds()), true
 }

@@ -101,21 +101,26 @@ func (a *Archive) openFile(name string) (*os.File, error) {
 	return nil, fmt.Errorf("open warc file %s: %w", name, os.ErrNotExist)
 }
 
-// Captures calls fn with every response and revisit record in the archive's
-// WARC files, in file name order and record order within a file, as a
-// record.Capture whose Body is the payload with any chunked transfer coding
-// and gzip or deflate Content-Encoding removed (br is left encoded). A
+// Captures calls fn with every response, revisit and resource record in
+// the archive's WARC files, in file name order and record order within a
+// file, as a record.Capture whose Body is the payload with any chunked
+// transfer coding and gzip or deflate Content-Encoding removed (br is left
+// encoded). A
 // revisit's body is that of the earlier capture with the same URL and
 // payload digest; see the package doc for what else a revisit capture holds.
 // A response record that holds no HTTP message (a DNS lookup, which
 // Heritrix writes as a response of type text/dns) gives a capture with
 // status 0, its record's Content-Type as its only header and its block as
-// its Body.
+// its Body; so does a resource record (a page archived without HTTP, as
+// warcit and Webrecorder write them), with status 200, as pywb replays it.
+// Resource records listing WARC fields are no captures.
 //
 // An error returned by fn, or the end of ctx, stops the walk and is returned.
 // A damaged record (a *RecordError) or a revisit whose original is not in
 // the archive is logged and skipped: the walk goes on with the next file (or
-// record) and every such error is returned at the end, joined.
+// record) and every such error is returned at the end, joined; a revisit
+// of an imported file waiting for its original (see Report.Waiting) is
+// logged and skipped alone.
 func (a *Archive) Captures(ctx context.Context, fn func(record.Capture) error) error {
 	if a.isClosed() {
 		return ErrClosed
@@ -124,9 +129,13 @@ func (a *Archive) Captures(ctx context.Context, fn func(record.Capture) error) e
 	if err != nil {
 		return err
 	}
+	imported, err := a.importedFiles()
+	if err != nil {
+		return err
+	}
 	var damaged []error
 	for _, ref := range refs {
-		errs, err := a.fileCaptures(ctx, ref, fn)
+		errs, err := a.fileCaptures(ctx, ref, imported[ref.name], fn)
 		if err != nil {
 			return err
 		}
@@ -137,7 +146,7 @@ func (a *Archive) Captures(ctx context.Context, fn func(record.Capture) error) e
 
 // fileCaptures walks one file; it returns the damage it found, and the
 // error that must stop the whole walk.
-func (a *Archive) fileCaptures(ctx context.Context, ref fileRef, fn func(record.Capture) error) (damaged []error, stop error) {
+func (a *Archive) fileCaptures(ctx context.Context, ref fileRef, imported bool, fn func(record.Capture) error) (damaged []error, stop error) {
 	f, err := os.Open(ref.path)
 	if err != nil {
 		re := &RecordError{File: ref.name, Err: err}
@@ -176,7 +185,7 @@ func (a *Archive) fileCaptures(ctx context.Context, ref fileRef, fn func(record.
 			}
 			continue
 		}
-		if t := rec.Type(); t != TypeResponse && t != TypeRevisit {
+		if !isCapture(rec) {
 			continue
 		}
 		c, err := a.capture(rec, ref.name)
@@ -184,6 +193,10 @@ func (a *Archive) fileCaptures(ctx context.Context, ref fileRef, fn func(record.
 			if !pastDamage(err) {
 				return damaged, nil
 			}
+			continue
+		}
+		if err != nil && imported && rec.Type() == TypeRevisit && errors.Is(err, ErrNotFound) {
+			a.log.Warn("revisit waiting for its original", "warc_file", ref.name, "warc_offset", rec.Offset, "error", err)
 			continue
 		}
 		if err != nil {
@@ -210,6 +223,14 @@ func (a *Archive) capture(rec *Record, file string) (record.Capture, error) {
 	c := record.Capture{
 		URL: rec.TargetURI(), Time: date, File: file, Offset: rec.Offset,
 		Digest: rec.Header.Get("WARC-Payload-Digest"),
+	}
+	if rec.Type() == TypeResource {
+		// A page archived without HTTP: a 200 of its record's type.
+		c.Status, c.Header, c.Body = 200, http.Header{"Content-Type": {rec.Header.Get("Content-Type")}}, block
+		if c.Digest == "" {
+			c.Digest = sha1Digest(block)
+		}
+		return c, nil
 	}
 	if rec.Type() == TypeResponse && !isHTTPBlock(rec.Header, block) {
 		// No HTTP message (a DNS lookup): no status, the block is the body.
@@ -270,10 +291,11 @@ func (a *Archive) revisitCapture(rec *Record, c record.Capture, msg *httpMessage
 
 // original finds and reads the capture a revisit record stands for: the
 // oldest non-revisit capture of its WARC-Refers-To-Target-URI (or its own
-// URI) with the same payload digest, or failing a digest, the one at its
+// URI) with the same payload digest, or failing that (no digest, or one
+// of another algorithm than the index's), the one at its
 // WARC-Refers-To-Date.
 func (a *Archive) original(rec *Record, uri string) (record.Capture, error) {
-	target := trimAngles(rec.Header.Get("WARC-Refers-To-Target-URI"))
+	target := cleanURI(rec.Header.Get("WARC-Refers-To-Target-URI"))
 	if target == "" {
 		target = uri
 	}
@@ -282,13 +304,20 @@ func (a *Archive) original(rec *Record, uri string) (record.Capture, error) {
 	if v := rec.Header.Get("WARC-Refers-To-Date"); v != "" {
 		refDate, _ = parseWARCDate(v)
 	}
+	var atDate *Entry // failing a digest match (or a digest), the capture at WARC-Refers-To-Date
 	for _, e := range a.idx.lookup(SURT(target)) {
 		if e.Revisit() {
 			continue
 		}
-		if (digest != "" && e.Digest == digest) || (digest == "" && !refDate.IsZero() && e.Time.Equal(refDate.Truncate(time.Second))) {
+		if digest != "" && strings.EqualFold(e.Digest, digest) {
 			return a.readCapture(e)
 		}
+		if atDate == nil && !refDate.IsZero() && e.Time.Equal(refDate.Truncate(time.Second)) {
+			atDate = &e
+		}
+	}
+	if atDate != nil {
+		return a.readCapture(*atDate)
 	}
 	return record.Capture{}, fmt.Errorf("revisit of %s: original with digest %q: %w", target, digest, ErrNotFound)
 }
@@ -300,8 +329,8 @@ func (a *Archive) readCapture(e Entry) (record.Capture, error) {
 		return record.Capture{}, err
 	}
 	defer f.Close()
-	if rec.Type() != TypeResponse {
-		return record.Capture{}, fmt.Errorf("%s offset %d: want a response record, found %q", e.File, e.Offset, rec.Type())
+	if t := rec.Type(); t != TypeResponse && t != TypeResource {
+		return record.Capture{}, fmt.Errorf("%s offset %d: want a response or resource record, found %q", e.File, e.Offset, t)
 	}
 	return a.capture(rec, e.File)
 }

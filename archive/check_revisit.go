@@ -1,6 +1,7 @@
 package archive
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -11,6 +12,26 @@ import (
 var revisitProfiles = map[string]bool{
 	ProfileIdenticalPayload: true, ProfileServerNotModified: true,
 	profileIdenticalPayload10: true, profileNotModified10: true,
+}
+
+// knownProfile reports whether a WARC-Profile names a revisit this
+// package understands: the profiles of WARC/1.1 and 1.0, or of the drafts
+// before (0.17, 0.18, which older Wayback tools wrote), or Internet
+// Archive's uri-agnostic-identical-payload-digest.
+func knownProfile(p string) bool {
+	if revisitProfiles[p] {
+		return true
+	}
+	rest, ok := strings.CutPrefix(p, "http://netpreserve.org/warc/")
+	if !ok {
+		return false
+	}
+	_, name, _ := strings.Cut(rest, "/revisit/")
+	switch name {
+	case "identical-payload-digest", "server-not-modified", "uri-agnostic-identical-payload-digest":
+		return true
+	}
+	return false
 }
 
 // original is what Check keeps of a response record for the revisits that
@@ -58,7 +79,7 @@ func (rv *revisits) note(s scanned, file string) {
 	case TypeRevisit:
 		p := pendingRevisit{file: file, offset: s.rec.Offset, uri: s.rec.TargetURI(),
 			profile: h.Get("WARC-Profile"), refID: h.Get("WARC-Refers-To"),
-			refURI: trimAngles(h.Get("WARC-Refers-To-Target-URI")), digest: h.Get("WARC-Payload-Digest")}
+			refURI: cleanURI(h.Get("WARC-Refers-To-Target-URI")), digest: h.Get("WARC-Payload-Digest")}
 		if v := h.Get("WARC-Refers-To-Date"); v != "" {
 			p.refDate, _ = parseWARCDate(v)
 		}
@@ -66,20 +87,32 @@ func (rv *revisits) note(s scanned, file string) {
 	}
 }
 
-// problems returns, for each revisit, what keeps it from its original.
-func (rv *revisits) problems() []Problem {
-	var ps []Problem
+// problems returns, for each revisit, what keeps it from its original;
+// a revisit of an imported file (see imported) whose original is not in
+// the archive at all goes in waiting instead: it is resolved when a file
+// holding its original is imported.
+func (rv *revisits) problems(imported map[string]bool) (ps, waiting []Problem) {
 	for _, p := range rv.pending {
-		if err := rv.resolve(p); err != nil {
-			ps = append(ps, Problem{File: p.file, Offset: p.offset, Err: fmt.Errorf("%w: revisit of %s: %s", ErrRevisit, p.uri, err)})
+		err := rv.resolve(p)
+		if err == nil {
+			continue
+		}
+		pr := Problem{File: p.file, Offset: p.offset, Err: fmt.Errorf("%w: revisit of %s: %w", ErrRevisit, p.uri, err)}
+		if imported[p.file] && errors.Is(err, errNoOriginal) {
+			waiting = append(waiting, pr)
+		} else {
+			ps = append(ps, pr)
 		}
 	}
-	return ps
+	return ps, waiting
 }
+
+// errNoOriginal means the archive holds nothing a revisit could stand on.
+var errNoOriginal = errors.New("original not in the archive")
 
 // resolve finds p's original and checks that it is the one p describes.
 func (rv *revisits) resolve(p pendingRevisit) error {
-	if !revisitProfiles[p.profile] {
+	if !knownProfile(p.profile) {
 		return fmt.Errorf("unknown WARC-Profile %q", p.profile)
 	}
 	uri := p.refURI
@@ -90,7 +123,7 @@ func (rv *revisits) resolve(p pendingRevisit) error {
 	var ok bool
 	if p.refID != "" {
 		if o, ok = rv.byID[p.refID]; !ok {
-			return fmt.Errorf("WARC-Refers-To %s names no response record of the archive", p.refID)
+			return fmt.Errorf("WARC-Refers-To %s names no response record of the archive: %w", p.refID, errNoOriginal)
 		}
 	} else {
 		for _, c := range rv.byURI[uri] {
@@ -100,7 +133,7 @@ func (rv *revisits) resolve(p pendingRevisit) error {
 			}
 		}
 		if !ok {
-			return fmt.Errorf("no response of %s it could stand on", uri)
+			return fmt.Errorf("no response of %s it could stand on: %w", uri, errNoOriginal)
 		}
 	}
 	switch {

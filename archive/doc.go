@@ -90,7 +90,19 @@
 // WARC/1.1, reporting where each record (or its gzip member) starts; a damaged
 // record yields a *RecordError naming the file and offset, after every whole
 // record before it, and in a gzip-per-record file Resync reads on from the
-// next record. Import copies third-party WARC files (wget, Heritrix) in.
+// next record. Import copies third-party files in: WARC files (wget,
+// Heritrix, wpull, warcit, Webrecorder, pywb, and those inside WACZ
+// packages from Browsertrix or ArchiveWeb.page) read as leniently as
+// warcio and pywb read them (a Content-Length a few bytes off, a record
+// not ended by CRLF CRLF or split across gzip members, a status line
+// without a reason phrase, wrong chunk sizes, spaces in a target URI;
+// each oddity logged as a warning and kept in imports.jsonl), and ARC
+// files (version 1 and 2, plain or gzip), converted to WARC records (see
+// arc.go). A record failing its block or payload digest is damage, as a
+// gzip member failing its CRC is. Nothing is imported twice (see Import).
+// A resource record (a page archived without HTTP) is a capture: a 200 of
+// its record's Content-Type, as pywb replays it. A revisit of an imported
+// file whose original is not in the archive waits for it (Report.Waiting).
 // Heritrix's files are read as written: a response record that holds no HTTP
 // message (a DNS lookup, text/dns) is indexed with its own type and no status
 // and captured with its block as body, and a revisit that names no original

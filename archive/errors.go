@@ -27,7 +27,8 @@ var (
 	ErrNotFound = errors.New("archive: no capture")
 	// ErrIndex means a capture index entry does not match the WARC files.
 	ErrIndex = errors.New("archive: index entry does not match the files")
-	// ErrExists means Import found a file of the same name in the archive.
+	// ErrExists means a file of the name recovery would give an .open file
+	// is in the archive already.
 	ErrExists = errors.New("archive: file already in the archive")
 	// ErrRevisit means a revisit record does not lead to its original: the
 	// response it names is not in the archive, or is not the one it describes.

@@ -171,14 +171,30 @@ func (h Header) contentLength() (int64, error) {
 	return n, nil
 }
 
-// date parses a WARC-Date: second precision as WARC/1.0 requires, or finer
-// as WARC/1.1 allows.
+// parseWARCDate parses a WARC-Date: second precision as WARC/1.0 requires,
+// or finer as WARC/1.1 allows; also, as other tools have written it, an
+// RFC 3339 time without its zone (read as UTC) or a 14-digit timestamp.
 func parseWARCDate(v string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339Nano, v)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("%w: WARC-Date %q", ErrHeader, v)
+	if err == nil {
+		return t.UTC(), nil
 	}
-	return t.UTC(), nil
+	for _, layout := range []string{"2006-01-02T15:04:05.999999999", timestamp14} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%w: WARC-Date %q", ErrHeader, v)
+}
+
+// oddDate reports whether a WARC-Date parses only leniently (see
+// parseWARCDate).
+func oddDate(v string) bool {
+	if _, err := time.Parse(time.RFC3339Nano, v); err == nil {
+		return false
+	}
+	_, err := parseWARCDate(v)
+	return err == nil
 }
 
 // formatWARCDate writes t in UTC with microseconds, as WARC/1.1 permits.

@@ -137,35 +137,39 @@ func TestCheck_HeritrixDigests(t *testing.T) {
 			if tt.rec == chunked { // its revisit carries its digest
 				changed[recordOf(t, changed, "revisit", warctest.ArbitrationURL)].Set("WARC-Payload-Digest", tt.digest)
 			}
-			path, _ := heritrixFile(t, t.TempDir(), changed, true)
-			a := mustOpen(t, t.TempDir(), Options{})
+			// Check reads the file as it stands in an archive; Import
+			// refuses the file whose digest is wrong.
+			dir := t.TempDir()
+			path, offsets := heritrixFile(t, dir, changed, true)
+			a := mustOpen(t, dir, Options{})
 			defer mustClose(t, a)
-			if _, err := a.Import(context.Background(), path); err != nil {
-				t.Fatalf("Import: %v", err)
+			if err := a.Reindex(context.Background()); err != nil {
+				t.Fatalf("Reindex: %v", err)
 			}
 			rep, err := a.Check(context.Background())
 			if err != nil {
 				t.Fatal(err)
 			}
+			b := mustOpen(t, t.TempDir(), Options{})
+			defer mustClose(t, b)
+			_, importErr := b.Import(context.Background(), path)
 			if !tt.problem {
 				for _, p := range rep.Problems {
 					t.Errorf("Check: %s", p)
 				}
+				if importErr != nil {
+					t.Errorf("Import: %v", importErr)
+				}
 				return
 			}
-			if len(rep.Problems) != 1 || !errors.Is(rep.Problems[0].Err, ErrDigest) || rep.Problems[0].Offset != importedOffset(t, a, tt.rec) {
+			if len(rep.Problems) != 1 || !errors.Is(rep.Problems[0].Err, ErrDigest) || rep.Problems[0].Offset != offsets[tt.rec] {
 				t.Errorf("Check found %v, want one digest problem at record %d", rep.Problems, tt.rec)
+			}
+			if !errors.Is(importErr, ErrDigest) || !reportsDamage(importErr, filepath.Base(path), offsets[tt.rec]) {
+				t.Errorf("Import: %v, want the digest fault of record %d refused", importErr, tt.rec)
 			}
 		})
 	}
-}
-
-// importedOffset returns where record i of the source sits in the
-// imported copy: Import recompresses, so offsets change.
-func importedOffset(t *testing.T, a *Archive, i int) int64 {
-	t.Helper()
-	got := readPath(t, filepath.Join(a.Dir(), warctest.HeritrixName+".warc.gz"))
-	return got[i].Offset
 }
 
 func recordOf(t *testing.T, recs []warctest.Record, typ, uri string) int {
@@ -200,7 +204,8 @@ func TestImport_Heritrix(t *testing.T) {
 			path, _ := heritrixFile(t, t.TempDir(), recs, v.gz)
 			a := mustOpen(t, t.TempDir(), Options{})
 			defer mustClose(t, a)
-			names, err := a.Import(context.Background(), path)
+			imps, err := a.Import(context.Background(), path)
+			names := addedFiles(imps)
 			if err != nil {
 				t.Fatalf("Import: %v", err)
 			}

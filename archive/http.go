@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httputil"
 	"net/textproto"
 	"strconv"
 	"strings"
@@ -114,14 +113,125 @@ func validators(h http.Header) (etag, lastModified string) {
 	return strings.TrimSpace(h.Get("ETag")), strings.TrimSpace(h.Get("Last-Modified"))
 }
 
-// Dechunk removes a chunked transfer coding. Data that is not chunked after
-// all is returned as it is; a chunked body cut short keeps what was read.
+// Dechunk removes a chunked transfer coding, leniently, as warcio's and
+// pywb's readers do: data that is not chunked after all is returned as it
+// is, a chunked body cut short keeps what was read, and a chunk whose size
+// is wrong (servers that count characters, not bytes) ends where the next
+// chunk's size line is found instead.
 func Dechunk(p []byte) []byte {
-	out, err := io.ReadAll(httputil.NewChunkedReader(bytes.NewReader(p)))
-	if err != nil && len(out) == 0 {
-		return p
-	}
+	out, _ := dechunk(p)
 	return out
+}
+
+// maxChunkLine bounds a chunk size line, extensions included.
+const maxChunkLine = 256
+
+// dechunk removes a chunked transfer coding; exact is false when the
+// chunking was not as its sizes say (see Dechunk).
+func dechunk(p []byte) (out []byte, exact bool) {
+	exact = true
+	pos := 0
+	for pos < len(p) {
+		size, next, ok := chunkSize(p, pos)
+		if !ok {
+			if pos == 0 {
+				return p, false // not chunked at all
+			}
+			return append(out, p[pos:]...), false // the rest is not chunked
+		}
+		if size == 0 {
+			return out, exact
+		}
+		end := next + size
+		if end <= len(p) && chunkEnds(p, end) {
+			out = append(out, p[next:end]...)
+			pos = end + crlfLen(p, end)
+			continue
+		}
+		exact = false
+		if q := nearestChunkEnd(p, next, end); q >= 0 {
+			out = append(out, p[next:q]...)
+			pos = q + crlfLen(p, q)
+			continue
+		}
+		rest := p[min(next, len(p)):]
+		rest = bytes.TrimSuffix(rest, []byte("\r\n0\r\n\r\n"))
+		return append(out, rest...), false
+	}
+	return out, exact && len(p) > 0
+}
+
+// chunkSize parses the chunk size line at p[at:]: the size and where the
+// chunk's data starts.
+func chunkSize(p []byte, at int) (size, next int, ok bool) {
+	line := p[at:min(len(p), at+maxChunkLine)]
+	i := bytes.IndexByte(line, '\n')
+	if i < 0 {
+		return 0, 0, false
+	}
+	hexits := strings.TrimSpace(strings.SplitN(strings.TrimSuffix(string(line[:i]), "\r"), ";", 2)[0])
+	n, err := strconv.ParseInt(hexits, 16, 32)
+	if err != nil || n < 0 || hexits == "" {
+		return 0, 0, false
+	}
+	return int(n), at + i + 1, true
+}
+
+// crlfLen returns the length of the line end at p[at:]: 2 for CRLF, 1 for
+// a bare LF, 0 for none.
+func crlfLen(p []byte, at int) int {
+	switch {
+	case bytes.HasPrefix(p[at:], []byte("\r\n")):
+		return 2
+	case bytes.HasPrefix(p[at:], []byte("\n")):
+		return 1
+	}
+	return 0
+}
+
+// chunkEnds reports whether a chunk's data can end at p[at:]: a line end
+// follows, then the next chunk's size line or the end of the body.
+func chunkEnds(p []byte, at int) bool {
+	n := crlfLen(p, at)
+	if n == 0 {
+		return at == len(p) // a body cut right after the data
+	}
+	if at+n == len(p) {
+		return true
+	}
+	_, _, ok := chunkSize(p, at+n)
+	return ok
+}
+
+// plausibleChunkEnd reports whether a chunk can end at p[at:] by stricter
+// rules than chunkEnds, for searching: CRLF, then a size line of hex
+// digits alone ended by CRLF, whose chunk fits in what is left.
+func plausibleChunkEnd(p []byte, at int) bool {
+	if !bytes.HasPrefix(p[at:], []byte("\r\n")) {
+		return false
+	}
+	line := p[at+2 : min(len(p), at+2+18)]
+	i := bytes.Index(line, []byte("\r\n"))
+	if i <= 0 {
+		return false
+	}
+	n, err := strconv.ParseUint(string(line[:i]), 16, 32)
+	return err == nil && at+2+i+2+int(n) <= len(p)
+}
+
+// nearestChunkEnd returns the end of a chunk starting at from whose size
+// line said it ends at want: the nearest offset where a line end and the
+// next size line follow, or -1.
+func nearestChunkEnd(p []byte, from, want int) int {
+	want = min(want, len(p))
+	for d := 1; want-d >= from || want+d <= len(p); d++ {
+		for _, q := range []int{want + d, want - d} {
+			if q >= from && q < len(p) && plausibleChunkEnd(p, q) {
+				return q
+			}
+		}
+	}
+	return -1
 }
 
 // ErrEncoding marks a Content-Encoding that DecodeContent leaves in place.

@@ -3,10 +3,13 @@ package archive
 import (
 	"bufio"
 	"bytes"
+	"encoding"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/klauspost/compress/gzip"
@@ -20,6 +23,11 @@ type Record struct {
 	Offset        int64     // where the record, or the gzip member holding it, starts in the file
 	ContentLength int64     // length of the block
 	Body          io.Reader // the block; reading past it yields io.EOF
+	// Oddities names what a lenient Reader forgave in the record (a
+	// Content-Length a few bytes off, a missing CRLF CRLF at its end),
+	// once its Body has been read to its end; ContentLength is then the
+	// block's true length.
+	Oddities []string
 }
 
 // Type returns the record's WARC-Type.
@@ -29,8 +37,15 @@ func (r *Record) Type() string { return r.Header.Get("WARC-Type") }
 func (r *Record) ID() string { return r.Header.Get("WARC-Record-ID") }
 
 // TargetURI returns the record's WARC-Target-URI, without the angle brackets
-// some WARC/1.0 writers put around it.
-func (r *Record) TargetURI() string { return trimAngles(r.Header.Get("WARC-Target-URI")) }
+// some WARC/1.0 writers put around it (wget 1.14), and with any space in it
+// escaped as %20 (warcit, Heritrix 1 wrote them), as warcio corrects both.
+func (r *Record) TargetURI() string {
+	return cleanURI(r.Header.Get("WARC-Target-URI"))
+}
+
+// cleanURI returns a URI field's value without angle brackets around it
+// and with its spaces escaped as %20.
+func cleanURI(v string) string { return strings.ReplaceAll(trimAngles(v), " ", "%20") }
 
 // Date returns the record's WARC-Date; a missing or malformed date is an error
 // wrapping ErrHeader.
@@ -44,6 +59,15 @@ func (r *Record) Date() (time.Time, error) { return parseWARCDate(r.Header.Get("
 type Reader struct {
 	// File names the input in RecordErrors; set it before the first Next.
 	File string
+	// Lenient reads records as warcio and pywb read them, for files other
+	// tools wrote: a Content-Length up to Leeway bytes off, or a record
+	// not ended by CRLF CRLF, is forgiven when the record plainly ends
+	// elsewhere (where the next record, or the gzip member, or the file,
+	// begins or ends), and named in the record's Oddities. When the record
+	// has a WARC-Block-Digest, the end that matches it wins. A record split
+	// across gzip members is read on in the next member. Set it before
+	// the first Next.
+	Lenient bool
 
 	ra   io.ReaderAt // the input, when it can be read at any offset (Resync)
 	size int64       // its size, -1 when unknown
@@ -184,6 +208,29 @@ func startsRecord(ra io.ReaderAt, off, size int64, zr **gzip.Reader) bool {
 	return string(head[:]) == "WARC/"
 }
 
+// continueMember starts reading the gzip member after the current one as
+// the rest of the current record, which its writer split across members
+// (a lenient Reader's leniency; warcio's recompress reads such files as
+// one stream). It reports whether a next member was there to read that
+// does not start a record of its own; it needs an input read at offsets
+// (see NewReader) to tell.
+func (r *Reader) continueMember() bool {
+	if _, err := r.raw.Peek(1); err != nil || r.ra == nil {
+		return false
+	}
+	var zr *gzip.Reader
+	if startsRecord(r.ra, r.pos(), r.size, &zr) {
+		return false // the next member is a record of its own: this one was cut short
+	}
+	if err := r.gz.Reset(r.raw); err != nil {
+		r.fail(r.cur.Offset, fmt.Errorf("read gzip member header: %w", truncated(err)))
+		return false
+	}
+	r.gz.Multistream(false)
+	r.zr.Reset(r.gz)
+	return true
+}
+
 // pos is the offset in the file of the next byte not yet consumed.
 func (r *Reader) pos() int64 { return r.cr.n - int64(r.raw.Buffered()) }
 
@@ -233,6 +280,11 @@ func (r *Reader) Next() (*Record, error) {
 		return nil, r.fail(off, err)
 	}
 	r.body = &bodyReader{rd: r, left: n}
+	if r.Lenient {
+		if label := h.Get("WARC-Block-Digest"); newHash(label) != nil {
+			r.body.hash, r.body.label = newHash(label), label
+		}
+	}
 	r.cur = &Record{Version: version, Header: h, Offset: off, ContentLength: n, Body: r.body}
 	r.done = false
 	return r.cur, nil
@@ -298,6 +350,13 @@ func (r *Reader) Finish() (int64, error) {
 
 // trailer consumes the CRLF CRLF that ends a record's block.
 func (r *Reader) trailer() error {
+	if r.body != nil && r.body.settled && r.body.trail >= 0 {
+		_, err := r.src.Discard(r.body.trail)
+		if err != nil {
+			return fmt.Errorf("read record end: %w", truncated(err))
+		}
+		return nil
+	}
 	var got []byte
 	for len(got) < 4 {
 		c, err := r.src.ReadByte()
@@ -330,24 +389,48 @@ func (r *Reader) fail(off int64, err error) error {
 }
 
 // bodyReader reads a record's block, turning an early end of input into a
-// *RecordError.
+// *RecordError. A lenient Reader's bodyReader stops Leeway bytes short of
+// the declared end to settle where the block really ends.
 type bodyReader struct {
-	rd   *Reader
-	left int64
+	rd      *Reader
+	left    int64
+	settled bool      // lenient: the block's end is decided
+	trail   int       // lenient, settled: the newline bytes after the block, -1 when not found
+	hash    hash.Hash // lenient: digest of the block read so far, nil without a WARC-Block-Digest to check
+	label   string    // the WARC-Block-Digest hash checks
+	split   bool      // lenient: the block went on in a further gzip member
 }
 
 func (b *bodyReader) Read(p []byte) (int, error) {
+	if b.rd.Lenient && !b.settled && b.left <= Leeway && b.rd.err == nil {
+		b.settle()
+	}
 	if b.left <= 0 {
 		return 0, io.EOF
 	}
 	if b.rd.err != nil {
 		return 0, b.rd.err
 	}
-	if int64(len(p)) > b.left {
-		p = p[:b.left]
+	limit := b.left
+	if b.rd.Lenient && !b.settled {
+		limit -= Leeway
+	}
+	if int64(len(p)) > limit {
+		p = p[:limit]
 	}
 	n, err := b.rd.src.Read(p)
+	if err == io.EOF && n == 0 && b.left > 0 && b.rd.Lenient && b.rd.compressed && b.rd.continueMember() {
+		// The writer split the record across gzip members: read on.
+		if !b.split {
+			b.split = true
+			b.rd.cur.Oddities = append(b.rd.cur.Oddities, "record split across gzip members: read on in the next")
+		}
+		return 0, nil
+	}
 	b.left -= int64(n)
+	if b.hash != nil {
+		b.hash.Write(p[:n])
+	}
 	if err == io.EOF && b.left > 0 {
 		err = fmt.Errorf("%w: block ends %d bytes short of its Content-Length", ErrTruncated, b.left)
 	}
@@ -356,6 +439,108 @@ func (b *bodyReader) Read(p []byte) (int, error) {
 		return n, b.rd.fail(off, truncated(err))
 	}
 	return n, nil
+}
+
+// Leeway is how many bytes a lenient Reader lets a Content-Length be off.
+const Leeway = 16
+
+// settle decides where a lenient Reader's block ends, Leeway bytes or
+// less before its declared end: at the declared end when the CRLF CRLF and
+// then the next record, or the end of the member or file, follow;
+// otherwise at the nearest end within Leeway bytes that the next record
+// (or the end of input) follows, after newline bytes. When the record has a
+// WARC-Block-Digest, only an end whose block matches it, or the declared
+// one, will do. Without any such end the declared one stands, and reading
+// the record's end fails as a strict Reader's does. At the end of input,
+// an end short of the declared one counts only when CRLF CRLF follows it:
+// otherwise the input was cut short.
+func (b *bodyReader) settle() {
+	b.settled, b.trail = true, -1
+	p, err := b.rd.src.Peek(int(b.left) + Leeway + 16)
+	atEOF := err == io.EOF
+	if err != nil && !atEOF {
+		return // a read error: the strict path reports it
+	}
+	left := int(b.left)
+	type cand struct {
+		e, run      int
+		exact, good bool
+	}
+	var best *cand
+	rank := func(c cand) int {
+		switch {
+		case c.good:
+			return 0
+		case c.e == left && c.exact:
+			return 1
+		case c.exact:
+			return 2
+		case c.e == left:
+			return 3
+		}
+		return 4
+	}
+	for e := max(0, left-Leeway); e <= min(len(p), left+Leeway); e++ {
+		run := 0
+		for e+run < len(p) && (p[e+run] == '\r' || p[e+run] == '\n') {
+			run++
+		}
+		rest := p[e+run:]
+		end := len(rest) == 0 && atEOF
+		if !end && !bytes.HasPrefix(rest, []byte("WARC/")) {
+			continue
+		}
+		exact := run >= 4 && string(p[e:e+4]) == "\r\n\r\n"
+		if end && e < left && !exact {
+			continue // the input ends inside the block: cut short, not miscounted
+		}
+		c := cand{e: e, run: run, exact: exact}
+		if b.hash != nil {
+			// With a digest to go by, only the block it names, or the
+			// declared one (whose mismatch the digest check reports).
+			if c.good = b.matches(p[:e]); !c.good && e != left {
+				continue
+			}
+		}
+		if best == nil || rank(c) < rank(*best) || (rank(c) == rank(*best) && absInt(c.e-left) < absInt(best.e-left)) {
+			best = &c
+		}
+	}
+	if best == nil {
+		return
+	}
+	cur := b.rd.cur
+	if best.e != left {
+		declared := cur.ContentLength
+		cur.ContentLength += int64(best.e - left)
+		cur.Oddities = append(cur.Oddities, fmt.Sprintf("Content-Length %d, but the block is %d bytes: the record ends where the next one starts", declared, cur.ContentLength))
+	}
+	if !best.exact {
+		cur.Oddities = append(cur.Oddities, "record not ended by CRLF CRLF")
+	}
+	b.left, b.trail = int64(best.e), best.run
+}
+
+// matches reports whether the block read so far followed by tail has the
+// record's WARC-Block-Digest.
+func (b *bodyReader) matches(tail []byte) bool {
+	state, err := b.hash.(encoding.BinaryMarshaler).MarshalBinary()
+	if err != nil {
+		return false
+	}
+	h := newHash(b.label)
+	if err := h.(encoding.BinaryUnmarshaler).UnmarshalBinary(state); err != nil {
+		return false
+	}
+	h.Write(tail)
+	return digestIs(b.label, h.Sum(nil))
+}
+
+func absInt(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // skipNewlines discards CR and LF bytes before a record.

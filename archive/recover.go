@@ -16,7 +16,8 @@ import (
 // brings the capture index in line with the files: entries whose file is
 // gone or which point past its end are dropped, and the records of
 // recovered files, and of files the index does not mention at all, are
-// indexed. A changed index is written out at once.
+// indexed. A changed index is written out at once. The copy of an import
+// that did not finish is removed: its source is where it was.
 func (a *Archive) recover() error {
 	ents, err := os.ReadDir(a.dir)
 	if err != nil {
@@ -24,6 +25,14 @@ func (a *Archive) recover() error {
 	}
 	var recovered []string
 	for _, e := range ents {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), importSuffix) {
+			// An import cut short: its source is still where it was.
+			a.log.Warn("removing the copy of an import that did not finish; import the file again", "file", e.Name())
+			if err := os.Remove(filepath.Join(a.dir, e.Name())); err != nil {
+				return fmt.Errorf("remove unfinished import: %w", err)
+			}
+			continue
+		}
 		if e.IsDir() || !strings.HasSuffix(e.Name(), openSuffix) || !isWARCName(strings.TrimSuffix(e.Name(), openSuffix)) {
 			continue
 		}

@@ -29,6 +29,12 @@ type scanned struct {
 // reading went on; an error from fn or from opening the file is returned as
 // err.
 func scanFile(path, name string, limit int64, fn func(s scanned) error) (good int64, damage, err error) {
+	return scan(path, name, limit, false, fn)
+}
+
+// scan is scanFile, reading leniently (see Reader.Lenient) when lenient is
+// set.
+func scan(path, name string, limit int64, lenient bool, fn func(s scanned) error) (good int64, damage, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, nil, err
@@ -39,7 +45,7 @@ func scanFile(path, name string, limit int64, fn func(s scanned) error) (good in
 		src = io.NewSectionReader(f, 0, limit)
 	}
 	rd := NewReader(src)
-	rd.File = name
+	rd.File, rd.Lenient = name, lenient
 	var damaged []error
 	for {
 		rec, err := rd.Next()
@@ -85,11 +91,24 @@ func unjoin(err error) []error {
 	return []error{err}
 }
 
-// entryOf returns the index entry of a response or revisit record; ok is
-// false for records of other types, which the index does not hold.
+// isCapture reports whether a record is a capture the index holds: a
+// response, a revisit, or a resource other than a list of WARC fields (as
+// pywb's indexer has it).
+func isCapture(rec *Record) bool {
+	switch rec.Type() {
+	case TypeResponse, TypeRevisit:
+		return true
+	case TypeResource:
+		return warcMediaType(rec.Header) != "application/warc-fields"
+	}
+	return false
+}
+
+// entryOf returns the index entry of a capture record (see isCapture); ok
+// is false for records of other types, which the index does not hold.
 func entryOf(s scanned, file string) (e Entry, ok bool) {
 	t := s.rec.Type()
-	if t != TypeResponse && t != TypeRevisit {
+	if !isCapture(s.rec) {
 		return Entry{}, false
 	}
 	date, err := s.rec.Date()
@@ -101,7 +120,11 @@ func entryOf(s scanned, file string) (e Entry, ok bool) {
 		Offset: s.rec.Offset, Length: s.end - s.rec.Offset, File: file,
 	}
 	e.Key = SURT(e.URL)
-	if !isHTTPBlock(s.rec.Header, s.block) {
+	if t == TypeResource {
+		// A page archived without HTTP (warcit, Webrecorder): replayed
+		// as a 200 of its record's Content-Type, as pywb replays it.
+		e.Status, e.Mime = 200, warcMediaType(s.rec.Header)
+	} else if !isHTTPBlock(s.rec.Header, s.block) {
 		e.Mime = warcMediaType(s.rec.Header) // a DNS lookup (text/dns), an FTP file: no status
 	} else if msg, err := parseHTTP(s.block); err == nil && len(s.block) > 0 {
 		e.Status = msg.Status
@@ -122,29 +145,42 @@ var errUnknownDigest = errors.New("unknown digest algorithm")
 // match, an error wrapping ErrDigest when they do not, and one wrapping
 // errUnknownDigest when the algorithm is not known.
 func verifyDigest(label string, parts ...[]byte) error {
-	alg, value, ok := strings.Cut(label, ":")
-	if !ok {
-		return errUnknownDigest
-	}
-	var h hash.Hash
-	switch strings.ToLower(alg) {
-	case "sha1", "sha-1":
-		h = sha1.New()
-	case "sha256", "sha-256":
-		h = sha256.New()
-	default:
+	h := newHash(label)
+	if h == nil {
 		return errUnknownDigest
 	}
 	for _, p := range parts {
 		h.Write(p)
 	}
-	sum := h.Sum(nil)
-	if strings.EqualFold(value, base32.StdEncoding.EncodeToString(sum)) ||
-		strings.EqualFold(strings.TrimRight(value, "="), base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum)) ||
-		strings.EqualFold(value, hex.EncodeToString(sum)) {
+	if digestIs(label, h.Sum(nil)) {
 		return nil
 	}
 	return ErrDigest
+}
+
+// newHash returns a fresh hash of a labelled digest's algorithm (sha1 or
+// sha256), or nil for another or no label.
+func newHash(label string) hash.Hash {
+	alg, _, ok := strings.Cut(label, ":")
+	if !ok {
+		return nil
+	}
+	switch strings.ToLower(alg) {
+	case "sha1", "sha-1":
+		return sha1.New()
+	case "sha256", "sha-256":
+		return sha256.New()
+	}
+	return nil
+}
+
+// digestIs reports whether a labelled digest's value is sum, written in
+// base32 (padded or not) or hex.
+func digestIs(label string, sum []byte) bool {
+	_, value, _ := strings.Cut(label, ":")
+	return strings.EqualFold(value, base32.StdEncoding.EncodeToString(sum)) ||
+		strings.EqualFold(strings.TrimRight(value, "="), base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum)) ||
+		strings.EqualFold(value, hex.EncodeToString(sum))
 }
 
 // payloadOf returns the payload a record's WARC-Payload-Digest covers: the

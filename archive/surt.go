@@ -22,7 +22,9 @@ var wwwPrefix = regexp.MustCompile(`^www\d*\.`)
 func SURT(rawURL string) string {
 	u, err := url.Parse(strings.TrimSpace(rawURL))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return strings.ToLower(rawURL)
+		// Not a web URL (dns:, urn:, file:): as it is, but with no
+		// space, which would break a CDXJ line.
+		return strings.ReplaceAll(strings.ToLower(strings.TrimSpace(rawURL)), " ", "%20")
 	}
 	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 	var key strings.Builder

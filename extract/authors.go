@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"html"
 	"regexp"
 	"strings"
 	"unicode"
@@ -48,6 +49,28 @@ func splitAuthors(s string) []string {
 		}
 	}
 	return dedupe(out)
+}
+
+// dataNames splits the names of a structured field (a meta author, a
+// JSON-LD string), where a name may be a user name written in lower case.
+func dataNames(s string) []string {
+	var out []string
+	for _, p := range nameSplitRE.Split(html.UnescapeString(s), -1) {
+		if p = strings.Trim(collapse(p), " .,:;"); dataName(p) {
+			out = append(out, p)
+		}
+	}
+	return dedupe(out)
+}
+
+// dataName reports whether a structured field's value can be a name: as
+// plausibleName, but in any case ("whova", a forum's "drat").
+func dataName(s string) bool {
+	if s == "" {
+		return false
+	}
+	r := []rune(s)
+	return plausibleName(string(unicode.ToUpper(r[0])) + string(r[1:]))
 }
 
 // plausibleName reports whether s looks like a person's or an

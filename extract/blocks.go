@@ -295,7 +295,7 @@ func (r *renderer) moreLink(href string) {
 
 func (r *renderer) text(s string) {
 	if r.pre > 0 {
-		s = strings.ReplaceAll(s, "\r", "")
+		s = strings.Map(preChar, s)
 		r.buf.WriteString(s)
 		r.md = append(r.md, s...)
 		return
@@ -310,15 +310,27 @@ func (r *renderer) text(s string) {
 		}
 	}
 	for _, c := range s {
-		switch c {
-		case '\n', '\r', '\t', '\f', '\v', '\u00a0':
-			c = ' '
-		case '\\', '`', '*', '_', '[', ']', '<':
+		switch {
+		case c < ' ' || c == '\u007f' || c >= '\u0080' && c <= '\u009f' || c == '\u00a0':
+			c = ' ' // a control character (NUL, a vertical tab, C1) is never writing
+		case c == '\\' || c == '`' || c == '*' || c == '_' || c == '[' || c == ']' || c == '<':
 			r.md = append(r.md, '\\')
 		}
 		r.buf.WriteRune(c)
 		r.md = utf8.AppendRune(r.md, c)
 	}
+}
+
+// preChar keeps a preformatted text's line breaks and tabs and drops its
+// other control characters (carriage returns among them).
+func preChar(c rune) rune {
+	if c == '\n' || c == '\t' {
+		return c
+	}
+	if c < ' ' || c == '\u007f' || c >= '\u0080' && c <= '\u009f' {
+		return -1
+	}
+	return c
 }
 
 // flush ends the buffered block, if it holds any text, as a block of kind k.
@@ -389,7 +401,7 @@ func tidyPre(s string) string {
 // skipTag reports elements whose content is never text of the page.
 func skipTag(a atom.Atom) bool {
 	switch a {
-	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Math,
+	case atom.Script, atom.Style, atom.Noscript, atom.Noembed, atom.Noframes, atom.Template, atom.Svg, atom.Math,
 		atom.Iframe, atom.Object, atom.Embed, atom.Canvas, atom.Video, atom.Audio,
 		atom.Button, atom.Input, atom.Select, atom.Textarea, atom.Option, atom.Head,
 		atom.Title, atom.Meta, atom.Link, atom.Map, atom.Picture, atom.Source, atom.Dialog:

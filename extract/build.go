@@ -337,6 +337,9 @@ func (b *builder) end(a atom.Atom, name string) {
 			return
 		}
 	}
+	if a == atom.P {
+		b.top().AppendChild(element(atom.P, "p")) // a stray </p> is an empty paragraph, as HTML reads it
+	}
 }
 
 // voidElement reports elements that have no content and no end tag.

@@ -15,6 +15,16 @@ func (a *analysis) describe(r *record.Record, main bool) {
 	r.Language = a.lang
 	r.Canonical = a.canonical
 	if main {
+		if r.Kind == record.KindPage && !a.isListing {
+			// what the page's head declares of its writing, never a guess
+			// from its text or markup, which may be other pages'
+			if len(r.Authors) == 0 {
+				r.Authors = a.m.declaredAuthors
+			}
+			if r.Published == "" {
+				r.Published = firstString(a.m.guessedDate, a.m.declaredDate, urlDate(a.url), a.m.pageDate, a.visibleDate())
+			}
+		}
 		r.Modified = a.m.modified
 		if r.Tags == nil {
 			r.Tags = a.tags

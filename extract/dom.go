@@ -55,7 +55,7 @@ func appendText(b *strings.Builder, n *html.Node) {
 		return
 	case html.ElementNode:
 		switch n.DataAtom {
-		case atom.Script, atom.Style, atom.Noscript, atom.Template:
+		case atom.Script, atom.Style, atom.Noscript, atom.Noembed, atom.Noframes, atom.Template:
 			return
 		case atom.Br:
 			b.WriteByte(' ')

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	"golang.org/x/net/html"
@@ -64,7 +65,7 @@ func (e *Extractor) Extract(c record.Capture) ([]record.Record, error) {
 	if !isHTML(ct, c.Body) {
 		return nil, fmt.Errorf("%s: content type %q: %w", c.URL, ct, ErrNotHTML)
 	}
-	recs, err := e.extract(c.URL, c.Body, c.Header)
+	recs, err := e.extract(c.URL, c.Body, c.Header, c.Time)
 	if err != nil {
 		return nil, fmt.Errorf("extract %s: %w", c.URL, err)
 	}
@@ -81,7 +82,7 @@ func (e *Extractor) Extract(c record.Capture) ([]record.Record, error) {
 // header (which may be nil) gives its Content-Type and so its charset. The
 // body is taken for HTML whatever the header says.
 func (e *Extractor) ExtractHTML(url string, body []byte, header http.Header) ([]record.Record, error) {
-	recs, err := e.extract(url, body, header)
+	recs, err := e.extract(url, body, header, time.Time{})
 	if err != nil {
 		return nil, fmt.Errorf("extract %s: %w", url, err)
 	}
@@ -105,7 +106,7 @@ func isHTML(contentType string, body []byte) bool {
 }
 
 // extract does the work of Extract for one page.
-func (e *Extractor) extract(pageURL string, body []byte, header http.Header) ([]record.Record, error) {
+func (e *Extractor) extract(pageURL string, body []byte, header http.Header, captured time.Time) ([]record.Record, error) {
 	page, enc := decode(body, header.Get("Content-Type"))
 	doc := build(page)
 	m := readMeta(doc)
@@ -118,6 +119,7 @@ func (e *Extractor) extract(pageURL string, body []byte, header http.Header) ([]
 			m.authors = names
 		}
 	}
+	m.guessedDate = guessDate(doc, pageURL, captured)
 	root := bodyOf(doc)
 	unfoldNoscript(root)
 	entries := readEntries(root, m.tagLinks)
@@ -145,7 +147,7 @@ func (e *Extractor) extract(pageURL string, body []byte, header http.Header) ([]
 	if len(blocks) == 0 {
 		blocks = descriptionBlocks(base, m) // a page a script fills in: its own summary, not nothing
 	}
-	a := &analysis{url: pageURL, m: m, blocks: blocks, entries: entries, comments: comments,
+	a := &analysis{url: pageURL, m: m, blocks: blocks, entries: entries, comments: comments, page: page,
 		canonical: canonicalURL(m, pageURL), lang: pageLanguage(m.lang, writingSample(blocks)), tags: m.tags}
 	if len(entries) > 1 || listingBody(m.bodyClass) {
 		a.tags = firstNonEmpty(m.metaTags, m.ldTags) // the tag links are the entries'

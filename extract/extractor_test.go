@@ -13,9 +13,11 @@ import (
 	"rankfile/record"
 )
 
-// bounded is how long a pathological page may take to extract; real pages
-// take milliseconds.
-const bounded = 10 * time.Second
+// pathologicalAlloc bounds the bytes a pathological page may cost to
+// extract: a multiple of its size, plus a fixed part for small pages.
+// Work is bounded by what it allocates, which a busy machine does not
+// change, not by the time it takes.
+const pathologicalAlloc = 40
 
 func TestExtractor_Pathological(t *testing.T) {
 	deep := func(open, close string, n int) string {
@@ -38,14 +40,18 @@ func TestExtractor_Pathological(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			start := time.Now()
-			recs, err := New(Options{}).ExtractHTML("http://example.test/", []byte(tt.page), nil)
+			var recs []record.Record
+			var err error
+			allocated := allocatedBy(func() {
+				recs, err = New(Options{}).ExtractHTML("http://example.test/", []byte(tt.page), nil)
+			})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d := time.Since(start); d > bounded*raceFactor {
-				t.Errorf("took %v, want under %v", d, bounded*raceFactor)
+			if limit := uint64(pathologicalAlloc*len(tt.page) + 16<<20); allocated > limit {
+				t.Errorf("allocated %d MB for a %d KB page, want under %d MB", allocated>>20, len(tt.page)>>10, limit>>20)
 			}
+			t.Logf("%d KB page: %d MB allocated", len(tt.page)>>10, allocated>>20)
 			text := Text(recs)
 			if !strings.Contains(text, tt.want) {
 				t.Errorf("text lacks %q (got %d bytes: %.200q)", tt.want, len(text), text)
@@ -196,4 +202,59 @@ func TestExtractor_scriptShell(t *testing.T) {
 	if recs, _ := New(Options{}).ExtractHTML("https://forum.example/t/x/2", shell("Community forum.", ""), nil); len(recs) != 0 {
 		t.Errorf("a shell with a four-word description gave %+v, want nothing", recs)
 	}
+}
+
+// TestExtractor_CleanText checks that a record's text holds no control
+// character and no markup, whatever the page holds, and that a page of
+// megabytes of writing gives a bounded record.
+func TestExtractor_CleanText(t *testing.T) {
+	tests := []struct {
+		name, page string
+	}{
+		{"NUL and vertical tab", "<main><p>" + para + "\x00 one\vtwo\u0085three</p></main>"},
+		{"controls in preformatted text", "<main><p>" + para + "</p><pre>sudo\r\n\vdocker\x00 run</pre></main>"},
+		{"noembed and noframes", "<main><p>" + para + "</p><noembed><span class=\"pin\"><img src=\"#{img_src}\"></span></noembed><noframes><p>frames</p></noframes></main>"},
+		{"zeros", "<main><p>" + para + "</p><p>" + strings.Repeat("\x00", 1<<20) + "</p></main>"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			recs, err := New(Options{}).ExtractHTML("http://example.test/", []byte(tt.page), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := Text(recs)
+			if !strings.Contains(text, para) {
+				t.Errorf("the writing is lost: %.200q", text)
+			}
+			for _, r := range recs {
+				for _, s := range []string{r.Text, r.Markdown, r.Title, r.Summary} {
+					if i := strings.IndexFunc(s, func(c rune) bool {
+						return c < ' ' && c != '\n' && c != '\t' || c == 0x7f || c >= 0x80 && c <= 0x9f
+					}); i >= 0 {
+						t.Errorf("control character %q in %.80q", s[i], s[max(0, i-40):])
+					}
+					for _, m := range []string{"<img", "<span", "<p>", "#{img_src}", "frames"} {
+						if strings.Contains(s, m) {
+							t.Errorf("markup %q in %.200q", m, s)
+						}
+					}
+				}
+			}
+		})
+	}
+	t.Run("megabytes of writing", func(t *testing.T) {
+		page := "<main>" + strings.Repeat("<p>"+para+"</p>", (3<<20)/len(para)) + "</main>"
+		recs, err := New(Options{}).ExtractHTML("http://example.test/", []byte(page), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range recs {
+			if len(r.Text) > maxText || len(r.Markdown) > maxText {
+				t.Errorf("record of %d bytes of text, %d of Markdown; want at most %d", len(r.Text), len(r.Markdown), maxText)
+			}
+			if !strings.HasSuffix(r.Text, para) {
+				t.Errorf("text cut inside a paragraph: %q", r.Text[len(r.Text)-80:])
+			}
+		}
+	})
 }

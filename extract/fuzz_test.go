@@ -42,7 +42,7 @@ func inputText(page []byte, contentType string) string {
 }
 
 // FuzzExtract checks that extraction never panics, always yields valid
-// UTF-8 in every field, and never writes more text than the page holds:
+// UTF-8 without control characters in every field, bounds a record's text, and never writes more text than the page holds:
 // the letters and digits of each record's text, summary and comments are
 // at most those of the page's text.
 // The seed corpus is in testdata/fuzz/FuzzExtract; the fixture pages and
@@ -73,6 +73,12 @@ func FuzzExtract(f *testing.F) {
 				if !utf8.ValidString(s) {
 					t.Fatalf("record %s holds invalid UTF-8: %q", r.ID, s)
 				}
+				if i := strings.IndexFunc(s, func(c rune) bool { return noControl(c) != c }); i >= 0 {
+					t.Fatalf("record %s holds control character %q: %q", r.ID, s[i], s)
+				}
+			}
+			if len(r.Text) > maxText || len(r.Markdown) > maxText {
+				t.Fatalf("record %s holds %d bytes of text, %d of Markdown", r.ID, len(r.Text), len(r.Markdown))
 			}
 			for name, got := range map[string]int{"text": wordChars(r.Text), "summary": wordChars(r.Summary), "comments": comments} {
 				if got > limit {

@@ -2,6 +2,7 @@ package extract
 
 import (
 	"encoding/json"
+	"html"
 	"strings"
 )
 
@@ -28,6 +29,14 @@ func (m *meta) jsonLD(src string) (authors []string, date string) {
 				visit(g, depth+1)
 			}
 			types := ldTypes(x["@type"])
+			if id, ok := x["@id"].(string); ok && (contains(types, "Person") || contains(types, "Organization")) {
+				if n := collapse(html.UnescapeString(ldString(x["name"]))); n != "" {
+					if m.ldIDs == nil {
+						m.ldIDs = map[string]string{}
+					}
+					m.ldIDs[id] = n
+				}
+			}
 			if m.ldLang == "" {
 				m.ldLang = ldString(x["inLanguage"])
 			}
@@ -49,7 +58,27 @@ func (m *meta) jsonLD(src string) (authors []string, date string) {
 				if len(m.ldTags) == 0 {
 					m.ldTags = append(ldKeywords(x["keywords"]), ldKeywords(x["articleSection"])...)
 				}
+			case contains(types, "DiscussionForumPosting") || contains(types, "Question"):
+				// a forum thread's or a Q&A page's opening post: its
+				// author and date are the thread's, its replies are not
+				// comments to drop, so the page stays no article
+				if len(authors) == 0 {
+					authors = ldNames(x["author"])
+				}
+				if date == "" {
+					date = parseDate(firstString(ldString(x["datePublished"]), ldString(x["dateCreated"])))
+				}
+				if q, ok := x["mainEntity"]; ok {
+					visit(q, depth+1)
+				}
+			case contains(types, "QAPage"):
+				if q, ok := x["mainEntity"]; ok {
+					visit(q, depth+1)
+				}
 			case contains(types, "WebPage") || contains(types, "AboutPage") || contains(types, "ContactPage"):
+				if m.pageDate == "" {
+					m.pageDate = parseDate(ldString(x["datePublished"]))
+				}
 				if m.pageModified == "" {
 					m.pageModified = parseDate(ldString(x["dateModified"]))
 				}
@@ -105,19 +134,43 @@ func ldString(v any) string {
 	return ""
 }
 
+// A person given by reference ({"@id": ...}, as Yoast's graph gives an
+// article's author) comes back as idRef(id), for resolveRefs to name once
+// every script of the page is read.
 func ldNames(v any) []string {
 	var out []string
 	switch x := v.(type) {
 	case string:
-		out = splitAuthors(x)
+		out = dataNames(x)
 	case []any:
 		for _, e := range x {
 			out = append(out, ldNames(e)...)
 		}
 	case map[string]any:
-		if n := collapse(ldString(x["name"])); plausibleName(n) {
+		n := collapse(html.UnescapeString(ldString(x["name"])))
+		if id, ok := x["@id"].(string); ok && n == "" {
+			out = append(out, idRef(id))
+		} else if dataName(n) {
 			out = append(out, n)
 		}
+	}
+	return dedupe(out)
+}
+
+// idRef marks a JSON-LD reference among names.
+func idRef(id string) string { return "\x00" + id }
+
+// resolveRefs replaces the JSON-LD references among names by the names
+// of the nodes they point to, dropping those the page does not name.
+func (m *meta) resolveRefs(names []string) []string {
+	out := names[:0:0]
+	for _, n := range names {
+		if id, ok := strings.CutPrefix(n, "\x00"); ok {
+			if n = m.ldIDs[id]; !dataName(n) {
+				continue
+			}
+		}
+		out = append(out, n)
 	}
 	return dedupe(out)
 }

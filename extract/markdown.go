@@ -14,6 +14,11 @@ import (
 // four spaces a level of nesting, block quotes "> ", preformatted text a
 // fenced block and data tables pipe tables, their first row the header.
 
+// maxListIndent bounds the indentation of nested list items: deeper lists
+// are written at this depth, so a page of thousands of nested lists cannot
+// make each line of its Markdown kilobytes of spaces.
+const maxListIndent = 8
+
 // listMarker returns the Markdown marker of the next item of the innermost
 // open list, indented for its depth.
 func (r *renderer) listMarker() string {
@@ -21,7 +26,7 @@ func (r *renderer) listMarker() string {
 	if depth == 0 {
 		return "- "
 	}
-	indent := strings.Repeat("    ", depth-1)
+	indent := strings.Repeat("    ", min(depth-1, maxListIndent))
 	r.items[depth-1]++
 	if r.lists[depth-1] {
 		return indent + strconv.Itoa(r.items[depth-1]) + ". "

@@ -10,17 +10,24 @@ import (
 // meta is what a page says about itself in its head, its JSON-LD and its
 // byline markup, read before any chrome is removed.
 type meta struct {
-	title       string   // <title>
-	ogTitle     string   // og:title or twitter:title
-	ogType      string   // og:type
-	siteName    string   // og:site_name, application-name or JSON-LD WebSite/Organization name
-	generator   string   // <meta name="generator">
-	headline    string   // JSON-LD headline of the page's article
-	article     bool     // JSON-LD says the page is an article
-	authors     []string // from JSON-LD, meta author, rel=author and byline markup
-	published   string   // YYYY-MM-DD from JSON-LD, meta tags or <time>
-	bodyClass   string   // the body's class attribute
-	description string
+	title     string   // <title>
+	ogTitle   string   // og:title or twitter:title
+	ogType    string   // og:type
+	siteName  string   // og:site_name, application-name or JSON-LD WebSite/Organization name
+	generator string   // <meta name="generator">
+	headline  string   // JSON-LD headline of the page's article
+	article   bool     // JSON-LD says the page is an article
+	authors   []string // from JSON-LD, meta author, rel=author and byline markup
+	published string   // YYYY-MM-DD from JSON-LD, meta tags or <time>
+	pageDate  string   // YYYY-MM-DD: a JSON-LD WebPage's datePublished, which SEO plugins give every page
+	// declaredDate and declaredAuthors are what the page's meta tags and
+	// JSON-LD say, not its markup (which may be a listed post's)
+	declaredDate    string
+	declaredAuthors []string
+	guessedDate     string            // YYYY-MM-DD that go-htmldate finds when the metadata gives none
+	ldIDs           map[string]string // names of the JSON-LD people and organizations, by @id
+	bodyClass       string            // the body's class attribute
+	description     string
 	// longestDescription is the longest of the description, og:description
 	// and twitter:description: one may be cut short ("…") where another
 	// is whole.
@@ -47,6 +54,7 @@ type meta struct {
 func readMeta(doc *html.Node) *meta {
 	m := &meta{}
 	var ldAuthors, metaAuthors, markupAuthors []string
+	var classAuthor string // the first name an author-named element or an author page's link gives
 	var ldDate, metaDate, itemDate, timeDate, classDate string
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
@@ -130,6 +138,9 @@ func readMeta(doc *html.Node) *meta {
 					return
 				}
 			}
+			if classAuthor == "" && writingContext(n) && !inComments(n) {
+				classAuthor = namedAuthor(n)
+			}
 			if a := markupAuthor(n); a != "" {
 				if writingContext(n) {
 					markupAuthors = append(markupAuthors, a)
@@ -151,8 +162,15 @@ func readMeta(doc *html.Node) *meta {
 		ldAuthors = without(ldAuthors, m.siteName)
 		metaAuthors = without(metaAuthors, m.siteName)
 	}
-	m.authors = firstNonEmpty(ldAuthors, metaAuthors, markupAuthors)
+	ldAuthors = m.resolveRefs(ldAuthors)
+	var classAuthors []string
+	if classAuthor != "" {
+		classAuthors = []string{classAuthor}
+	}
+	m.authors = firstNonEmpty(ldAuthors, metaAuthors, markupAuthors, classAuthors)
 	m.published = firstString(ldDate, metaDate, itemDate, timeDate, classDate)
+	m.declaredDate = firstString(ldDate, metaDate)
+	m.declaredAuthors = firstNonEmpty(ldAuthors, metaAuthors)
 	m.modified = firstString(m.ldModified, m.metaModified, m.markupModified, m.pageModified)
 	m.tags = firstNonEmpty(m.metaTags, m.ldTags, linkTags(m.tagLinks))
 	m.lang = firstString(m.htmlLang, m.metaLang, m.ldLang, m.locale)
@@ -294,7 +312,7 @@ func (m *meta) metaTag(n *html.Node, authors *[]string, date *string) {
 			m.longestDescription = val
 		}
 	case "author", "article:author", "dc.creator", "parsely-author", "sailthru.author":
-		if names := splitAuthors(val); len(names) > 0 {
+		if names := dataNames(val); len(names) > 0 {
 			*authors = append(*authors, names...)
 		}
 	case "article:published_time", "datepublished", "date", "pubdate", "publishdate", "publish-date",
@@ -303,6 +321,54 @@ func (m *meta) metaTag(n *html.Node, authors *[]string, date *string) {
 			*date = parseDate(val)
 		}
 	}
+}
+
+// authorPaths are the URL paths of author and contributor pages, as
+// WordPress, news systems and forums make them.
+var authorPaths = []string{"/author/", "/authors/", "/contributor/", "/contributors/", "/writer/", "/members/", "/users/", "/profile/"}
+
+// namedAuthor returns the name an element gives as its page's author
+// without byline markup: an element one of whose class names has the
+// whole word "author" ("authorName", "post_author", "author-link"), or a
+// link to an author's page, holding a short name. It is the last source
+// of authors, after JSON-LD, meta tags and byline markup.
+func namedAuthor(n *html.Node) string {
+	if n.FirstChild == nil || textAtLeast(n, 60) {
+		return ""
+	}
+	named := false
+	if n.DataAtom == atom.A {
+		href := strings.ToLower(attr(n, "href"))
+		for _, p := range authorPaths {
+			if strings.Contains(href, p) {
+				named = true
+				break
+			}
+		}
+	}
+	if !named {
+		for _, c := range strings.Fields(attr(n, "class")) {
+			if stateName(strings.ToLower(c)) || taxonomyName(strings.ToLower(c)) {
+				continue
+			}
+			for _, w := range nameWords(c) {
+				if w == "author" || w == "username" {
+					named = true
+				}
+			}
+		}
+	}
+	if !named {
+		return ""
+	}
+	t := textOf(n)
+	if names := parseByline(t); len(names) > 0 {
+		return names[0]
+	}
+	if dataName(t) {
+		return t
+	}
+	return ""
 }
 
 // markupAuthor returns the name in an author element of a byline: rel=author

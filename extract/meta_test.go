@@ -28,6 +28,17 @@ func TestReadMeta(t *testing.T) {
 			[]string{"Amrita Dani"}, "2020-10-29", false, ""},
 		{"rel author", `<a rel="author" href="/x">By Jane Doe</a>`, []string{"Jane Doe"}, "", false, ""},
 		{"url author is not a name", `<meta property="article:author" content="https://facebook.com/someone">`, nil, "", false, ""},
+		{"json-ld author by reference", `<script type="application/ld+json">{"@graph":[{"@type":"Article","author":{"@id":"https://x.test/#/person/1"},"datePublished":"2023-01-05"},
+			{"@type":"Person","@id":"https://x.test/#/person/1","name":"Shivkumar M"}]}</script>`, []string{"Shivkumar M"}, "2023-01-05", true, ""},
+		{"forum opening post", `<script type="application/ld+json">{"@type":"DiscussionForumPosting","author":{"@type":"Person","name":"felixen"},"datePublished":"2022-07-09T10:00:00Z"}</script>`,
+			[]string{"felixen"}, "2022-07-09", false, ""},
+		{"author-named class", `<div class="_authorDetails_1r0t6_45"><a href="/blog/x" class="_authorName_1r0t6_51">Brian Becker</a></div>`,
+			[]string{"Brian Becker"}, "", false, ""},
+		{"author page link", `<p><span>Fact-checked by <a href="https://b.test/authors/oleg-parashchak/">Oleg Parashchak</a></span></p>`,
+			[]string{"Oleg Parashchak"}, "", false, ""},
+		{"author-named class holding a sentence", `<div class="author-bio">Jane writes about schools and unions in three cities for many years now.</div>`,
+			nil, "", false, ""},
+		{"entities in a meta author", `<meta name="author" content="Maria &amp;amp; Katerina">`, []string{"Maria", "Katerina"}, "", false, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

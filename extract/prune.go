@@ -515,7 +515,7 @@ func (p *pruner) itemPart(n *html.Node) (item, card bool) {
 // controls stay until the walk, which tells comment forms by them.
 func neverText(a atom.Atom) bool {
 	switch a {
-	case atom.Script, atom.Style, atom.Noscript, atom.Template, atom.Svg, atom.Math,
+	case atom.Script, atom.Style, atom.Noscript, atom.Noembed, atom.Noframes, atom.Template, atom.Svg, atom.Math,
 		atom.Iframe, atom.Object, atom.Embed, atom.Canvas, atom.Video, atom.Audio,
 		atom.Head, atom.Title, atom.Meta, atom.Link, atom.Map, atom.Picture, atom.Source:
 		return true

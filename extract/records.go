@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"rankfile/record"
 )
@@ -21,6 +22,8 @@ type analysis struct {
 	canonical string           // the page's canonical URL
 	tags      []string         // the page's tags, for its main records
 	comments  []record.Comment // the page's reader comments
+	isListing bool             // the page lists posts: its metadata may be theirs
+	page      string           // the page's markup, decoded
 }
 
 // part is a record with the index of its first block, for page order.
@@ -42,6 +45,7 @@ func (a *analysis) records() []record.Record {
 	}
 	strong, weak := a.articleSigns()
 	if strong {
+		a.blocks = a.secondOpinion(a.blocks)
 		return a.finish([]part{{rec: a.post(), main: true}})
 	}
 	if es := listedEntries(a.entries, a.blocks, a.m.bodyClass); es != nil {
@@ -51,6 +55,7 @@ func (a *analysis) records() []record.Record {
 		return a.listing(ts)
 	}
 	if weak && a.published() != "" {
+		a.blocks = a.secondOpinion(a.blocks)
 		return a.finish([]part{{rec: a.post(), main: true}})
 	}
 	return a.sections()
@@ -65,7 +70,8 @@ func (a *analysis) articleSigns() (strong, weak bool) {
 	strong = a.m.article || strings.Contains(classes, " single-post ") ||
 		(strings.Contains(classes, " single ") && strings.Contains(classes, " postid-")) || postBody(classes)
 	weak = a.m.ogType == "article" || urlDate(a.url) != "" ||
-		(a.visibleDate() != "" && a.words() >= 80)
+		(a.visibleDate() != "" && a.words() >= 80) ||
+		(a.m.declaredDate != "" && len(a.m.declaredAuthors) > 0) // a dated, signed page: <meta name="author"> and article:published_time
 	return strong, weak
 }
 
@@ -120,7 +126,7 @@ func (a *analysis) visibleDate() string {
 // published returns the page's publication date from its metadata, its
 // URL or its visible text.
 func (a *analysis) published() string {
-	return firstString(a.m.published, urlDate(a.url), a.visibleDate())
+	return firstString(a.m.guessedDate, a.m.published, urlDate(a.url), a.visibleDate())
 }
 
 // authors returns the page's authors from its metadata or a byline near
@@ -158,7 +164,7 @@ func (a *analysis) post() record.Record {
 		URL:       a.url,
 		Title:     a.title,
 		Authors:   a.authors(),
-		Published: a.published(),
+		Published: firstString(a.published(), a.m.pageDate),
 		Text:      joinBlocks(blocks),
 		Markdown:  joinMarkdown(blocks),
 	}
@@ -168,6 +174,7 @@ func (a *analysis) post() record.Record {
 // and a post record for each teaser, with the teaser's title, date, link
 // and summary.
 func (a *analysis) listing(ts []teaser) []record.Record {
+	a.isListing = true
 	used := make([]bool, len(a.blocks))
 	var parts []part
 	for _, t := range ts {
@@ -195,6 +202,7 @@ func (a *analysis) listing(ts []teaser) []record.Record {
 // for each entry, with its title, link, date, authors and the text shown
 // (an excerpt or the whole post), and a page record for the rest.
 func (a *analysis) entryListing(es []entry) []record.Record {
+	a.isListing = true
 	used := make([]bool, len(a.blocks))
 	var parts []part
 	for _, e := range es {
@@ -269,7 +277,10 @@ func (a *analysis) finish(parts []part) []record.Record {
 			seen[id] = 1
 		}
 		p.rec.ID = id
+		p.rec.Text = bound(p.rec.Text, maxText)
+		p.rec.Markdown = bound(p.rec.Markdown, maxText)
 		a.describe(&p.rec, p.main)
+		scrub(&p.rec)
 		out = append(out, p.rec)
 	}
 	a.commentsTo(out, parts)
@@ -299,6 +310,55 @@ func lastPathSegment(u string) string {
 	}
 	segs := strings.Split(strings.Trim(p.Path, "/"), "/")
 	return strings.NewReplacer("-", " ", "_", " ").Replace(segs[len(segs)-1])
+}
+
+// maxText bounds a record's text and its Markdown: a hostile page (a
+// gigabyte of zeros sent gzipped) must not become a record every reader
+// of the archive's records chokes on. Real writing stays far below it: the
+// longest text of the 1,497 dev pages is about 200 KB.
+const maxText = 1 << 20
+
+// bound cuts s to at most limit bytes, at the last block boundary (a
+// blank line) before the limit, else at a rune boundary.
+func bound(s string, limit int) string {
+	if len(s) <= limit {
+		return s
+	}
+	cut := s[:limit]
+	if i := strings.LastIndex(cut, "\n\n"); i > limit/2 {
+		return cut[:i]
+	}
+	for limit > 0 && !utf8.RuneStart(s[limit]) {
+		limit--
+	}
+	return s[:limit]
+}
+
+// scrub drops the control characters that a page's metadata (a title, an
+// author, a description) may hold from a record's fields; its text and
+// Markdown, made by the renderer, hold none.
+func scrub(r *record.Record) {
+	for _, f := range []*string{&r.Title, &r.Acronym, &r.Organization, &r.Summary, &r.Published, &r.Modified, &r.Language, &r.Link, &r.Canonical} {
+		*f = strings.Map(noControl, *f)
+	}
+	for _, l := range [][]string{r.Authors, r.Tags} {
+		for i := range l {
+			l[i] = strings.Map(noControl, l[i])
+		}
+	}
+	for i := range r.Comments {
+		r.Comments[i].Author = strings.Map(noControl, r.Comments[i].Author)
+		r.Comments[i].Text = strings.Map(noControl, r.Comments[i].Text)
+	}
+}
+
+// noControl maps a control character (but a line break or a tab) to a
+// space.
+func noControl(c rune) rune {
+	if c != '\n' && c != '\t' && (c < ' ' || c == '\u007f' || c >= '\u0080' && c <= '\u009f') {
+		return ' '
+	}
+	return c
 }
 
 // joinBlocks lays blocks out as text, a blank line between blocks.

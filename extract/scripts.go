@@ -19,6 +19,15 @@ func dropScripts(page string) string {
 			break
 		}
 		i += j
+		if strings.HasPrefix(page[i:], "<!--") {
+			// a comment's "<script>" is text of the comment
+			end := strings.Index(page[i+4:], "-->")
+			if end < 0 {
+				break
+			}
+			i += 4 + end + 3
+			continue
+		}
 		name := rawBlockAt(page, i)
 		if name == "" {
 			i++
@@ -33,6 +42,9 @@ func dropScripts(page string) string {
 			continue
 		}
 		end := indexFold(page[i+tagEnd:], "</"+name)
+		if name == "script" {
+			end = scriptEnd(page[i+tagEnd:])
+		}
 		if end < 0 {
 			break // unclosed: leave it to the tokenizer
 		}
@@ -61,6 +73,52 @@ func rawBlockAt(page string, i int) string {
 		}
 	}
 	return ""
+}
+
+// scriptEnd returns where the script whose content starts s ends (the
+// index of its "</script"), or -1. It follows HTML's script states: inside
+// "<!--", a "<script" opens a double-escaped section whose "</script"
+// does not end the script (document.write('<script ...></script>') as
+// old forum software writes it), and "-->" leaves the escape.
+func scriptEnd(s string) int {
+	const (
+		data = iota
+		escaped
+		doubleEscaped
+	)
+	state := data
+	for i := 0; i < len(s); i++ {
+		switch {
+		case strings.HasPrefix(s[i:], "-->"):
+			state = data
+			i += 2
+		case state == data && strings.HasPrefix(s[i:], "<!--"):
+			state = escaped
+			i += 3
+		case s[i] != '<':
+		case tagNamed(s[i:], "</script"):
+			if state != doubleEscaped {
+				return i
+			}
+			state = escaped
+		case state == escaped && tagNamed(s[i:], "<script"):
+			state = doubleEscaped
+		}
+	}
+	return -1
+}
+
+// tagNamed reports whether s starts with tag (ASCII case ignored) followed
+// by a character that ends a tag name.
+func tagNamed(s, tag string) bool {
+	if len(s) <= len(tag) || !strings.EqualFold(s[:len(tag)], tag) {
+		return false
+	}
+	switch s[len(tag)] {
+	case ' ', '\t', '\n', '\r', '\f', '/', '>':
+		return true
+	}
+	return false
 }
 
 // indexFold is strings.Index ignoring ASCII case, for lowercase needles.

@@ -38,12 +38,19 @@ func (p *Pipeline) CheckArchive(ctx context.Context) (*archive.Report, error) {
 	for _, pr := range rep.Problems {
 		fmt.Fprintln(p.out(), pr.String())
 	}
+	for _, w := range rep.Waiting {
+		fmt.Fprintf(p.out(), "waiting: %s (kept; it stands on its original once a file holding it is imported)\n", w)
+	}
 	problems := "problems"
 	if len(rep.Problems) == 1 {
 		problems = "problem"
 	}
-	fmt.Fprintf(p.out(), "%d files, %d records, %d index entries checked: %d %s\n",
+	fmt.Fprintf(p.out(), "%d files, %d records, %d index entries checked: %d %s",
 		rep.Files, rep.Records, rep.Entries, len(rep.Problems), problems)
+	if len(rep.Waiting) > 0 {
+		fmt.Fprintf(p.out(), ", %d imported revisits waiting for their originals", len(rep.Waiting))
+	}
+	fmt.Fprintln(p.out())
 	if !rep.OK() {
 		return rep, fmt.Errorf("%w: %d found", ErrArchiveDamaged, len(rep.Problems))
 	}
@@ -64,11 +71,13 @@ func (p *Pipeline) Reindex(ctx context.Context) error {
 	return nil
 }
 
-// Import brings third-party WARC files into the archive, then extracts and
-// indexes the whole archive so their pages become searchable with their
-// original capture dates. A file with a damaged record is refused, unless
-// salvage is set: then it is imported without its damaged records, and the
-// error names each of them (wrapping archive.ErrSalvaged).
+// Import brings third-party WARC and ARC files into the archive, then
+// extracts and indexes the whole archive so their pages become searchable
+// with their original capture dates. It prints a line per file: what it
+// added, or that it was imported before, or that its records were all in
+// the archive already. A file with a damaged record is refused, unless
+// salvage is set: then it is imported without its damaged records, and
+// the error names each of them (wrapping archive.ErrSalvaged).
 func (p *Pipeline) Import(ctx context.Context, paths []string, salvage bool) error {
 	arc, err := p.openArchive()
 	if err != nil {
@@ -78,18 +87,34 @@ func (p *Pipeline) Import(ctx context.Context, paths []string, salvage bool) err
 	if salvage {
 		imp = arc.Salvage
 	}
-	added, importErr := imp(ctx, paths...)
+	got, importErr := imp(ctx, paths...)
 	if err := arc.Close(); err != nil && importErr == nil {
 		importErr = err
 	}
-	for _, name := range added {
-		fmt.Fprintf(p.out(), "imported %s\n", name)
+	added := false
+	for _, g := range got {
+		switch {
+		case g.Repeat:
+			fmt.Fprintf(p.out(), "%s: imported before as %s; nothing added\n", g.Source, g.File)
+		case g.File == "":
+			fmt.Fprintf(p.out(), "%s: all %d records already in the archive; nothing added\n", g.Source, g.Duplicates)
+		default:
+			added = true
+			fmt.Fprintf(p.out(), "imported %s: %d records, %d captures", g.File, g.Records, g.Captures)
+			if g.Duplicates > 0 {
+				fmt.Fprintf(p.out(), ", %d records already in the archive left out", g.Duplicates)
+			}
+			if g.Oddities > 0 {
+				fmt.Fprintf(p.out(), ", %d oddities read leniently (see the warnings)", g.Oddities)
+			}
+			fmt.Fprintln(p.out())
+		}
 	}
 	var re *archive.RecordError
 	if errors.As(importErr, &re) && !errors.Is(importErr, archive.ErrSalvaged) {
 		importErr = fmt.Errorf("%w\n(import --salvage imports a damaged file without its damaged records)", importErr)
 	}
-	if len(added) > 0 {
+	if added {
 		if _, err := p.Extract(ctx); err != nil {
 			return errors.Join(importErr, err)
 		}

@@ -97,6 +97,13 @@ func (s *Server) handleReplay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a, err := s.readCapture(c)
+	if errors.Is(err, errNoOriginal) {
+		// An imported revisit whose original's file is not imported yet.
+		p := newNotArchived(target, c.Time)
+		p.Title, p.Revisit = "Not archived: this capture revisits a page not in the archive yet", true
+		s.render(w, http.StatusNotFound, "notarchived", p)
+		return
+	}
 	if err != nil {
 		s.internal(w, r, false, err)
 		return
@@ -110,10 +117,14 @@ func (s *Server) handleReplay(w http.ResponseWriter, r *http.Request) {
 	s.replay(w, r, c, a, prev, next)
 }
 
+// errNoOriginal means a revisit's original is not in the archive.
+var errNoOriginal = fmt.Errorf("revisit without its original: %w", os.ErrNotExist)
+
 // notArchivedPage is what the notarchived template shows: a link in an
 // archived page to a page never captured leads here, never to the live web.
 type notArchivedPage struct {
 	Title, URL, When string
+	Revisit          bool   // the capture revisits a page whose original is not in the archive yet
 	SiteURL          string // every capture under the page's site
 	SearchURL        string // a search for the page's words
 }
@@ -152,7 +163,7 @@ func (s *Server) readCapture(c capture) (*archived, error) {
 	}
 	oc, ok := s.captures.original(target, digest, a.RefDate)
 	if !ok {
-		return nil, fmt.Errorf("revisit %s@%d: original of %s with digest %s: %w", c.File, c.Offset, target, digest, os.ErrNotExist)
+		return nil, fmt.Errorf("revisit %s@%d: original of %s with digest %s: %w", c.File, c.Offset, target, digest, errNoOriginal)
 	}
 	o, err := readArchived(dir, oc.File, oc.Offset)
 	if err != nil {

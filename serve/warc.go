@@ -19,7 +19,7 @@ import (
 // maxBlock bounds the WARC record block read for replay.
 const maxBlock = 256 << 20
 
-// archived is an HTTP response read from a WARC response or revisit record.
+// archived is an HTTP response read from a WARC response, revisit or resource record.
 type archived struct {
 	Type      string // WARC-Type
 	URL       string // WARC-Target-URI
@@ -67,7 +67,7 @@ func readArchived(dir, name string, off int64) (*archived, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read warc record %s@%d: %w", name, off, err)
 	}
-	if t := rec.Type(); t != archive.TypeResponse && t != archive.TypeRevisit {
+	if t := rec.Type(); t != archive.TypeResponse && t != archive.TypeRevisit && t != archive.TypeResource {
 		return nil, fmt.Errorf("warc record %s@%d is a %q record", name, off, t)
 	}
 	if rec.ContentLength > maxBlock {
@@ -85,7 +85,11 @@ func readArchived(dir, name string, off int64) (*archived, error) {
 	if v := rec.Header.Get("WARC-Refers-To-Date"); v != "" {
 		a.RefDate, _ = time.Parse(time.RFC3339Nano, v)
 	}
-	if len(block) > 0 {
+	switch {
+	case a.Type == archive.TypeResource: // a page archived without HTTP (warcit, Webrecorder): a 200 of its type, as pywb replays it
+		a.Status, a.Payload = 200, block
+		a.Header.Set("Content-Type", rec.Header.Get("Content-Type"))
+	case len(block) > 0:
 		a.Status, a.Header, a.Payload = parseResponse(block)
 	}
 	if a.Type == archive.TypeResponse && a.Status == 0 {

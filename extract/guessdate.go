@@ -1,0 +1,49 @@
+package extract
+
+import (
+	"time"
+
+	htmldate "github.com/markusmobius/go-htmldate"
+	"golang.org/x/net/html"
+)
+
+// guessDate returns the page's publication date as go-htmldate, the
+// field's date finder, reads it (meta tags, JSON-LD, the URL, date lines
+// and date markup, weighed together), as YYYY-MM-DD, or "". Its fast mode
+// (precise patterns) runs first; its extensive search over every date in
+// the text only when that finds none. No date after the capture's is
+// taken: a page cannot be older than what it holds.
+//
+// A page of more than maxDateNodes nodes is left to the extractor's own
+// date sources: htmldate copies the tree and runs its patterns over all of
+// it, whose cost a hostile page could make large.
+func guessDate(doc *html.Node, pageURL string, captured time.Time) string {
+	if !fewerNodes(doc, maxDateNodes) {
+		return ""
+	}
+	opts := htmldate.Options{URL: pageURL, UseOriginalDate: true, SkipExtensiveSearch: true, MaxDate: captured}
+	res, err := htmldate.FromDocument(doc, opts)
+	if err != nil || res.DateTime.IsZero() {
+		return ""
+	}
+	return res.DateTime.Format(time.DateOnly)
+}
+
+// maxDateNodes bounds the pages guessDate reads; the dev set's real
+// pages hold at most about 40,000 nodes.
+const maxDateNodes = 60000
+
+// fewerNodes reports whether the tree under n holds at most limit nodes.
+func fewerNodes(n *html.Node, limit int) bool {
+	count := 0
+	var walk func(*html.Node) bool
+	walk = func(n *html.Node) bool {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if count++; count > limit || !walk(c) {
+				return false
+			}
+		}
+		return true
+	}
+	return walk(n)
+}

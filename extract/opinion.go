@@ -1,0 +1,79 @@
+package extract
+
+import (
+	"net/url"
+	"strings"
+	"unicode"
+
+	readability "codeberg.org/readeck/go-readability/v2"
+	"golang.org/x/net/html"
+)
+
+// secondOpinion asks go-readability (a port of Mozilla's Readability,
+// which picks an article's one body by scoring paragraphs) which of an
+// article's blocks are its body, and keeps those our own choice and its
+// agree on: the blocks readability leaves out of a body that holds most
+// of ours are the captions, player controls and teaser rails beside the
+// article. When readability finds no body, or one much smaller than ours
+// (it took a part of the article), our blocks stay as they are.
+func (a *analysis) secondOpinion(blocks []block) []block {
+	doc, err := html.Parse(strings.NewReader(a.page))
+	if err != nil {
+		return blocks
+	}
+	u, err := url.Parse(a.url)
+	if err != nil {
+		return blocks
+	}
+	parser := readability.NewParser()
+	art, err := parser.ParseAndMutate(doc, u)
+	if err != nil || art.Node == nil {
+		return blocks
+	}
+	var b strings.Builder
+	if art.RenderText(&b) != nil {
+		return blocks
+	}
+	theirs := squashText(b.String())
+	ours, agreed := 0, 0
+	keep := make([]bool, len(blocks))
+	for i, bl := range blocks {
+		w := bl.words()
+		ours += w
+		if bl.kind == blockHeading || strings.Contains(theirs, squashText(bl.text)) {
+			keep[i] = true
+			agreed += w
+		}
+	}
+	if ours == 0 || agreed*10 < ours*7 {
+		return blocks
+	}
+	out := blocks[:0:0]
+	for i, bl := range blocks {
+		if keep[i] {
+			out = append(out, bl)
+		}
+	}
+	return out
+}
+
+// squashText lowercases s and keeps only its letters and digits, one
+// space between words, for comparing two renderings of the same text.
+func squashText(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(s) {
+		if isWordRune(r) {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			b.WriteRune(r)
+		} else {
+			space = true
+		}
+	}
+	return b.String()
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) }
