@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"rankfile/record"
 )
 
 // langTests are the query language's cases over testdata/corpus.jsonl:
@@ -171,5 +173,22 @@ func TestIndex_SetAcronyms(t *testing.T) {
 		if got := sorted(recordIDs(mustSearch(t, x, Query{Site: acr, KeepDuplicates: true}))); !slices.Equal(got, want) {
 			t.Errorf("Site %q: %q, want %q", acr, got, want)
 		}
+	}
+}
+
+// TestIndex_Search_ambiguousAcronym: an acronym two sites' names make is
+// refused, naming both, rather than searching either.
+func TestIndex_Search_ambiguousAcronym(t *testing.T) {
+	x := mustOpen(t, []record.Record{
+		{ID: "a", Kind: record.KindPost, URL: "http://a.test/1", Site: "Teacher Union Reform Network", Title: "One", Text: "Reform."},
+		{ID: "b", Kind: record.KindPost, URL: "http://b.test/1", Site: "Teachers United for Reform Now", Title: "Two", Text: "Reform."},
+	})
+	_, err := x.Search(context.Background(), Query{Site: "TURN"})
+	u, ok := IsUnknownValue(err)
+	if !ok || !u.Ambiguous || len(u.Suggestions) != 2 || !strings.Contains(err.Error(), "ambiguous") {
+		t.Fatalf("got %v, want TURN refused as ambiguous between the two sites", err)
+	}
+	if got := recordIDs(mustSearch(t, x, Query{Site: "teachers united for reform now"})); !slices.Equal(got, []string{"b"}) {
+		t.Errorf("the full name: %q, want b", got)
 	}
 }
