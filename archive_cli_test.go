@@ -15,11 +15,15 @@ import (
 )
 
 // TestArchive_capturesAndGet: for every fixture content page of the demo,
-// `archive captures` lists one response capture and `archive get` prints
-// the page as the fixture web served it; --at before the crawl finds
-// nothing; -o writes a file; a URL never crawled is an error.
+// which crawls the fixture web and then the changed web, `archive captures`
+// lists a response capture and the second crawl's capture (a revisit when
+// the page did not change), `archive get` prints the page as the changed
+// web served it and `get --at` the first capture as the fixture web served
+// it; --at before the crawl finds nothing; -o writes a file; a URL never
+// crawled is an error.
 func TestArchive_capturesAndGet(t *testing.T) {
 	dir, _ := demo()
+	var first string // the first crawl's timestamp
 	for _, pg := range fixtures.Pages() {
 		want, ok := fixtures.Body(pg.URL)
 		if !ok {
@@ -31,12 +35,22 @@ func TestArchive_capturesAndGet(t *testing.T) {
 			continue
 		}
 		lines := jsonLines(t, out)
-		if len(lines) != 1 || lines[0]["type"] != archive.TypeResponse || lines[0]["status"] != float64(200) || lines[0]["url"] != pg.URL {
-			t.Errorf("captures %s: %s, want one 200 response", pg.URL, out)
+		if len(lines) != 2 || lines[0]["type"] != archive.TypeResponse || lines[0]["status"] != float64(200) || lines[0]["url"] != pg.URL {
+			t.Errorf("captures %s: %s, want a 200 response, then the second crawl's capture", pg.URL, out)
+			continue
+		}
+		first = str(lines[0]["timestamp"])
+		out, errOut, code = rankfile(t, "--data", dir, "archive", "get", "--at", first, pg.URL)
+		if code != 0 || out != string(want) {
+			t.Errorf("get --at %s %s: exit %d %s; printed %d bytes, want the %d served", first, pg.URL, code, errOut, len(out), len(want))
+		}
+		latest, ok := fixtures.ChangedBody(pg.URL)
+		if !ok {
+			latest = []byte(out404(t, pg.URL))
 		}
 		out, errOut, code = rankfile(t, "--data", dir, "archive", "get", pg.URL)
-		if code != 0 || out != string(want) {
-			t.Errorf("get %s: exit %d %s; printed %d bytes, want the %d served", pg.URL, code, errOut, len(out), len(want))
+		if code != 0 || out != string(latest) {
+			t.Errorf("get %s: exit %d %s; printed %d bytes, want the %d the changed web served", pg.URL, code, errOut, len(out), len(latest))
 		}
 	}
 
@@ -68,7 +82,7 @@ func TestArchive_capturesAndGet(t *testing.T) {
 	}
 	// --warc: the response record itself, a WARC reader's input, its block
 	// digest intact
-	out, errOut, code = rankfile(t, "--data", dir, "archive", "get", "--warc", u)
+	out, errOut, code = rankfile(t, "--data", dir, "archive", "get", "--warc", "--at", first, u)
 	if code != 0 {
 		t.Fatalf("get --warc: exit %d %s", code, errOut)
 	}
@@ -90,4 +104,22 @@ func TestArchive_capturesAndGet(t *testing.T) {
 	if _, _, code := rankfile(t, "--data", dir, "archive", "get"); code != exitUsage {
 		t.Errorf("get without a URL: exit %d, want %d", code, exitUsage)
 	}
+}
+
+// out404 returns the fixture web's 404 page, as it serves it for u.
+func out404(t *testing.T, u string) string {
+	t.Helper()
+	srv := fixtures.Start()
+	defer srv.Close()
+	srv.Change()
+	resp, err := srv.Client().Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 404 {
+		t.Fatalf("%s in the changed web: status %d", u, resp.StatusCode)
+	}
+	return string(b)
 }

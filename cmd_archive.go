@@ -60,8 +60,10 @@ func archiveCommand() *cli.Command {
 				"output or -o FILE, gzip or deflate Content-Encoding removed; a revisit gives the body of the\n" +
 				"capture it stands for. --at takes 14 digits (20240301100000), a date (YYYY-MM-DD: by the end\n" +
 				"of that UTC day) or an RFC 3339 time. With --verbose the capture read (time, status, WARC\n" +
-				"file@offset) is logged on standard error. Read-only, like captures: safe beside a running crawl.",
-			ArgsUsage: "URL",
+				"file@offset) is logged on standard error. Read-only, like captures: safe beside a running crawl.\n" +
+				"URL may leave out http://, or be a record ID (its page) or a version's ID (the capture it was\n" +
+				"read from).",
+			ArgsUsage: "URL|ID",
 			Flags: []cli.Flag{
 				&cli.StringFlag{Name: "at", Usage: "the newest capture made by this time"},
 				&cli.BoolFlag{Name: "head", Usage: "write the HTTP status line and headers before the payload"},
@@ -70,7 +72,7 @@ func archiveCommand() *cli.Command {
 			},
 			Action: func(c *cli.Context) error {
 				if c.NArg() != 1 {
-					return fmt.Errorf("%w: archive get needs one URL", errUsage)
+					return fmt.Errorf("%w: archive get needs one URL or record ID", errUsage)
 				}
 				p, err := newPipeline(c, c.String("data"))
 				if err != nil {

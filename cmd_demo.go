@@ -7,7 +7,7 @@ import (
 func demoCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "demo",
-		Usage: "serve the embedded fixture web on loopback, crawl, extract and index it, and search it",
+		Usage: "serve the embedded fixture web on loopback, crawl, extract, index and search it; change it, crawl again, diff",
 		Description: "Writes into ./rankfile-demo unless --data is given, so a real archive is never mixed\n" +
 			"with the fixture web.",
 		Action: func(c *cli.Context) error {

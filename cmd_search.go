@@ -8,20 +8,26 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"rankfile/index"
-	"rankfile/record"
 )
 
 func searchCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "search",
 		Usage: "search the records: ranked hits with a highlighted snippet, filters and facets",
-		Description: "QUERY uses bleve's query-string syntax: words, \"exact phrases\", +required and -excluded\n" +
-			"terms, field:value (site:\"Teacher Union Reform Network\", authors:\"Amrita Dani\"), prefix*\n" +
-			"wildcards, word~1 fuzziness and published:>=\"2020-01-01\" ranges. QUERY may be left out when a\n" +
-			"filter flag narrows the search: rankfile search --author \"Amrita Dani\".\n\n" +
-			"Near-identical hits (a teaser and its post, one post under two URLs) show as one, listing the\n" +
-			"others as \"also at\". --json writes one object per hit per line; with --facets a last line\n" +
-			"{\"total\": N, \"facets\": {...}} follows (jq 'select(.facets | not)' keeps the hits).",
+		Description: "QUERY: words and \"exact phrases\" (stemmed), AND, OR, NOT and parentheses (side by side,\n" +
+			"words are alternatives, records with them as a phrase first), +required and -excluded terms,\n" +
+			"field:value and field:\"a value\" (site, kind, author, org, tag, title, text, year, url, id),\n" +
+			"published:2020, published:>=2020-01-01, captured:<2024-03-02, prefix*, word~1 fuzziness.\n" +
+			"Values of site, kind, author and org, in QUERY as in the filter flags, are matched as a person\n" +
+			"writes them: case and a leading \"The\" do not matter and an acronym names its site\n" +
+			"(--site TURN); a value no record has gets \"no such site; did you mean …\". QUERY is at most\n" +
+			"1,000 bytes. It may be left out when a filter flag narrows the search.\n\n" +
+			"Examples, each with a hit it finds in the demo archive (rankfile demo):\n" +
+			searchExamples + "\n" +
+			"Each hit shows its ID, which rankfile show and diff take. Near-identical hits (a teaser and\n" +
+			"its post, one post under two URLs) show as one, listing the others as \"also at\". --json\n" +
+			"writes one object per hit per line; with --facets a last line {\"total\": N, \"facets\": {...}}\n" +
+			"follows (jq 'select(.facets | not)' keeps the hits).",
 		ArgsUsage: "[QUERY]",
 		Flags: append(filterFlags(),
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "output: text, json (one object per hit per line) or csv"},
@@ -72,11 +78,22 @@ func searchCommand() *cli.Command {
 	}
 }
 
+// searchExamples are the examples of search's help, each with a title it
+// finds in the demo archive (main_test.go runs them).
+const searchExamples = `  rankfile search 'authors:"Amrita Dani"'                    # "Beginnings: A Social Justice Caucus in Formation in Boston"
+  rankfile search 'site:TURN AND kind:post AND (reform OR collaboration)'   # "Why Union-Led Reform?"
+  rankfile search 'vouchers OR "union democracy"'            # "UCORE Report Back"
+  rankfile search 'kind:post NOT site:"Teacher Union Reform Network"'       # "UCORE Report Back"
+  rankfile search 'published:2019 AND kind:post'             # "Northeast TURN"
+  rankfile search --org "The Alliance to Reclaim Our Schools Louisville"    # "Our Mission"
+  rankfile search --site "Teacher Union Reform"              # no such site "Teacher Union Reform"; did you mean "Teacher Union Reform Network"?
+`
+
 // filterFlags are the flags that narrow a search or an export.
 func filterFlags() []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "site", Usage: "only records of this site, by its name in the sites file"},
-		&cli.StringFlag{Name: "org", Usage: "only records of this organization (its mission) or naming it in their writing"},
+		&cli.StringFlag{Name: "site", Usage: "only records of this site, by its name in the sites file or its acronym"},
+		&cli.StringFlag{Name: "org", Usage: "only records of this organization (its mission) or naming it in their writing; name or acronym"},
 		&cli.StringFlag{Name: "kind", Usage: "only records of this kind: organization, mission, post or page"},
 		&cli.StringFlag{Name: "author", Usage: "only records by this author, as written on the page"},
 		&cli.StringFlag{Name: "published-since", Usage: "only records published on or after this date (YYYY-MM-DD or RFC 3339)"},
@@ -98,11 +115,9 @@ func queryFromFlags(c *cli.Context) (index.Query, error) {
 		Author:      c.String("author"),
 		AllVersions: c.Bool("all-versions"),
 	}
-	switch record.Kind(q.Kind) {
-	case "", record.KindOrganization, record.KindMission, record.KindPost, record.KindPage:
-	default:
-		return q, fmt.Errorf("%w: --kind must be organization, mission, post or page", errUsage)
-	}
+	// --kind, --site, --author and --org are matched by the index as a
+	// person writes them (Post, posts); one no record has is an error
+	// naming the closest values
 	for _, d := range []struct {
 		flag  string
 		until bool

@@ -18,6 +18,7 @@ import (
 
 	"rankfile/archive"
 	"rankfile/crawl"
+	"rankfile/index"
 	"rankfile/pipeline"
 )
 
@@ -138,7 +139,7 @@ func exitCode(err error, stderr io.Writer, jsonLog bool) int {
 	}
 	say(err.Error())
 	switch {
-	case errors.Is(err, errUsage), errors.Is(err, crawl.ErrSites):
+	case errors.Is(err, errUsage), errors.Is(err, crawl.ErrSites), errors.Is(err, index.ErrBadQuery):
 		return exitUsage
 	case errors.Is(err, archive.ErrLocked):
 		say("another rankfile run holds the archive lock; this run exits without touching it")

@@ -90,6 +90,8 @@ func BenchmarkCompare(b *testing.B) {
 			if _, err := rk.Search(ctx, Query{Text: q, Facets: true}); err != nil {
 				b.Fatal(err)
 			}
+		}
+		for _, q := range qs.bleveForm() {
 			if _, err := pl.SearchInContext(ctx, plainRequest(q)); err != nil {
 				b.Fatal(err)
 			}
@@ -108,12 +110,12 @@ func BenchmarkCompare(b *testing.B) {
 			rkT = append(rkT, time.Since(t0))
 			hits += res.Total
 			t0 = time.Now()
-			if _, err := pl.SearchInContext(ctx, plainRequest(q)); err != nil {
+			if _, err := pl.SearchInContext(ctx, plainRequest(qs.bleveForm()[i%len(qs.queries)])); err != nil {
 				b.Fatal(err)
 			}
 			plT = append(plT, time.Since(t0))
 		}
-		if rgErr == nil {
+		if rgErr == nil && qs.plain == nil { // rg has no query language: words and phrases only
 			for i := range rgIters {
 				t0 := time.Now()
 				if err := runRg(rg, jsonl, qs.queries[i%len(qs.queries)]); err != nil {
@@ -150,15 +152,38 @@ func BenchmarkCompare(b *testing.B) {
 }
 
 // compareQueries are the queries BenchmarkCompare times, by kind; each
-// kind cycles through its list.
-var compareQueries = []struct {
+// kind cycles through its list. The boolean and field queries use
+// rankfile's query language; plain bleve gets the nearest query string
+// (bleve has no AND, OR or NOT: + and - stand for them) and rg none.
+type compareQuery struct {
 	kind    string
 	queries []string
-}{
-	{"1 term", []string{"union", "strike", "charter", "pension", "testing", "segregation", "walkout", "delegates"}},
-	{"2 terms", []string{"union democracy", "strike contract", "charter budget", "pension layoffs", "racial justice", "steward picket", "parents students", "tenure reform"}},
-	{"3 terms", []string{"picket solidarity walkout", "union democracy caucus", "charter testing budget", "members election delegates", "rank file organizing", "community parents students", "contract bargaining steward", "pension layoffs tenure"}},
-	{"phrase", []string{`"union democracy"`, `"strike contract"`, `"rank file"`, `"racial justice"`, `"charter budget"`, `"picket solidarity"`, `"parents students"`, `"tenure reform"`}},
+	plain   []string // bleve query strings, when they differ from queries
+}
+
+var compareQueries = []compareQuery{
+	{"1 term", []string{"union", "strike", "charter", "pension", "testing", "segregation", "walkout", "delegates"}, nil},
+	{"2 terms", []string{"union democracy", "strike contract", "charter budget", "pension layoffs", "racial justice", "steward picket", "parents students", "tenure reform"}, nil},
+	{"3 terms", []string{"picket solidarity walkout", "union democracy caucus", "charter testing budget", "members election delegates", "rank file organizing", "community parents students", "contract bargaining steward", "pension layoffs tenure"}, nil},
+	{"phrase", []string{`"union democracy"`, `"strike contract"`, `"rank file"`, `"racial justice"`, `"charter budget"`, `"picket solidarity"`, `"parents students"`, `"tenure reform"`}, nil},
+	{"boolean",
+		[]string{"union AND democracy", "strike OR walkout", "(charter OR testing) AND budget", "pension NOT layoffs",
+			"(racial OR justice) AND NOT tenure", "steward AND (picket OR strike)", "parents AND students AND community", "union AND NOT (charter OR testing)"},
+		[]string{"+union +democracy", "strike walkout", "+budget charter testing", "pension -layoffs",
+			"racial justice -tenure", "+steward picket strike", "+parents +students +community", "+union -charter -testing"}},
+	{"fields",
+		[]string{`site:"Turn Web" AND union`, "kind:post AND strike", `site:"albuquerque core" AND pension`, "kind:posts AND racial",
+			"published:2021 AND democracy", `site:("AROS Louisville" OR "Turn Web") AND charter`, `kind:mission AND NOT site:"Turn Web"`, `year:2019 AND (steward OR picket)`},
+		[]string{`+site:"Turn Web" +union`, "+kind:post +strike", `+site:"Albuquerque CORE" +pension`, "+kind:post +racial",
+			`+published:>="2021-01-01" +published:<"2022-01-01" +democracy`, `+charter site:"AROS Louisville" site:"Turn Web"`, `+kind:mission -site:"Turn Web"`, "+year:2019 steward picket"}},
+}
+
+// bleveForm returns the queries as plain bleve gets them.
+func (qs compareQuery) bleveForm() []string {
+	if qs.plain != nil {
+		return qs.plain
+	}
+	return qs.queries
 }
 
 // runRg counts the lines of jsonl matching q as rg would be asked to: any

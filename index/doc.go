@@ -19,8 +19,9 @@
 // title and text are analysed in English (stemming, stop words); the text
 // is stored so that matches can be highlighted. site, site_kind, kind,
 // authors, organization, acronym, url, link, warc_file, digest, record_id,
-// tags, language, mentions and year are keywords: exact, case-sensitive
-// terms. published (from Record.Published) and captured are datetime
+// tags, language, mentions and year are keywords, indexed as written;
+// queries find them as a person writes them (see Query language).
+// published (from Record.Published) and captured are datetime
 // fields kept apart, so a search can ask for writing published in 2019 and
 // captured in 2024. The rest of the record is stored whole, so hits,
 // Versions and Records give back every field of the record indexed. An
@@ -46,16 +47,39 @@
 // linking its segment files, adds to the clone and swaps it in. Sync brings
 // an index in line with a set of records, rewriting only what changed.
 //
-// # Query syntax
+// # Query language
 //
-// Query.Text uses bleve's query-string syntax: words, "exact phrases",
-// +required and -excluded terms, field:value (site:"Boston Caucus"),
-// word^3 boosts, word~1 fuzziness, prefix* wildcards, /regexp/ and date
-// ranges such as published:>="2020-01-01". There are no AND, OR or NOT
-// operators: plain terms are optional (a hit needs at least one), + makes
-// a term required and - excludes it. A term without a field searches
-// title and text, a title match weighing three times a text match, so a
-// record titled with the words ranks above one that only mentions them.
+// Query.Text is Elasticsearch-style query text (parse.go, lang.go):
+//
+//   - words and "exact phrases", stemmed in English; a word without a
+//     field searches title and text, a title match weighing three times a
+//     text match;
+//   - AND, OR and NOT (upper case; && and || too) and parentheses:
+//     NOT binds tightest, then AND, then OR, and clauses side by side are
+//     alternatives, a hit needing one of them: union democracy finds
+//     either word, ranking records with the phrase first;
+//   - +required and -excluded clauses, as in a search box;
+//   - field:value and field:"a value" on any field (title, text, site,
+//     kind, author or authors, org or organization, mentions, acronym,
+//     tag or tags, language, year, url, link, id, digest, warc_file),
+//     and field:(a OR b) for several values of one field;
+//   - dates: published:2020 (a year), published:2020-03 (a month),
+//     published:>=2020-01-01, captured:<2024-03-02 (>, >=, <, <=);
+//   - prefix* and wild?card terms, /regexp/ terms, word~1 fuzziness (at
+//     most ~2), word^3 boosts.
+//
+// The values of the exact fields (site, kind, author, organization, tag,
+// language, year) are matched as a person writes them: case, spacing,
+// punctuation and a leading "The" do not matter, kind:posts is kind:post,
+// and an acronym (site:TURN) stands for the site or organization it
+// abbreviates or that an organization record gives it. A value no record
+// has fails the search with an *UnknownValueError naming the closest values
+// indexed ("no such site; did you mean …"), never 0 hits. The Site, Kind,
+// Author and Org filters of Query are matched the same way.
+//
+// A query is at most MaxQueryBytes long and holds at most 64 terms and 16
+// levels of nesting; the same limit holds on the command line, the web page
+// and the API.
 //
 // # Results
 //

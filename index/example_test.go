@@ -52,13 +52,13 @@ func Example() {
 	// Output:
 	// Hits 1-2 of 2 matching.
 	//
-	// 1. Union democracy in the rank and file [post]
+	// 1. Union democracy in the rank and file [post] id b2
 	//    Urban Education Democracy Project · by Ana Ruiz · published 2020-10-29
 	//    http://wp.towson.test/urbanedemproj/union-democracy/
 	//    captured 2024-03-01T10:00:00Z · rankfile-a.warc.gz@1234
 	//    «Union democracy» means open meetings, elected stewards and members who vote on every contract.
 	//
-	// 2. UCORE report back [post]
+	// 2. UCORE report back [post] id a1
 	//    Albuquerque CORE · published 2017-10-23
 	//    http://albu-core.test/2017/10/23/ucore-report-back/
 	//    captured 2024-03-01T10:00:00Z · rankfile-a.warc.gz@5678

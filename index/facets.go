@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/mapping"
@@ -94,14 +95,19 @@ func buildFacetTable(ctx context.Context, r index.IndexReader) (*facetTable, err
 		}
 	}
 	for m, mf := range multiFacets {
-		codes := map[string]uint32{} // one code space over the facet's fields
+		// one code space over the facet's fields, one code for the ways of
+		// writing a name ("The Alliance …" and "Alliance …"; see nameKey)
+		codes := map[string]uint32{}
 		for _, field := range mf.fields {
 			err := eachPosting(ctx, r, field, func(_ uint32, value string, doc uint64) {
-				code, ok := codes[value]
+				key := nameKey(value)
+				code, ok := codes[key]
 				if !ok {
 					code = uint32(len(codes) + 1)
-					codes[value] = code
+					codes[key] = code
 					t.values[3+m] = named(t.values[3+m], code, value)
+				} else if shown := t.values[3+m][code-1]; hasArticle(shown) && !hasArticle(value) {
+					t.values[3+m][code-1] = value // the name as a list files it
 				}
 				for uint64(len(t.multi[m])) <= doc {
 					t.multi[m] = append(t.multi[m], nil)
@@ -330,4 +336,9 @@ func (q *facetQuery) result() map[string]Facet {
 		out[name] = f
 	}
 	return out
+}
+
+// hasArticle reports whether a name starts with "The ".
+func hasArticle(name string) bool {
+	return len(name) > 4 && strings.EqualFold(name[:4], "the ")
 }

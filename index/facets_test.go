@@ -62,3 +62,28 @@ func TestIndex_Search_organizations(t *testing.T) {
 		t.Errorf("Org UCORE: %q, want the mission and the post naming it", got)
 	}
 }
+
+// TestIndex_Search_organizationNames: one organization written with and
+// without "The" (a mission's own name, and the name as the writing gives
+// it) is one facet term, and a filter by either form, or by its acronym,
+// finds both records.
+func TestIndex_Search_organizationNames(t *testing.T) {
+	recs := []record.Record{
+		{ID: "m", Kind: record.KindMission, URL: "http://a.test/mission", Title: "Our Mission",
+			Organization: "The Alliance to Reclaim Our Schools Louisville", Text: "We unite parents and educators."},
+		{ID: "p", Kind: record.KindPage, URL: "http://a.test/", Title: "Home", Text: "Alliance to Reclaim Our Schools Louisville",
+			Mentions: []string{"Alliance to Reclaim Our Schools Louisville"}},
+		{ID: "o", Kind: record.KindOrganization, URL: "http://a.test/partners", Title: "Alliance to Reclaim Our Schools Louisville",
+			Acronym: "AROS", Text: "A coalition."},
+	}
+	x := mustOpen(t, recs)
+	f := mustSearch(t, x, Query{Facets: true}).Facets[FacetOrg]
+	if got, want := fmt.Sprintf("%v", f.Terms), "[{Alliance to Reclaim Our Schools Louisville 2}]"; got != want {
+		t.Errorf("organization facet %s, want %s", got, want)
+	}
+	for _, org := range []string{"The Alliance to Reclaim Our Schools Louisville", "alliance to reclaim our schools louisville", "AROS"} {
+		if got := sorted(recordIDs(mustSearch(t, x, Query{Org: org}))); !slices.Equal(got, []string{"m", "p"}) {
+			t.Errorf("Org %q: %q, want m and p", org, got)
+		}
+	}
+}

@@ -12,8 +12,12 @@ func FuzzSearch(f *testing.F) {
 	for _, tt := range searchTests {
 		f.Add(tt.q.Text)
 	}
-	for _, s := range []string{`title:(`, `"`, `+`, `-`, `a^`, `/[/`, `published:>"x"`, `text:"" ~`, `*`, `?`, `union~9`} {
+	for _, s := range []string{`title:(`, `"`, `+`, `-`, `a^`, `/[/`, `published:>"x"`, `text:"" ~`, `*`, `?`, `union~9`,
+		`(a OR`, `NOT NOT a`, `site:(`, `a AND AND b`, `((()))`, `-(a b)`, `kind:"post"^2`, `published:2020-13`, `site:"x`} {
 		f.Add(s)
+	}
+	for _, tt := range langTests {
+		f.Add(tt.q.Text)
 	}
 	x := mustOpen(f, mustCorpus(f))
 	f.Fuzz(func(t *testing.T, text string) {

@@ -81,6 +81,7 @@ type Index struct {
 	readOnly bool
 	opened   os.FileInfo // dir as it was when opened, to tell when Build replaced it
 	tables   facetTables // of the shard snapshots searched with facets
+	vocabs   vocabCache  // the values of the snapshots last searched with filters
 
 	mu     sync.Mutex // serialises writers
 	closed bool

@@ -32,7 +32,13 @@ func (r *Result) WriteText(w io.Writer) error {
 		if title == "" {
 			title = "(untitled)"
 		}
-		fmt.Fprintf(bw, "\n%d. %s [%s]\n", r.From+i+1, title, h.Kind)
+		// the ID rankfile show and diff take: the record's, or an older
+		// version's own
+		id := h.RecordID
+		if !h.Latest {
+			id = h.ID
+		}
+		fmt.Fprintf(bw, "\n%d. %s [%s] id %s\n", r.From+i+1, title, h.Kind, id)
 		var about []string
 		if h.Site != "" {
 			about = append(about, h.Site)

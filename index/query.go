@@ -1,18 +1,15 @@
 package index
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"reflect"
-	"regexp"
-	"regexp/syntax"
 	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
-	vregexp "github.com/blevesearch/vellum/regexp"
 )
 
 // Sort orders.
@@ -33,15 +30,19 @@ var ErrBadQuery = errors.New("index: bad query")
 // filters, all of which must hold. Empty filters are ignored. Since and
 // Until bounds are inclusive.
 type Query struct {
-	Text string // bleve query-string syntax; empty matches every record
+	Text string // the query language of the package doc; empty matches every record
 
 	Size int // hits per page; 0 means DefaultSize
 	From int // hits to skip: paging
 
-	Site   string // exact site name
-	Kind   string // exact kind: organization, mission, post, page
-	Author string // exact author as written
-	Org    string // exact organization: its mission, or records whose writing names it (Mentions)
+	// Filters, matched as a person writes them (case, spacing, a leading
+	// "The" and a plural kind do not matter; an acronym stands for its
+	// site or organization); a value no record has fails the search with
+	// an *UnknownValueError naming the closest ones.
+	Site   string // site name or acronym
+	Kind   string // organization, mission, post, page
+	Author string // author
+	Org    string // organization: its mission, or records whose writing names it (Mentions)
 
 	PublishedSince, PublishedUntil time.Time
 	CapturedSince, CapturedUntil   time.Time
@@ -71,7 +72,8 @@ const maxFuzziness = 2
 
 // request turns q into a bleve search request (without highlighting),
 // and returns the query of its text alone, which highlighting uses.
-func (q Query) request() (*bleve.SearchRequest, query.Query, error) {
+// Filter and field values are resolved against the values x holds.
+func (x *Index) request(ctx context.Context, q Query) (*bleve.SearchRequest, query.Query, error) {
 	if q.Size < 0 || q.From < 0 {
 		return nil, nil, fmt.Errorf("%w: negative size or from", ErrBadQuery)
 	}
@@ -79,7 +81,15 @@ func (q Query) request() (*bleve.SearchRequest, query.Query, error) {
 	if size == 0 {
 		size = DefaultSize
 	}
-	main, err := q.textQuery()
+	var resolve resolver
+	if q.needsValues() {
+		v, err := x.vocab(ctx)
+		if err != nil {
+			return nil, nil, err
+		}
+		resolve = v.resolve
+	}
+	main, err := q.textQuery(resolve)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -92,7 +102,11 @@ func (q Query) request() (*bleve.SearchRequest, query.Query, error) {
 		notLatest = append(notLatest, old)
 	}
 	bq := query.NewBooleanQuery([]query.Query{main}, nil, notLatest)
-	if f := q.filters(); len(f) > 0 {
+	f, err := q.filters(resolve)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(f) > 0 {
 		bq.AddFilter(query.NewConjunctionQuery(f))
 	}
 
@@ -109,22 +123,31 @@ func (q Query) request() (*bleve.SearchRequest, query.Query, error) {
 	return req, main, nil
 }
 
-// textQuery parses q.Text and points its field-less terms at title and
-// text.
-func (q Query) textQuery() (query.Query, error) {
+// needsValues reports whether q has filter or field values to resolve.
+func (q Query) needsValues() bool {
+	return q.Site != "" || q.Kind != "" || q.Author != "" || q.Org != "" || strings.Contains(q.Text, ":")
+}
+
+// textQuery parses q.Text (see parse.go) into bleve's query types.
+func (q Query) textQuery(resolve resolver) (query.Query, error) {
 	text := strings.TrimSpace(q.Text)
-	if text == "" {
+	parsed, err := parseQuery(text)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadQuery, err)
+	}
+	if parsed == nil {
 		return query.NewMatchAllQuery(), nil
 	}
-	parsed, err := query.NewQueryStringQuery(text).Parse()
+	main, err := builder{resolve: resolve}.build(parsed)
 	if err != nil {
+		var u *UnknownValueError
+		if errors.As(err, &u) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("%w: %q: %w", ErrBadQuery, text, err)
 	}
-	if err := checkTerms(parsed); err != nil {
-		return nil, fmt.Errorf("%w: %q: %w", ErrBadQuery, text, err)
-	}
-	main := rewriteDefaultField(parsed)
-	if !plainWords.MatchString(text) || len(strings.Fields(text)) < 2 {
+	words, plain := plainWords(parsed)
+	if !plain {
 		return main, nil
 	}
 	// Several plain words: a record holding them as a phrase ranks above one
@@ -132,10 +155,10 @@ func (q Query) textQuery() (query.Query, error) {
 	// match_phrase "should" clause of Elasticsearch-backed search UIs). The
 	// boost is large because bleve's length norm shrinks a phrase match in a
 	// long article below a single-word match in a short blurb.
-	inTitle := query.NewMatchPhraseQuery(text)
+	inTitle := query.NewMatchPhraseQuery(words)
 	inTitle.SetField(fieldTitle)
 	inTitle.SetBoost(phraseBoost * titleBoost)
-	inText := query.NewMatchPhraseQuery(text)
+	inText := query.NewMatchPhraseQuery(words)
 	inText.SetField(fieldText)
 	inText.SetBoost(phraseBoost)
 	return query.NewBooleanQuery([]query.Query{main}, []query.Query{inTitle, inText}, nil), nil
@@ -144,110 +167,22 @@ func (q Query) textQuery() (query.Query, error) {
 // phraseBoost weighs a phrase match of a plain several-word query.
 const phraseBoost = 25.0
 
-// plainWords matches query text without query-string syntax: words only.
-var plainWords = regexp.MustCompile(`^\s*[\p{L}\p{N}'’]+(?:-[\p{L}\p{N}'’]+)*(?:\s+[\p{L}\p{N}'’]+(?:-[\p{L}\p{N}'’]+)*)*\s*$`)
-
-// checkTerms compiles the /regexp/ terms of q and checks its fuzziness:
-// bleve only does when it searches, and its error would not say the query
-// was at fault.
-func checkTerms(q query.Query) error {
-	switch q := q.(type) {
-	case *query.BooleanQuery:
-		return errors.Join(checkTerms(q.Must), checkTerms(q.Should), checkTerms(q.MustNot))
-	case *query.ConjunctionQuery:
-		var errs []error
-		for _, c := range q.Conjuncts {
-			errs = append(errs, checkTerms(c))
-		}
-		return errors.Join(errs...)
-	case *query.DisjunctionQuery:
-		var errs []error
-		for _, d := range q.Disjuncts {
-			errs = append(errs, checkTerms(d))
-		}
-		return errors.Join(errs...)
-	case *query.MatchQuery:
-		if q.Fuzziness > maxFuzziness {
-			return fmt.Errorf("fuzziness %d above %d", q.Fuzziness, maxFuzziness)
-		}
-	case *query.RegexpQuery:
-		// the way scorch compiles it (index/scorch/regexp.go)
-		parsed, err := syntax.Parse(q.Regexp, syntax.Perl)
-		if err != nil {
-			return err
-		}
-		if _, err := vregexp.NewParsedWithLimit(q.Regexp, parsed, vregexp.DefaultLimit); err != nil {
-			return fmt.Errorf("regexp /%s/: %w", q.Regexp, err)
-		}
-	}
-	return nil
-}
-
-// rewriteDefaultField replaces every leaf query without a field by a
-// disjunction of that query on title (boosted) and on text, so a title
-// match outranks a mention in the text.
-func rewriteDefaultField(q query.Query) query.Query {
-	switch q := q.(type) {
-	case *query.BooleanQuery:
-		q.Must = rewriteDefaultField(q.Must)
-		q.Should = rewriteDefaultField(q.Should)
-		q.MustNot = rewriteDefaultField(q.MustNot)
-		return q
-	case *query.ConjunctionQuery:
-		for i, c := range q.Conjuncts {
-			q.Conjuncts[i] = rewriteDefaultField(c)
-		}
-		return q
-	case *query.DisjunctionQuery:
-		for i, d := range q.Disjuncts {
-			q.Disjuncts[i] = rewriteDefaultField(d)
-		}
-		return q
-	case nil:
-		return nil
-	case query.FieldableQuery:
-		if q.Field() != "" {
-			return q
-		}
-		if _, numeric := q.(*query.NumericRangeQuery); numeric {
-			return q // a bare number's range half; no numeric field is searched by default
-		}
-		title, text := cloneLeaf(q), cloneLeaf(q)
-		title.SetField(fieldTitle)
-		text.SetField(fieldText)
-		if b, ok := title.(query.BoostableQuery); ok {
-			b.SetBoost(b.Boost() * titleBoost)
-		}
-		return query.NewDisjunctionQuery([]query.Query{title, text})
-	}
-	return q
-}
-
-// cloneLeaf returns a shallow copy of a leaf query: its fields are values
-// and pointers that the rewrite replaces rather than mutates.
-func cloneLeaf(q query.FieldableQuery) query.FieldableQuery {
-	v := reflect.ValueOf(q)
-	if v.Kind() != reflect.Pointer || v.IsNil() {
-		return q
-	}
-	c := reflect.New(v.Elem().Type())
-	c.Elem().Set(v.Elem())
-	return c.Interface().(query.FieldableQuery)
-}
-
-// filters returns the non-scoring conditions every hit must meet.
-func (q Query) filters() []query.Query {
+// filters returns the non-scoring conditions every hit must meet, their
+// values resolved as a person writes them (see names.go).
+func (q Query) filters(resolve resolver) ([]query.Query, error) {
 	var f []query.Query
 	for _, t := range []struct{ field, value string }{
-		{fieldSite, q.Site}, {fieldKind, q.Kind}, {fieldAuthors, q.Author},
+		{fieldSite, q.Site}, {fieldKind, q.Kind}, {fieldAuthors, q.Author}, {fieldOrganization, q.Org},
 	} {
-		if t.value != "" {
-			f = append(f, termQuery(t.field, t.value))
+		if t.value == "" {
+			continue
 		}
-	}
-	if q.Org != "" {
 		// an organization's own mission, or any record whose writing names it
-		f = append(f, query.NewDisjunctionQuery([]query.Query{termQuery(fieldOrganization, q.Org), termQuery(fieldMentions, q.Org)}))
+		leaf, err := builder{resolve: resolve}.exactLeaf(&leaf{field: t.field, value: t.value, quoted: true})
+		if err != nil {
+			return nil, err
+		}
+		f = append(f, leaf)
 	}
 	if r := dateRange(fieldPublished, q.PublishedSince, q.PublishedUntil); r != nil {
 		f = append(f, r)
@@ -255,7 +190,7 @@ func (q Query) filters() []query.Query {
 	if r := dateRange(fieldCaptured, q.CapturedSince, q.CapturedUntil); r != nil {
 		f = append(f, r)
 	}
-	return f
+	return f, nil
 }
 
 func dateRange(field string, since, until time.Time) query.Query {

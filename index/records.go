@@ -61,7 +61,7 @@ const recordsChunk = 500
 // and returns it.
 func (x *Index) Records(ctx context.Context, q Query, fn func(Version) error) error {
 	q.Size, q.From, q.Facets = 1, 0, false
-	req, _, err := q.request()
+	req, _, err := x.request(ctx, q)
 	if err != nil {
 		return err
 	}

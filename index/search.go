@@ -81,7 +81,7 @@ type FacetTerm struct {
 // highlighted. It returns an error wrapping ErrBadQuery when q.Text does
 // not parse or q.Sort is unknown.
 func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
-	req, main, err := q.request()
+	req, main, err := x.request(ctx, q)
 	if err != nil {
 		return nil, err
 	}

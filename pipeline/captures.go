@@ -50,6 +50,7 @@ func (p *Pipeline) Captures(ctx context.Context, url, format string) error {
 		return err
 	}
 	defer arc.Close()
+	url = archivedURL(arc, url) // turnweb.test/posts: http:// assumed
 	es, err := arc.Lookup(url)
 	if err != nil {
 		return err
@@ -108,6 +109,10 @@ type GetOptions struct {
 // revisit. It reports the capture it read on the pipeline's log output:
 // time, status, WARC file and offset, so a citation can name it.
 func (p *Pipeline) Get(ctx context.Context, url string, opts GetOptions) error {
+	url, opts, err := p.pageRef(ctx, url, opts) // a record ID names its page
+	if err != nil {
+		return err
+	}
 	var at time.Time
 	if opts.AsOf != "" {
 		t, err := parseAsOf(opts.AsOf)
@@ -121,6 +126,7 @@ func (p *Pipeline) Get(ctx context.Context, url string, opts GetOptions) error {
 		return err
 	}
 	defer arc.Close()
+	url = archivedURL(arc, url)
 	var c record.Capture
 	var e archive.Entry
 	if opts.WARC {

@@ -12,8 +12,18 @@ import (
 // addr (host:port) until ctx ends, then shuts down gracefully. It only
 // reads the data directory, never taking the archive's lock, so a crawl
 // may run meanwhile; it warns when addr is not a loopback address.
-func (p *Pipeline) Serve(ctx context.Context, addr string) error {
-	s, err := serve.New(serve.Options{Dir: p.Dir, Logger: p.logger()})
+// baseURL is the archive's public address for citations; "" takes the
+// data directory's setting (see Settings), or else each request's address.
+func (p *Pipeline) Serve(ctx context.Context, addr, baseURL string) error {
+	if baseURL == "" {
+		var err error
+		if baseURL, err = p.BaseURL(); err != nil {
+			return err
+		}
+	} else if err := CheckBaseURL(baseURL); err != nil {
+		return fmt.Errorf("--base-url: %w", err)
+	}
+	s, err := serve.New(serve.Options{Dir: p.Dir, Logger: p.logger(), BaseURL: baseURL})
 	if err != nil {
 		return err
 	}

@@ -18,13 +18,17 @@ import (
 var ErrNoRecord = errors.New("no such record in the index (IDs are in search output: id, record_id)")
 
 // versions opens the index read-only and returns every version of the
-// record id (a record ID or a version's document ID), oldest first.
+// record id (a record ID, a version's document ID, or its page's URL),
+// oldest first.
 func (p *Pipeline) versions(ctx context.Context, id string) ([]index.Version, error) {
 	ix, err := p.openIndex()
 	if err != nil {
 		return nil, err
 	}
 	defer ix.Close()
+	if id, err = recordRef(ctx, ix, id); err != nil { // a URL names its page's record
+		return nil, err
+	}
 	vs, err := ix.Versions(ctx, strings.TrimSpace(id))
 	if errors.Is(err, index.ErrNotFound) {
 		return nil, fmt.Errorf("%s: %w", id, ErrNoRecord)
@@ -36,6 +40,9 @@ func (p *Pipeline) openIndex() (*index.Index, error) {
 	ix, err := index.OpenReadOnly(p.path(indexDir))
 	if errors.Is(err, index.ErrNoIndex) {
 		return nil, ErrNoIndex
+	}
+	if err == nil {
+		ix.SetAcronyms(p.siteAcronyms()) // --site BMORE
 	}
 	return ix, err
 }
@@ -57,13 +64,19 @@ func (p *Pipeline) Show(ctx context.Context, id, format string) error {
 			shown = i
 		}
 	}
-	if format == "json" {
-		return writeShowJSON(p.out(), vs, shown)
+	base, err := p.BaseURL()
+	if err != nil {
+		return err
 	}
-	return writeShowText(p.out(), vs, shown)
+	if format == "json" {
+		return writeShowJSON(p.out(), vs, shown, base)
+	}
+	return writeShowText(p.out(), vs, shown, base)
 }
 
-func writeShowText(w io.Writer, vs []index.Version, shown int) error {
+// writeShowText writes the version shown; base is the archive's public
+// URL, for the citation's archived copy ("" for none).
+func writeShowText(w io.Writer, vs []index.Version, shown int, base string) error {
 	bw := bufio.NewWriter(w)
 	r := vs[shown].Record
 	title := r.Title
@@ -97,7 +110,9 @@ func writeShowText(w io.Writer, vs []index.Version, shown int) error {
 	field("Captured", stamp(r.Captured))
 	field("WARC", r.WARCPlace())
 	field("Digest", r.Digest)
-	fmt.Fprintf(bw, "\nCite as: %s\n\n", r.Citation())
+	archived := record.ArchivedURL(base, r.Captured, r.URL)
+	field("Archived", archived)
+	fmt.Fprintf(bw, "\nCite as: %s\n\n", r.CitationAt(archived))
 	if text := strings.TrimSpace(r.Text); text != "" {
 		fmt.Fprintf(bw, "%s\n\n", text)
 	}
@@ -148,13 +163,16 @@ type showVersion struct {
 	TextChanged bool   `json:"text_changed"` // against the version before; true for the first
 }
 
-func writeShowJSON(w io.Writer, vs []index.Version, shown int) error {
+func writeShowJSON(w io.Writer, vs []index.Version, shown int, base string) error {
+	r := vs[shown].Record
+	archived := record.ArchivedURL(base, r.Captured, r.URL)
 	out := struct {
 		record.Record
-		DocID    string        `json:"doc_id"`
-		Citation string        `json:"citation"`
-		Versions []showVersion `json:"versions"`
-	}{Record: vs[shown].Record, DocID: vs[shown].DocID, Citation: vs[shown].Record.Citation()}
+		DocID       string        `json:"doc_id"`
+		ArchivedURL string        `json:"archived_url,omitempty"`
+		Citation    string        `json:"citation"`
+		Versions    []showVersion `json:"versions"`
+	}{Record: r, DocID: vs[shown].DocID, ArchivedURL: archived, Citation: r.CitationAt(archived)}
 	for i, v := range vs {
 		out.Versions = append(out.Versions, showVersion{
 			DocID: v.DocID, Captured: stamp(v.Captured), WARCFile: v.WARCFile, WARCOffset: v.WARCOffset,

@@ -12,7 +12,15 @@ import (
 //
 // Parts the record lacks are left out: a record without authors starts
 // with its title, one without a publication date has no "published".
-func (r Record) Citation() string {
+// CitationAt gives the archived copy's URL instead of the WARC file.
+func (r Record) Citation() string { return r.CitationAt("") }
+
+// CitationAt is Citation with the archived copy's public URL (see
+// ArchivedURL), which a reader can follow, in place of the WARC file and
+// offset; with archived "" it is Citation.
+//
+//	Author(s). "Title." Site, published DATE. URL (archived CAPTURE at ARCHIVED).
+func (r Record) CitationAt(archivedURL string) string {
 	var b strings.Builder
 	if len(r.Authors) > 0 {
 		b.WriteString(endSentence(joinNames(r.Authors)))
@@ -36,7 +44,10 @@ func (r Record) Citation() string {
 	if !r.Captured.IsZero() {
 		archived = append(archived, "archived "+r.Captured.UTC().Format(time.RFC3339))
 	}
-	if p := r.WARCPlace(); p != "" {
+	switch p := r.WARCPlace(); {
+	case archivedURL != "" && len(archived) > 0:
+		archived[0] += " at " + archivedURL
+	case p != "":
 		archived = append(archived, "WARC "+p)
 	}
 	if len(archived) > 0 {
@@ -64,4 +75,15 @@ func endSentence(s string) string {
 		return s
 	}
 	return s + "."
+}
+
+// ArchivedURL returns the stable public URL of the capture of url at
+// captured under base, the archive's public address (rankfile serve
+// answers it): BASE/capture/TIMESTAMP/URL, the form of the Wayback
+// Machine. It returns "" without a base or a capture time.
+func ArchivedURL(base string, captured time.Time, url string) string {
+	if base == "" || captured.IsZero() {
+		return ""
+	}
+	return strings.TrimRight(base, "/") + "/capture/" + captured.UTC().Format("20060102150405") + "/" + url
 }

@@ -33,3 +33,44 @@ func TestRecord_Citation(t *testing.T) {
 		})
 	}
 }
+
+func TestRecord_CitationAt(t *testing.T) {
+	r := Record{Title: "Why Union-Led Reform?", URL: "http://turnweb.test/posts/why", WARCFile: "a.warc.gz", WARCOffset: 7,
+		Captured: time.Date(2026, 12, 6, 9, 30, 5, 0, time.UTC)}
+	archived := ArchivedURL("https://archive.example.org/", r.Captured, r.URL)
+	if want := "https://archive.example.org/capture/20261206093005/http://turnweb.test/posts/why"; archived != want {
+		t.Fatalf("ArchivedURL %q, want %q", archived, want)
+	}
+	got := r.CitationAt(archived)
+	want := `"Why Union-Led Reform?" http://turnweb.test/posts/why (archived 2026-12-06T09:30:05Z at ` + archived + `).`
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	if ArchivedURL("", r.Captured, r.URL) != "" || ArchivedURL("https://a.test", time.Time{}, r.URL) != "" {
+		t.Error("an archived URL without a base or a capture time")
+	}
+}
+
+func TestSplitName(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want Name
+	}{
+		{"Amrita Dani", Name{Family: "Dani", Given: "Amrita"}},
+		{"Dani, Amrita", Name{Family: "Dani", Given: "Amrita"}},
+		{"Mary Ann  Smith", Name{Family: "Smith", Given: "Mary Ann"}},
+		{"Ana de la Cruz", Name{Family: "de la Cruz", Given: "Ana"}},
+		{"Ludwig van Beethoven", Name{Family: "van Beethoven", Given: "Ludwig"}},
+		{"Martin Luther King Jr.", Name{Family: "King", Given: "Martin Luther", Suffix: "Jr."}},
+		{"Seán O’Brien", Name{Family: "O’Brien", Given: "Seán"}},
+		{"albucore", Name{Literal: "albucore"}},
+		{"Chloe", Name{Literal: "Chloe"}},
+		{"Riverside Rank and File", Name{Literal: "Riverside Rank and File"}},
+		{"TURN Staff", Name{Literal: "TURN Staff"}},
+		{"user123 smith", Name{Literal: "user123 smith"}},
+	} {
+		if got := SplitName(tt.in); got != tt.want {
+			t.Errorf("SplitName(%q) = %+v, want %+v", tt.in, got, tt.want)
+		}
+	}
+}

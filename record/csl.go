@@ -6,7 +6,8 @@ import (
 )
 
 // CSLItem is a record version as a CSL-JSON item, the citation format of
-// Zotero and citeproc. Names are literal: pages give them as written.
+// Zotero and citeproc. Authors are split into family and given names (see
+// SplitName); an organization's name stays literal.
 type CSLItem struct {
 	ID              string    `json:"id"`
 	Type            string    `json:"type"`
@@ -24,9 +25,12 @@ type CSLItem struct {
 	Keyword         string    `json:"keyword,omitempty"`
 }
 
-// CSLName is a CSL-JSON name, given literally.
+// CSLName is a CSL-JSON name: family and given, or literal.
 type CSLName struct {
-	Literal string `json:"literal"`
+	Family  string `json:"family,omitempty"`
+	Given   string `json:"given,omitempty"`
+	Suffix  string `json:"suffix,omitempty"`
+	Literal string `json:"literal,omitempty"`
 }
 
 // CSLDate is a CSL-JSON date: year, month, day.
@@ -54,7 +58,8 @@ func (r Record) CSL(archived string) CSLItem {
 		it.Type = "post-weblog"
 	}
 	for _, a := range r.Authors {
-		it.Author = append(it.Author, CSLName{a})
+		n := SplitName(a)
+		it.Author = append(it.Author, CSLName{Family: n.Family, Given: n.Given, Suffix: n.Suffix, Literal: n.Literal})
 	}
 	if t := r.PublishedTime(); !t.IsZero() {
 		it.Issued = cslDate(t)
@@ -93,7 +98,7 @@ func (r Record) RIS(archived string) string {
 	tag("TY", typ)
 	tag("TI", r.Title)
 	for _, a := range r.Authors {
-		tag("AU", a)
+		tag("AU", SplitName(a).RIS())
 	}
 	tag("T2", r.Site)
 	if t := r.PublishedTime(); !t.IsZero() {

@@ -3,6 +3,7 @@ package serve
 import (
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"rankfile/index"
@@ -44,6 +45,13 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, http.StatusServiceUnavailable, ErrNoIndex.Error())
 		return
 	case errors.Is(err, index.ErrBadQuery):
+		if u, ok := index.IsUnknownValue(err); ok {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"error": map[string]any{
+				"status": http.StatusBadRequest, "message": err.Error(),
+				"field": u.Field, "value": u.Value, "suggestions": u.Suggestions,
+			}})
+			return
+		}
 		s.apiError(w, r, http.StatusBadRequest, err.Error())
 		return
 	case r.Context().Err() != nil:
@@ -96,7 +104,12 @@ func (s *Server) apiRecord(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, true, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, rec)
+	archived := record.ArchivedURL(s.base(r), rec.Captured, rec.URL)
+	writeJSON(w, http.StatusOK, struct {
+		record.Record
+		ArchivedURL string `json:"archived_url,omitempty"`
+		Citation    string `json:"citation"`
+	}{rec, archived, rec.CitationAt(archived)})
 }
 
 // apiVersion is one version in /api/records/{id}/versions.
@@ -164,6 +177,19 @@ func (s *Server) apiCaptures(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.failErr(w, r, true, err)
+		return
+	}
+	if prefix, ok := strings.CutSuffix(raw, "*"); ok { // every URL captured under a prefix
+		rows, more, err := s.captures.underPrefix(prefix)
+		if err != nil {
+			s.internal(w, r, true, err)
+			return
+		}
+		urls := []map[string]any{}
+		for _, row := range rows {
+			urls = append(urls, map[string]any{"url": row.URL, "captures": row.Count, "first": row.First, "last": row.Last, "latest_replay": row.LatestReplay})
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"prefix": prefix, "urls": urls, "truncated": more})
 		return
 	}
 	cs, err := s.captures.lookup(raw)

@@ -2,12 +2,15 @@ package serve_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"rankfile/internal/browsertest"
+	"rankfile/record"
 )
 
 // browser starts a headless chromium with a fresh profile, isolated from
@@ -264,4 +268,174 @@ func waitFor(ctx context.Context, cond func() bool) error {
 		}
 	}
 	return fmt.Errorf("condition not met")
+}
+
+// TestBrowser_wayback walks as a researcher citing a page does: search →
+// record → cite (the archived-copy URL of the citation opens the capture)
+// → the calendar of captures → a capture → its previous capture → a link
+// to a page never captured, which shows the "not archived" page.
+func TestBrowser_wayback(t *testing.T) {
+	ctx := browser(t)
+	d := mustData(t)
+	ts := newServer(t, d.dir)
+	shots := t.TempDir()
+	var title, cite, banner, loc, heading, notArchived string
+	var days int
+	step := func(name string, actions ...chromedp.Action) {
+		t.Helper()
+		if err := chromedp.Run(ctx, append(actions, shot(shots, name))...); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	step("1-search-record",
+		chromedp.Navigate(ts.URL+"/search?q="+url.QueryEscape(`"contract campaign" AND site:STC`)),
+		chromedp.WaitVisible("#hits-h", chromedp.ByQuery),
+		navigatingBy(chromedp.Click(`//ol[@class="hits"]//h3/a[contains(., "friends")]`, chromedp.BySearch)),
+		chromedp.WaitVisible("#cite-text", chromedp.ByQuery),
+		textOf("#title", &title),
+		textOf("#cite-text", &cite),
+	)
+	archived := regexp.MustCompile(regexp.QuoteMeta(ts.URL) + `/capture/\d{14}/` + regexp.QuoteMeta(postURL)).FindString(cite)
+	if title != postTitle || archived == "" {
+		t.Fatalf("record %q: the citation %q gives no archived copy under %s", title, cite, ts.URL)
+	}
+	step("2-cite-opens-the-capture",
+		chromedp.Navigate(archived),
+		chromedp.WaitVisible("#rankfile-banner", chromedp.ByQuery),
+		textOf("#rankfile-banner", &banner),
+		chromedp.Location(&loc),
+	)
+	if loc != archived || !strings.Contains(banner, "UTC from "+postURL) || !strings.Contains(banner, "Previous capture") {
+		t.Errorf("the archived copy: at %s, banner %q", loc, banner)
+	}
+	step("3-calendar",
+		navigatingBy(chromedp.Click("#rankfile-calendar", chromedp.ByQuery)),
+		chromedp.WaitVisible("#calendar-h", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll("a.cal-capture").length`, &days),
+		textOf("h1", &heading),
+	)
+	if days != 2 || heading != "Captures of "+postURL {
+		t.Errorf("calendar %q: %d captures linked, want 2", heading, days)
+	}
+	step("4-latest-then-previous",
+		navigatingBy(chromedp.Click(`(//a[@class="cal-capture"])[last()]`, chromedp.BySearch)),
+		chromedp.WaitVisible("#rankfile-prev", chromedp.ByQuery),
+		navigatingBy(chromedp.Click("#rankfile-prev", chromedp.ByQuery)),
+		chromedp.WaitVisible("#rankfile-next", chromedp.ByQuery),
+		textOf("#rankfile-banner", &banner),
+		chromedp.Location(&loc),
+	)
+	if !strings.Contains(banner, "2023-03-01 12:00:00 UTC") || !strings.Contains(loc, "/capture/20230301120000/") {
+		t.Errorf("previous capture: at %s, banner %q", loc, banner)
+	}
+	step("5-not-archived",
+		chromedp.Navigate(ts.URL+captureOf(t, d.dir, evilURL)),
+		chromedp.WaitVisible("#rankfile-banner", chromedp.ByQuery),
+		navigatingBy(chromedp.Click("#live-link", chromedp.ByQuery)),
+		chromedp.WaitVisible("h1", chromedp.ByQuery),
+		textOf("h1", &notArchived),
+		chromedp.Location(&loc),
+	)
+	if notArchived != "Not archived" || !strings.HasPrefix(loc, ts.URL+"/capture/") {
+		t.Errorf("a link to a page never captured led to %s, showing %q", loc, notArchived)
+	}
+}
+
+// manyOrganizations writes a data directory of records from 50 sites with
+// long names, each post naming three others, some records undated: the
+// pictures at the size of a large archive.
+func manyOrganizations(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	name := func(i int) string {
+		return fmt.Sprintf("Rank-and-File Educators Caucus of District %02d and Its Neighbouring Towns", i)
+	}
+	var b strings.Builder
+	for i := range 50 {
+		for j, pub := range []string{fmt.Sprintf("20%02d-%02d-15", 15+i%10, 1+i%12), ""} {
+			r := record.Record{
+				ID: fmt.Sprintf("%016x", i*2+j), Kind: record.KindPost, URL: fmt.Sprintf("http://site%02d.test/post/%d", i, j),
+				Site: name(i), SiteKind: []string{"caucus", "network", "partner", "coalition"}[i%4], Title: fmt.Sprintf("Post %d of site %d", j, i),
+				Published: pub, Text: "Solidarity with our neighbours.", Mentions: []string{name((i + 1) % 50), name((i + 7) % 50), name((i + 23) % 50)},
+				Captured: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+			}
+			line, err := json.Marshal(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.Write(append(line, '\n'))
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "records"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "records", "records.jsonl"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestBrowser_picturesAt50: the timeline and the network picture of 50
+// organizations, as chromium lays them out, keep every label within the
+// picture's bounds, and the timeline has a row for every site.
+func TestBrowser_picturesAt50(t *testing.T) {
+	ctx := browser(t)
+	ts := newServer(t, manyOrganizations(t))
+	shots := t.TempDir()
+	// every text of the figure's SVG whose box leaves the SVG's box
+	const cut = `(() => {
+		const svg = document.querySelector("figure svg"), box = svg.getBoundingClientRect();
+		return [...svg.querySelectorAll("text")].filter(t => {
+			const r = t.getBoundingClientRect();
+			return r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5;
+		}).map(t => t.textContent);
+	})()`
+	for _, pic := range []struct{ path, count string }{
+		{"/network", `document.querySelectorAll("figure svg circle").length`},
+		{"/timeline", `new Set([...document.querySelectorAll("figure svg g > text")].map(t => t.textContent)).size`},
+	} {
+		var outside []string
+		var n int
+		err := chromedp.Run(ctx,
+			chromedp.EmulateViewport(1400, 1000),
+			chromedp.Navigate(ts.URL+pic.path),
+			chromedp.WaitVisible("figure svg", chromedp.ByQuery),
+			chromedp.Evaluate(cut, &outside),
+			chromedp.Evaluate(pic.count, &n),
+			shot(shots, strings.TrimPrefix(pic.path, "/")+"-50"),
+		)
+		if err != nil {
+			t.Fatalf("%s: %v", pic.path, err)
+		}
+		if len(outside) > 0 {
+			t.Errorf("%s: %d labels cut by the picture's edge: %q", pic.path, len(outside), outside)
+		}
+		if n < 50 {
+			t.Errorf("%s: %d organizations drawn, want 50", pic.path, n)
+		}
+	}
+	t.Logf("screenshots in %s", shots)
+}
+
+// TestBrowser_phone: on a phone's screen the first hit shows without
+// scrolling, before the facets, and nothing is wider than the screen.
+func TestBrowser_phone(t *testing.T) {
+	ctx := browser(t)
+	ts := newServer(t, mustData(t).dir)
+	var hitTop, facetsTop, pageWidth float64
+	err := chromedp.Run(ctx,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(3), chromedp.EmulateMobile),
+		chromedp.Navigate(ts.URL+"/search?q=union"),
+		chromedp.WaitVisible("#hits-h", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector("ol.hits li").getBoundingClientRect().top`, &hitTop),
+		chromedp.Evaluate(`document.querySelector(".facets").getBoundingClientRect().top`, &facetsTop),
+		chromedp.Evaluate(`document.documentElement.scrollWidth`, &pageWidth),
+		shot(t.TempDir(), "phone"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hitTop >= 844 || facetsTop < hitTop || pageWidth > 390 {
+		t.Errorf("phone: first hit at %.0f px (screen 844), facets at %.0f px, page %.0f px wide (screen 390)", hitTop, facetsTop, pageWidth)
+	}
 }

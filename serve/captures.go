@@ -92,14 +92,6 @@ func (x *captureIndex) lookup(rawURL string) ([]capture, error) {
 	return slices.Clone(x.byKey[archive.SURT(rawURL)]), nil
 }
 
-// has reports whether rawURL has a capture, without refreshing (the
-// caller refreshed for the page it is rewriting).
-func (x *captureIndex) has(rawURL string) bool {
-	x.mu.RLock()
-	defer x.mu.RUnlock()
-	return len(x.byKey[archive.SURT(rawURL)]) > 0
-}
-
 // nearest returns the capture of rawURL closest in time to t (the earlier
 // on a tie), preferring successful captures over errors.
 func (x *captureIndex) nearest(rawURL string, t time.Time) (capture, bool, error) {

@@ -168,7 +168,7 @@ func TestServer_empty(t *testing.T) {
 		{"search", "/", 503, []string{"no search index yet"}, nil},
 		{"api", "/api/search?q=x", 503, []string{`"status": 503`}, nil},
 		{"record", "/records/0123456789abcdef", 404, nil, nil},
-		{"timeline", "/timeline", 200, []string{"No record has a publication date yet"}, nil},
+		{"timeline", "/timeline", 200, []string{"No records yet"}, nil},
 		{"network", "/network.svg", 200, []string{"No records yet"}, nil},
 		{"replay", "/capture/2024/http://x.test/", 404, nil, nil},
 	})

@@ -62,47 +62,75 @@ func drawnNetwork(d networkData) networkData {
 	return out
 }
 
-// networkSVG draws the nodes on a circle, sites first, and an arrow from
-// each organization to those it links to or mentions, thicker for more
-// records. Arrows that link are solid, those that only mention dashed.
+// networkSVG draws the nodes on a circle, sites first, each label running
+// outward along its radius (so labels never overlap, and the picture is
+// made large enough that none is cut), and a curved arrow from each
+// organization to those it links to or mentions, thicker for more records:
+// the curve keeps the arrows of A→B and B→A apart, and spreads the
+// arrowheads around a much-named node. Arrows that link are solid, those
+// that only mention dashed.
 func networkSVG(d networkData) string {
 	var b strings.Builder
 	if len(d.Nodes) == 0 {
 		return `<svg xmlns="http://www.w3.org/2000/svg" width="480" height="60" viewBox="0 0 480 60" role="img" aria-label="Network: no organizations yet"><text x="10" y="35" font-family="sans-serif" font-size="15" fill="#1a1a1a">No records yet.</text></svg>`
 	}
-	const size, pad = 760, 190
-	w := size + 2*pad
-	cx, cy, rad := float64(w)/2, float64(size)/2+40, float64(size)/2-40
-	h := size + 80
+	const fontSize, labelGap, margin = 13.0, 5.0, 12.0
+	labels := make([]string, len(d.Nodes))
+	maxLabel, maxR := 0.0, 0.0
+	for i, n := range d.Nodes {
+		labels[i] = n.Name
+		if n.Acronym != "" {
+			labels[i] = n.Acronym
+		}
+		labels[i] = shorten(labels[i], maxLabelRunes)
+		maxLabel = max(maxLabel, textWidth(labels[i], fontSize, n.Site))
+		maxR = max(maxR, nodeRadius(n))
+	}
+	// the circle leaves each node a label's height of arc at least
+	rad := max(240, float64(len(d.Nodes))*(fontSize+6)/(2*math.Pi))
+	half := rad + maxR + labelGap + maxLabel + margin
+	w := int(math.Ceil(2 * half))
+	h := w
+	cx, cy := half, half
 	pos := make([][2]float64, len(d.Nodes))
+	angle := make([]float64, len(d.Nodes))
 	for i := range d.Nodes {
-		a := 2*math.Pi*float64(i)/float64(len(d.Nodes)) - math.Pi/2
-		pos[i] = [2]float64{cx + rad*math.Cos(a), cy + rad*math.Sin(a)}
+		angle[i] = 2*math.Pi*float64(i)/float64(len(d.Nodes)) - math.Pi/2
+		pos[i] = [2]float64{cx + rad*math.Cos(angle[i]), cy + rad*math.Sin(angle[i])}
 	}
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-labelledby="nw-title nw-desc" font-family="system-ui, sans-serif">`, w, h, w, h)
 	fmt.Fprintf(&b, `<title id="nw-title">Which organizations link to or mention which</title><desc id="nw-desc">%d organizations and %d connections; an arrow points from the organization whose writing links or refers to another; solid arrows include links, dashed ones are mentions only.</desc>`, len(d.Nodes), len(d.Edges))
 	b.WriteString(`<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#4a4a4a"/></marker></defs>`)
 	b.WriteString(`<rect width="100%" height="100%" fill="#ffffff"/>`)
 	maxW := 1
+	incoming := make([]int, len(d.Nodes))
 	for _, e := range d.Edges {
 		maxW = max(maxW, e.Weight())
+		incoming[e.To]++
 	}
 	for _, e := range d.Edges {
 		p, q := pos[e.From], pos[e.To]
-		r := nodeRadius(d.Nodes[e.To])
 		dx, dy := q[0]-p[0], q[1]-p[1]
 		l := math.Hypot(dx, dy)
 		if l == 0 {
 			continue
 		}
-		x2, y2 := q[0]-dx/l*(r+2), q[1]-dy/l*(r+2)
+		// control point: off the chord's middle, to the chord's left as
+		// seen from the source, so the two directions bend apart
+		c := [2]float64{(p[0]+q[0])/2 - dy*0.18, (p[1]+q[1])/2 + dx*0.18}
+		tx, ty := q[0]-c[0], q[1]-c[1]
+		tl := math.Hypot(tx, ty)
+		// a node many arrows reach gets their heads further out, where
+		// their different directions keep them apart
+		r := nodeRadius(d.Nodes[e.To]) + 2 + min(3*float64(incoming[e.To]-1), 18)
+		x2, y2 := q[0]-tx/tl*r, q[1]-ty/tl*r
 		sw := 1 + 3*math.Log1p(float64(e.Weight()))/math.Log1p(float64(maxW))
 		dash := ""
 		if e.Links == 0 {
 			dash = ` stroke-dasharray="5 4"`
 		}
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#4a4a4a" stroke-opacity="0.75" stroke-width="%.1f"%s marker-end="url(#arrow)"><title>%s → %s: %s</title></line>`,
-			p[0], p[1], x2, y2, sw, dash, svgText(d.Nodes[e.From].Name), svgText(d.Nodes[e.To].Name), svgText(edgeWords(e)))
+		fmt.Fprintf(&b, `<path d="M%.1f,%.1f Q%.1f,%.1f %.1f,%.1f" fill="none" stroke="#4a4a4a" stroke-opacity="0.75" stroke-width="%.1f"%s marker-end="url(#arrow)"><title>%s → %s: %s</title></path>`,
+			p[0], p[1], c[0], c[1], x2, y2, sw, dash, svgText(d.Nodes[e.From].Name), svgText(d.Nodes[e.To].Name), svgText(edgeWords(e)))
 	}
 	for i, n := range d.Nodes {
 		p := pos[i]
@@ -110,14 +138,13 @@ func networkSVG(d networkData) string {
 		if color == "" {
 			color = kindColors["organization"]
 		}
-		label := n.Name
-		if n.Acronym != "" {
-			label = n.Acronym
-		}
+		// the label runs outward along the radius, upright on both halves
+		deg := angle[i] * 180 / math.Pi
 		anchor := "start"
-		lx := p[0] + nodeRadius(n) + 5
-		if p[0] < cx-1 {
-			anchor, lx = "end", p[0]-nodeRadius(n)-5
+		off := nodeRadius(n) + labelGap
+		lx, ly := p[0]+off*math.Cos(angle[i]), p[1]+off*math.Sin(angle[i])
+		if math.Cos(angle[i]) < -1e-9 {
+			anchor, deg = "end", deg+180
 		}
 		weight := "400"
 		if n.Site {
@@ -129,10 +156,10 @@ func networkSVG(d networkData) string {
 		}
 		fmt.Fprintf(&b, `<a href="%s"><circle cx="%.1f" cy="%.1f" r="%.1f" fill="%s" stroke="#1a1a1a" stroke-width="1"><title>%s (%s)</title></circle>`,
 			svgText(href), p[0], p[1], nodeRadius(n), color, svgText(n.Name), svgText(nodeWords(n)))
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="13" font-weight="%s" fill="#1a1a1a" text-anchor="%s">%s</text></a>`,
-			lx, p[1]+4, weight, anchor, svgText(shorten(label, 28)))
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="%g" font-weight="%s" fill="#1a1a1a" text-anchor="%s" dominant-baseline="central" transform="rotate(%.1f %.1f %.1f)">%s<title>%s</title></text></a>`,
+			lx, ly, fontSize, weight, anchor, deg, lx, ly, svgText(labels[i]), svgText(n.Name))
 	}
-	// legend
+	// legend, in the top left corner, which the circle's labels leave free
 	y := 20
 	for _, k := range []string{"caucus", "network", "partner", "coalition", "organization"} {
 		fmt.Fprintf(&b, `<circle cx="16" cy="%d" r="7" fill="%s" stroke="#1a1a1a"/><text x="30" y="%d" font-size="13" fill="#1a1a1a">%s</text>`, y, kindColors[k], y+4, k)
@@ -140,6 +167,32 @@ func networkSVG(d networkData) string {
 	}
 	b.WriteString(`</svg>`)
 	return b.String()
+}
+
+// maxLabelRunes bounds a network label; the whole name is in its title.
+const maxLabelRunes = 48
+
+// textWidth estimates the width of s in a sans-serif font of size px, on
+// the generous side (wide letters and capitals count more), so that space
+// made for a label holds it.
+func textWidth(s string, px float64, bold bool) float64 {
+	w := 0.0
+	for _, r := range s {
+		switch {
+		case strings.ContainsRune("iljtfrI.,:;'|!() ", r):
+			w += 0.36
+		case strings.ContainsRune("mwMW@", r):
+			w += 0.95
+		case r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			w += 0.72
+		default:
+			w += 0.6
+		}
+	}
+	if bold {
+		w *= 1.08
+	}
+	return w * px
 }
 
 func nodeRadius(n netNode) float64 {

@@ -246,3 +246,23 @@ func (p searchParams) page(n int) string {
 	q.Page = n
 	return q.url()
 }
+
+// replacing returns the URL of p with value, of the filter or of a
+// field:value in the query text, replaced by instead; "" when p holds no
+// such value.
+func (p searchParams) replacing(field, value, instead string) string {
+	for _, f := range []struct{ label, key, value string }{
+		{"site", "site", p.Site}, {"kind", "kind", p.Kind}, {"author", "author", p.Author}, {"organization", "org", p.Org},
+	} {
+		if f.label == field && f.value == value {
+			return p.with(f.key, instead)
+		}
+	}
+	quoted := strconv.Quote(instead)
+	for _, old := range []string{strconv.Quote(value), value} {
+		if i := strings.Index(p.Q, ":"+old); i >= 0 {
+			return p.with("q", p.Q[:i+1]+quoted+p.Q[i+1+len(old):])
+		}
+	}
+	return ""
+}

@@ -21,13 +21,14 @@ type pictures struct {
 // with the same site, title and date as one counted (a teaser of a post,
 // the post on an author's page) is not counted again.
 type timelineData struct {
-	Sites   []string
-	Months  []string                  // every month from the first to the last, YYYY-MM
-	Counts  map[string]map[string]int // site -> month -> records
-	Max     int                       // the largest count
-	Dated   int                       // records counted
-	Undated int                       // records without a publication date, left out
-	Clipped int                       // dated records before the months drawn
+	Sites     []string
+	Months    []string                  // every month from the first to the last, YYYY-MM
+	Counts    map[string]map[string]int // site -> month -> records
+	Max       int                       // the largest count
+	Dated     int                       // records counted
+	Undated   int                       // records without a publication date, counted apart
+	UndatedBy map[string]int            // site -> records without a publication date
+	Clipped   int                       // dated records before the months drawn
 }
 
 // maxMonths bounds the months the timeline draws (the latest are kept).
@@ -75,26 +76,27 @@ func (s *recordSnap) pictures() (*pictures, error) {
 }
 
 func timelineOf(recs []record.Record) timelineData {
-	d := timelineData{Counts: map[string]map[string]int{}}
+	d := timelineData{Counts: map[string]map[string]int{}, UndatedBy: map[string]int{}}
 	seen := map[[3]string]bool{} // a post and its teasers are one piece of writing
 	for _, r := range recs {
-		if len(r.Published) < 7 || r.PublishedTime().IsZero() {
-			d.Undated++
-			continue
-		}
 		site := r.Site
 		if site == "" {
 			site = hostOf(r.URL)
+		}
+		if d.Counts[site] == nil { // every site has a row, dated records or not
+			d.Counts[site] = map[string]int{}
+			d.Sites = append(d.Sites, site)
+		}
+		if len(r.Published) < 7 || r.PublishedTime().IsZero() {
+			d.Undated++
+			d.UndatedBy[site]++
+			continue
 		}
 		key := [3]string{site, strings.ToLower(strings.TrimSpace(r.Title)), r.Published}
 		if r.Title != "" && seen[key] {
 			continue
 		}
 		seen[key] = true
-		if d.Counts[site] == nil {
-			d.Counts[site] = map[string]int{}
-			d.Sites = append(d.Sites, site)
-		}
 		d.Counts[site][r.Published[:7]]++
 		d.Dated++
 	}

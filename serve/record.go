@@ -38,7 +38,12 @@ type recordPage struct {
 	CapturesURL string
 	APIURL      string
 	LatestURL   string
+	Archived    string    // the archived copy's public URL
+	Head        []metaTag // citation metadata for reference managers
 }
+
+// HeadMeta returns the tags the page's head carries (see headMeta).
+func (p *recordPage) HeadMeta() []metaTag { return p.Head }
 
 type metaRow struct {
 	Label, Value, Link string
@@ -117,7 +122,7 @@ func (s *Server) handleRecord(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		page = newRecordPage(rec, cur, vs, baseURL(r))
+		page = newRecordPage(rec, cur, vs, s.base(r))
 		return nil
 	})
 	if err != nil {
@@ -138,12 +143,12 @@ func newRecordPage(rec record.Record, cur version, vs []version, base string) *r
 	if p.Title == "" {
 		p.Title = "Untitled " + string(rec.Kind)
 	}
-	archived := ""
 	if !rec.Captured.IsZero() {
 		p.CaptureURL = captureURL(rec.Captured, rec.URL)
-		archived = base + p.CaptureURL
 	}
-	p.CiteText, p.CiteCSL = citeText(rec, archived), citeCSL(rec, archived)
+	p.Archived = record.ArchivedURL(base, rec.Captured, rec.URL)
+	p.CiteText, p.CiteCSL = rec.CitationAt(p.Archived), citeCSL(rec, p.Archived)
+	p.Head = citationMeta(rec)
 	p.Meta = recordMeta(rec)
 	for i, x := range vs {
 		row := versionRow{

@@ -22,7 +22,8 @@ var startedAt = time.Now()
 
 func parseTemplates() (*template.Template, error) {
 	t, err := template.New("").Funcs(template.FuncMap{
-		"join": strings.Join,
+		"join":     strings.Join,
+		"headMeta": headMeta,
 		"plural": func(n int, one, many string) string {
 			if n == 1 {
 				return one

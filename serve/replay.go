@@ -51,8 +51,10 @@ func targetURL(r *http.Request, rest string) (string, error) {
 	return checkURL(rest)
 }
 
-// checkURL checks a URL parameter: absolute, http or https, not too long.
+// checkURL checks a URL parameter: http or https (http:// is assumed when
+// it has no scheme), not too long.
 func checkURL(raw string) (string, error) {
+	raw = withScheme(raw)
 	if len(raw) > maxURLParam {
 		return "", badf("The URL is too long (at most %d bytes).", maxURLParam)
 	}
@@ -85,10 +87,10 @@ func (s *Server) handleReplay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !found {
-		s.render(w, http.StatusNotFound, "notarchived", &notArchivedPage{Title: "Not archived", URL: target, CapturesURL: "/captures?url=" + queryEscape(target)})
+		s.render(w, http.StatusNotFound, "notarchived", newNotArchived(target, t))
 		return
 	}
-	if c.timestamp() != ts {
+	if c.timestamp() != ts || !strings.HasPrefix(raw, "http") { // the exact capture, its URL with a scheme
 		// not http.Redirect, which would clean the "//" out of the path
 		w.Header().Set("Location", captureURL(c.Time, c.URL))
 		w.WriteHeader(http.StatusFound)
@@ -97,23 +99,46 @@ func (s *Server) handleReplay(w http.ResponseWriter, r *http.Request) {
 	a, err := s.readCapture(c)
 	if errors.Is(err, errNoOriginal) {
 		// An imported revisit whose original's file is not imported yet.
-		s.render(w, http.StatusNotFound, "notarchived", &notArchivedPage{Title: "Not archived: this capture revisits a page not in the archive yet",
-			URL: target, CapturesURL: "/captures?url=" + queryEscape(target)})
+		p := newNotArchived(target, c.Time)
+		p.Title, p.Revisit = "Not archived: this capture revisits a page not in the archive yet", true
+		s.render(w, http.StatusNotFound, "notarchived", p)
 		return
 	}
 	if err != nil {
 		s.internal(w, r, false, err)
 		return
 	}
-	s.replay(w, r, c, a)
+	cs, err := s.captures.lookup(c.URL)
+	if err != nil {
+		s.internal(w, r, false, err)
+		return
+	}
+	prev, next := neighbours(cs, c)
+	s.replay(w, r, c, a, prev, next)
 }
 
 // errNoOriginal means a revisit's original is not in the archive.
 var errNoOriginal = fmt.Errorf("revisit without its original: %w", os.ErrNotExist)
 
-// notArchivedPage is what the notarchived template shows.
+// notArchivedPage is what the notarchived template shows: a link in an
+// archived page to a page never captured leads here, never to the live web.
 type notArchivedPage struct {
-	Title, URL, CapturesURL string
+	Title, URL, When string
+	Revisit          bool   // the capture revisits a page whose original is not in the archive yet
+	SiteURL          string // every capture under the page's site
+	SearchURL        string // a search for the page's words
+}
+
+func newNotArchived(target string, t time.Time) *notArchivedPage {
+	p := &notArchivedPage{Title: "Not archived", URL: target, When: t.UTC().Format("January 2, 2006")}
+	if u, err := url.Parse(target); err == nil {
+		p.SiteURL = "/captures?url=" + queryEscape(u.Scheme+"://"+u.Host+"/*")
+		words := strings.Join(strings.FieldsFunc(u.Path, func(r rune) bool { return r == '/' || r == '-' || r == '_' || r == '.' }), " ")
+		if words = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(words, " html"), " htm")); words != "" {
+			p.SearchURL = "/search?q=" + queryEscape(words)
+		}
+	}
+	return p
 }
 
 // readCapture reads a capture's response; a revisit's payload (and, for
@@ -153,7 +178,7 @@ func (s *Server) readCapture(c capture) (*archived, error) {
 // replay sends an archived response: its status, its Content-Type and its
 // payload, decoded; HTML gets the banner and its links rewritten, CSS its
 // url()s.
-func (s *Server) replay(w http.ResponseWriter, r *http.Request, c capture, a *archived) {
+func (s *Server) replay(w http.ResponseWriter, r *http.Request, c capture, a *archived, prev, next capture) {
 	h := w.Header()
 	h.Set("Memento-Datetime", c.Time.UTC().Format(http.TimeFormat))
 	h.Set("Link", "<"+c.URL+`>; rel="original"`)
@@ -176,7 +201,7 @@ func (s *Server) replay(w http.ResponseWriter, r *http.Request, c capture, a *ar
 	if status < 200 || status > 599 || status == http.StatusNotModified {
 		status = http.StatusOK
 	}
-	rw := &rewriter{page: mustParse(c.URL), ts: c.timestamp(), has: s.captures.has}
+	rw := &rewriter{page: mustParse(c.URL), ts: c.timestamp()}
 	if status >= 300 && status < 400 {
 		if loc := a.Header.Get("Location"); loc != "" {
 			if abs := rw.absolute(loc); abs != "" {
@@ -187,7 +212,7 @@ func (s *Server) replay(w http.ResponseWriter, r *http.Request, c capture, a *ar
 	if err == nil {
 		switch mt {
 		case "text/html", "application/xhtml+xml":
-			body = rw.html(body, banner(c))
+			body = rw.html(body, banner(c, prev, next))
 		case "text/css":
 			body = rw.css(body)
 		}
@@ -206,17 +231,26 @@ func mustParse(raw string) *url.URL {
 	return u
 }
 
-// banner returns the notice injected at the top of a replayed page. It is
-// ASCII, with character references for the rest, so that it reads right
-// whatever the page's charset; its styles are inline, as the page's style
-// sheets come first.
-func banner(c capture) string {
+// banner returns the notice injected at the top of a replayed page, with
+// links to the previous and next captures of the page (when there are) and
+// to the calendar of its captures. It is ASCII, with character references
+// for the rest, so that it reads right whatever the page's charset; its
+// styles are inline, as the page's style sheets come first.
+func banner(c, prev, next capture) string {
 	when := c.Time.UTC().Format("2006-01-02 15:04:05 UTC")
 	var b bytes.Buffer
 	b.WriteString(`<div id="rankfile-banner" role="region" aria-label="Archived page notice" style="all:initial;display:block;box-sizing:border-box;width:100%;background:#14213d;color:#ffffff;font:15px/1.5 system-ui,sans-serif;padding:8px 14px;border-bottom:3px solid #e07b00;position:relative;z-index:2147483647">`)
 	b.WriteString(`<strong style="color:#ffffff">Archived page</strong> &#8212; captured <time datetime="` + c.Time.UTC().Format(time.RFC3339) + `">` + when + `</time> from `)
 	b.WriteString(`<a style="color:#ffe066" href="` + asciiHTML(c.URL) + `">` + asciiHTML(c.URL) + `</a>. `)
-	b.WriteString(`Scripts are disabled. <a style="color:#ffe066" href="/captures?url=` + asciiHTML(url.QueryEscape(c.URL)) + `">Other captures</a> &#183; <a style="color:#ffe066" href="/">Search the archive</a>`)
+	b.WriteString(`Scripts are disabled. `)
+	link := func(rel, label string, o capture) {
+		if !o.Time.IsZero() {
+			b.WriteString(`<a style="color:#ffe066" rel="` + rel + `" id="rankfile-` + rel + `" href="` + asciiHTML(captureURL(o.Time, o.URL)) + `">` + label + ` (` + o.Time.UTC().Format("2006-01-02 15:04") + `)</a> &#183; `)
+		}
+	}
+	link("prev", "&#8592; Previous capture", prev)
+	link("next", "Next capture &#8594;", next)
+	b.WriteString(`<a style="color:#ffe066" id="rankfile-calendar" href="/captures?url=` + asciiHTML(url.QueryEscape(c.URL)) + `">Calendar of captures</a> &#183; <a style="color:#ffe066" href="/">Search the archive</a>`)
 	b.WriteString(`</div>`)
 	return b.String()
 }
@@ -247,10 +281,20 @@ type capturesPage struct {
 	Title    string
 	URL      string
 	APIURL   string
+	SiteURL  string // every URL captured under the page's site
 	Captures []captureRow
+	Calendar []calYear
 }
 
-// handleCaptures lists every capture of a URL.
+// prefixPage lists the URLs captured under a prefix.
+type prefixPage struct {
+	Title, Prefix string
+	URLs          []prefixRow
+	More          bool
+}
+
+// handleCaptures shows the captures of a URL as a calendar and a list, or,
+// for a URL ending in *, every URL captured under that prefix.
 func (s *Server) handleCaptures(w http.ResponseWriter, r *http.Request) {
 	raw, err := param(r.URL.Query(), "url", maxURLParam)
 	if err == nil {
@@ -260,12 +304,28 @@ func (s *Server) handleCaptures(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, false, err)
 		return
 	}
+	if prefix, ok := strings.CutSuffix(raw, "*"); ok {
+		rows, more, err := s.captures.underPrefix(prefix)
+		if err != nil {
+			s.internal(w, r, false, err)
+			return
+		}
+		status := http.StatusOK
+		if len(rows) == 0 {
+			status = http.StatusNotFound
+		}
+		s.render(w, status, "prefix", &prefixPage{Title: "Captured under " + prefix, Prefix: prefix, URLs: rows, More: more})
+		return
+	}
 	cs, err := s.captures.lookup(raw)
 	if err != nil {
 		s.internal(w, r, false, err)
 		return
 	}
-	p := &capturesPage{Title: "Captures of " + raw, URL: raw, APIURL: "/api/captures?url=" + queryEscape(raw)}
+	p := &capturesPage{Title: "Captures of " + raw, URL: raw, APIURL: "/api/captures?url=" + queryEscape(raw), Calendar: calendar(cs)}
+	if u, err := url.Parse(raw); err == nil {
+		p.SiteURL = "/captures?url=" + queryEscape(u.Scheme+"://"+u.Host+"/*")
+	}
 	for _, c := range cs {
 		p.Captures = append(p.Captures, captureRow{
 			Replay: captureURL(c.Time, c.URL), When: c.Time.UTC().Format("2006-01-02 15:04:05 UTC"),

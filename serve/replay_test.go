@@ -58,7 +58,7 @@ func TestServer_replay(t *testing.T) {
 		ts14 := strings.Split(evil, "/")[2]
 		for _, want := range []string{
 			`id="post-link" href="/capture/` + ts14 + `/` + postURL + `"`, // archived: to its capture
-			`href="http://elsewhere.example/"`,                            // not archived: absolute
+			`href="/capture/` + ts14 + `/http://elsewhere.example/"`,      // not archived: the archive says so
 			`href="/capture/` + ts14 + `/http://` + scriptsHost + `/style.css"`,
 			`src="/capture/` + ts14 + `/http://` + scriptsHost + `/missing.png"`,
 		} {

@@ -11,15 +11,14 @@ import (
 )
 
 // rewriter rewrites the URLs of a replayed page so that it stays in the
-// archive: links to archived pages go to their captures, images, style
-// sheets and other resources always do (so that nothing comes from the
-// live web), and every other URL is made absolute, so that it does not
-// resolve against the replay address.
+// archive: links go to their captures nearest the page's (or, for a page
+// never captured, to the "not archived" page, never to the live web), and
+// images, style sheets and other resources to theirs, so that nothing
+// comes from the live web.
 type rewriter struct {
-	page *url.URL              // the archived page's URL
-	ts   string                // its capture timestamp
-	has  func(url string) bool // whether the archive holds a capture of a URL
-	base *url.URL              // the page's <base href>, once seen
+	page *url.URL // the archived page's URL
+	ts   string   // its capture timestamp
+	base *url.URL // the page's <base href>, once seen
 }
 
 // absolute resolves ref against the page (or its base), returning "" for
@@ -44,16 +43,13 @@ func (rw *rewriter) absolute(ref string) string {
 	return u.String()
 }
 
-// link rewrites a hyperlink: to its capture when archived, else absolute.
+// link rewrites a hyperlink to the archive's address of its target near
+// the page's capture time: its capture, or the "not archived" page.
 func (rw *rewriter) link(ref string) string {
-	abs := rw.absolute(ref)
-	switch {
-	case abs == "":
-		return ref
-	case rw.has(abs):
+	if abs := rw.absolute(ref); abs != "" {
 		return "/capture/" + rw.ts + "/" + abs
 	}
-	return abs
+	return ref
 }
 
 // resource rewrites the URL of something the page loads: always to the

@@ -9,8 +9,7 @@ import (
 
 func testRewriter() *rewriter {
 	page, _ := url.Parse("http://site.test/dir/page.html")
-	archived := map[string]bool{"http://site.test/dir/other": true, "http://site.test/": true}
-	return &rewriter{page: page, ts: "20240101000000", has: func(u string) bool { return archived[u] }}
+	return &rewriter{page: page, ts: "20240101000000"}
 }
 
 func TestRewriter_html(t *testing.T) {
@@ -22,7 +21,7 @@ func TestRewriter_html(t *testing.T) {
 		{"text first", `<html><head></head>Hello`, `<html><head></head>` + b + `Hello`},
 		{"empty", ``, b},
 		{"archived link", `<body><a href="other">o</a>`, `<body>` + b + `<a href="/capture/20240101000000/http://site.test/dir/other">o</a>`},
-		{"link not archived made absolute", `<body><a href="/x?a=1&amp;b=2">x</a>`, `<body>` + b + `<a href="http://site.test/x?a=1&amp;b=2">x</a>`},
+		{"link not archived stays in the archive", `<body><a href="/x?a=1&amp;b=2">x</a>`, `<body>` + b + `<a href="/capture/20240101000000/http://site.test/x?a=1&amp;b=2">x</a>`},
 		{"fragment and javascript left", `<body><a href="#top">t</a><a href="javascript:alert(1)">j</a>`, `<body>` + b + `<a href="#top">t</a><a href="javascript:alert(1)">j</a>`},
 		{"image to the archive", `<body><img src="/i.png" srcset="/a.png 1x, b.png 2x">`, `<body>` + b + `<img src="/capture/20240101000000/http://site.test/i.png" srcset="/capture/20240101000000/http://site.test/a.png 1x, /capture/20240101000000/http://site.test/dir/b.png 2x">`},
 		{"style sheet to the archive", `<head><link rel="stylesheet" href="s.css"></head>`, `<head><link rel="stylesheet" href="/capture/20240101000000/http://site.test/dir/s.css"></head>` + b},
@@ -41,11 +40,18 @@ func TestRewriter_html(t *testing.T) {
 
 func TestBanner(t *testing.T) {
 	c := capture{URL: `http://ex.test/caf%C3%A9?a=1&b="<x>"`, Time: time.Date(2024, 5, 1, 9, 30, 0, 0, time.UTC)}
-	got := banner(c)
-	for _, want := range []string{"2024-05-01 09:30:00 UTC", `href="http://ex.test/caf%C3%A9?a=1&amp;b=&#34;&lt;x&gt;&#34;"`} {
+	prev := c
+	prev.Time = time.Date(2023, 1, 2, 3, 4, 5, 0, time.UTC)
+	got := banner(c, prev, capture{})
+	for _, want := range []string{"2024-05-01 09:30:00 UTC", `href="http://ex.test/caf%C3%A9?a=1&amp;b=&#34;&lt;x&gt;&#34;"`,
+		`rel="prev" id="rankfile-prev" href="/capture/20230102030405/http://ex.test/caf%C3%A9?a=1&amp;b=&#34;&lt;x&gt;&#34;"`,
+		`id="rankfile-calendar" href="/captures?url=http%3A%2F%2Fex.test%2Fcaf%25C3%25A9%3Fa%3D1%26b%3D%22%3Cx%3E%22"`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("banner lacks %q: %s", want, got)
 		}
+	}
+	if strings.Contains(got, "Next capture") {
+		t.Errorf("banner links a next capture the page does not have: %s", got)
 	}
 	for _, r := range got {
 		if r >= 0x80 {

@@ -33,6 +33,26 @@ type searchPage struct {
 	Sorts   []option
 	Sizes   []option
 	APIURL  string
+	// DidYouMean links to the search with an unknown filter or field value
+	// replaced by each of the closest values indexed.
+	DidYouMean []option
+	Exports    []option       // the export of every hit, in each format
+	Examples   []queryExample // the query language shown, each a link to its search
+}
+
+// queryExample is a query the search page shows, what it finds, and the
+// URL of its search.
+type queryExample struct{ Query, Says, URL string }
+
+// queryExamples show the query language on the search page.
+var queryExamples = []queryExample{
+	{Query: `"union democracy"`, Says: "the phrase"},
+	{Query: `union AND (democracy OR caucus)`, Says: "AND, OR and parentheses"},
+	{Query: `kind:post NOT site:"Teacher Union Reform Network"`, Says: "posts of every site but one"},
+	{Query: `authors:"Amrita Dani"`, Says: "a quoted field value"},
+	{Query: `site:TURN AND published:>=2019-01-01`, Says: "a site by its acronym, published since 2019"},
+	{Query: `org:"the alliance to reclaim our schools louisville"`, Says: "an organization however it is written"},
+	{Query: `vouch* OR privatization~1`, Says: "a prefix, a misspelling"},
 }
 
 type hitView struct {
@@ -85,6 +105,10 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	p, err := parseSearch(r.URL.Query())
 	page := &searchPage{Title: "Search", P: p}
 	page.options()
+	for _, ex := range queryExamples {
+		ex.URL = searchParams{Q: ex.Query, Page: 1, Size: defaultPageSize}.url()
+		page.Examples = append(page.Examples, ex)
+	}
 	if err != nil {
 		page.Error = err.Error()
 		s.render(w, http.StatusBadRequest, "search", page)
@@ -100,7 +124,7 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		s.render(w, http.StatusServiceUnavailable, "search", page)
 		return
 	case errors.Is(err, index.ErrBadQuery):
-		page.Error = "The query does not parse: " + strings.TrimPrefix(err.Error(), index.ErrBadQuery.Error()+": ")
+		page.badQuery(err)
 		s.render(w, http.StatusBadRequest, "search", page)
 		return
 	case r.Context().Err() != nil:
@@ -130,6 +154,7 @@ func (pg *searchPage) fill(res *index.Result) {
 	p := pg.P
 	pg.Total, pg.Folded = res.Total, res.Folded
 	pg.APIURL = "/api/search?" + p.values().Encode()
+	pg.Exports = p.exportLinks()
 	pg.Took = res.Took.Round(time.Millisecond / 10).String()
 	if len(res.Hits) > 0 {
 		pg.First, pg.Last = res.From+1, res.From+len(res.Hits)
@@ -275,4 +300,25 @@ func facetViews(p searchParams, fs map[string]index.Facet) []facetView {
 		out = append(out, v)
 	}
 	return out
+}
+
+// badQuery explains a query the index refuses: a value no record has,
+// with links to the search with the closest values instead, or text that
+// does not parse.
+func (pg *searchPage) badQuery(err error) {
+	u, ok := index.IsUnknownValue(err)
+	if !ok {
+		pg.Error = "The query does not parse: " + strings.TrimPrefix(err.Error(), index.ErrBadQuery.Error()+": ")
+		return
+	}
+	msg := u.Error()
+	if i := strings.Index(msg, "; did you mean"); i >= 0 {
+		msg = msg[:i]
+	}
+	pg.Error = strings.ToUpper(msg[:1]) + msg[1:] + "."
+	for _, v := range u.Suggestions {
+		if link := pg.P.replacing(u.Field, u.Value, v); link != "" {
+			pg.DidYouMean = append(pg.DidYouMean, option{Value: link, Label: v})
+		}
+	}
 }

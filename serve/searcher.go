@@ -12,7 +12,8 @@ import (
 // searcher holds the search index open read-only and reopens it when a
 // rebuild has replaced it, so a long-running server sees new crawls.
 type searcher struct {
-	dir string
+	dir      string
+	acronyms func() map[string]string // the sites file's, given to each index opened
 
 	mu sync.RWMutex // held shared by searches, exclusively to swap ix
 	ix *index.Index
@@ -31,6 +32,20 @@ func (s *searcher) search(ctx context.Context, q index.Query) (*index.Result, er
 		return nil, ErrNoIndex
 	}
 	return s.ix.Search(ctx, q)
+}
+
+// records calls fn with every record version q matches (see
+// index.Index.Records).
+func (s *searcher) records(ctx context.Context, q index.Query, fn func(index.Version) error) error {
+	if err := s.refresh(); err != nil {
+		return err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.ix == nil {
+		return ErrNoIndex
+	}
+	return s.ix.Records(ctx, q, fn)
 }
 
 // fresh reports whether an index is open and not replaced.
@@ -59,6 +74,9 @@ func (s *searcher) refresh() error {
 	if err != nil {
 		return fmt.Errorf("open search index: %w", err)
 	}
+	if s.acronyms != nil {
+		ix.SetAcronyms(s.acronyms())
+	}
 	s.mu.Lock()
 	old := s.ix
 	s.ix = ix
@@ -79,4 +97,21 @@ func (s *searcher) close() error {
 	err := s.ix.Close()
 	s.ix = nil
 	return err
+}
+
+// siteAcronyms returns the acronyms of the sites file of the last crawl,
+// acronym -> site name.
+func (s *Server) siteAcronyms() map[string]string {
+	m := map[string]string{}
+	s.records.view(func(snap *recordSnap) error {
+		if snap.sites != nil {
+			for _, site := range snap.sites.Sites {
+				if site.Acronym != "" {
+					m[site.Acronym] = site.Name
+				}
+			}
+		}
+		return nil
+	})
+	return m
 }

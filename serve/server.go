@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"rankfile/index"
 )
 
 // Errors a caller may branch on.
@@ -32,25 +34,30 @@ const (
 
 // Limits on what a request may ask.
 const (
-	maxQueryString = 8 << 10  // bytes of a URL's query string
-	maxQueryText   = 1000     // bytes of the search text
-	maxParam       = 2048     // bytes of any other parameter
-	maxURLParam    = 4096     // bytes of a URL parameter
-	maxPageSize    = 100      // hits per page
-	maxHitDepth    = 10000    // From+Size: deeper paging costs the index too much
-	maxHeaderBytes = 64 << 10 // request headers
+	maxQueryString = 8 << 10             // bytes of a URL's query string
+	maxQueryText   = index.MaxQueryBytes // bytes of the search text, as on the command line
+	maxParam       = 2048                // bytes of any other parameter
+	maxURLParam    = 4096                // bytes of a URL parameter
+	maxPageSize    = 100                 // hits per page
+	maxHitDepth    = 10000               // From+Size: deeper paging costs the index too much
+	maxHeaderBytes = 64 << 10            // request headers
 )
 
 // Options configure a Server.
 type Options struct {
 	Dir    string       // the data directory
 	Logger *slog.Logger // nil discards logs
+	// BaseURL is the archive's public address (https://archive.example.org):
+	// citations link to BASE/capture/TIMESTAMP/URL, which this server
+	// answers. Empty means the address each request reached the server by.
+	BaseURL string
 }
 
 // Server serves the web interface and the JSON API over a data directory,
 // read-only. Its methods are safe for concurrent use.
 type Server struct {
 	dir      string
+	baseURL  string // Options.BaseURL, without a trailing slash
 	log      *slog.Logger
 	search   *searcher
 	records  *recordStore
@@ -72,11 +79,13 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{
 		dir:      opts.Dir,
+		baseURL:  strings.TrimRight(opts.BaseURL, "/"),
 		log:      log.With("component", "serve"),
 		search:   &searcher{dir: filepath.Join(opts.Dir, indexDir)},
 		records:  &recordStore{path: filepath.Join(opts.Dir, recordsFile), sitesPath: filepath.Join(opts.Dir, sitesFile)},
 		captures: newCaptureIndex(filepath.Join(opts.Dir, archiveDir)),
 	}
+	s.search.acronyms = s.siteAcronyms
 	var err error
 	if s.pages, err = parseTemplates(); err != nil {
 		return nil, err
@@ -156,6 +165,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /records/{id}", s.handleRecord)
 	m.HandleFunc("GET /records/{id}/diff", s.handleDiff)
 	m.HandleFunc("GET /captures", s.handleCaptures)
+	m.HandleFunc("GET /export", s.handleExport)
 	m.HandleFunc("GET /timeline", s.handleTimeline)
 	m.HandleFunc("GET /timeline.svg", s.handleTimelineSVG)
 	m.HandleFunc("GET /network", s.handleNetwork)

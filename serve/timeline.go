@@ -24,24 +24,34 @@ func shorten(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// timelineSVG draws the records per month per site: one row per site, one
-// bar per month, years marked below. Each bar links to the search for
-// that site and month and carries a <title> with its count.
+// timelineSVG draws the records per month per site: one row per site
+// (every site, even one whose records carry no date), one bar per month,
+// years marked below, and at the right of each row the site's records
+// without a publication date, counted apart. Each bar links to the search
+// for that site and month and carries a <title> with its count.
 func timelineSVG(d timelineData) string {
-	const labelW, rowH, top, bottom, right = 250, 54, 36, 44, 16
+	const rowH, top, bottom, undatedW, right = 54, 36, 44, 110, 16
+	labelW := 160 // wide enough for the longest site label (see textWidth)
+	for _, site := range d.Sites {
+		labelW = max(labelW, int(textWidth(shorten(site, maxLabelRunes), 13, false))+16)
+	}
 	var b strings.Builder
-	if len(d.Months) == 0 {
-		b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" width="480" height="60" viewBox="0 0 480 60" role="img" aria-label="Timeline: no dated records"><text x="10" y="35" font-family="sans-serif" font-size="15" fill="#1a1a1a">No record has a publication date yet.</text></svg>`)
+	if len(d.Sites) == 0 {
+		b.WriteString(`<svg xmlns="http://www.w3.org/2000/svg" width="480" height="60" viewBox="0 0 480 60" role="img" aria-label="Timeline: no records"><text x="10" y="35" font-family="sans-serif" font-size="15" fill="#1a1a1a">No records yet.</text></svg>`)
 		return b.String()
 	}
-	col := min(max(900/len(d.Months), 3), 28)
-	w := labelW + col*len(d.Months) + right
+	col := 0
+	if len(d.Months) > 0 {
+		col = min(max(900/len(d.Months), 3), 28)
+	}
+	w := labelW + max(col*len(d.Months), 200) + undatedW + right
 	h := top + rowH*len(d.Sites) + bottom
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-labelledby="tl-title tl-desc" font-family="system-ui, sans-serif">`, w, h, w, h)
 	fmt.Fprintf(&b, `<title id="tl-title">Records per month per site, %s to %s</title>`, d.Months[0], d.Months[len(d.Months)-1])
-	fmt.Fprintf(&b, `<desc id="tl-desc">%d dated records on %d sites; bar height is the number of records published that month (largest: %d).</desc>`, d.Dated, len(d.Sites), d.Max)
+	fmt.Fprintf(&b, `<desc id="tl-desc">%d dated records on %d sites; bar height is the number of records published that month (largest: %d); %d records without a publication date are counted apart, at the right of their site's row.</desc>`, d.Dated, len(d.Sites), d.Max, d.Undated)
 	b.WriteString(`<rect width="100%" height="100%" fill="#ffffff"/>`)
 	fmt.Fprintf(&b, `<text x="%d" y="22" font-size="13" fill="#4a4a4a">Bar height: records published in the month (tallest = %d)</text>`, labelW, d.Max)
+	fmt.Fprintf(&b, `<text x="%d" y="22" font-size="13" fill="#4a4a4a" text-anchor="end">No date</text>`, w-right)
 	// year lines and labels
 	for i, m := range d.Months {
 		if m[5:] != "01" && i != 0 {
@@ -57,8 +67,13 @@ func timelineSVG(d timelineData) string {
 		y0 := top + si*rowH
 		base := y0 + rowH - 6
 		color := palette[si%len(palette)]
-		fmt.Fprintf(&b, `<g><text x="8" y="%d" font-size="13" fill="#1a1a1a">%s<title>%s</title></text>`, y0+rowH/2+4, svgText(shorten(site, 31)), svgText(site))
-		fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#6b6b6b"/>`, labelW, base, w-right, base)
+		fmt.Fprintf(&b, `<g><text x="8" y="%d" font-size="13" fill="#1a1a1a">%s<title>%s</title></text>`, y0+rowH/2+4, svgText(shorten(site, maxLabelRunes)), svgText(site))
+		fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#6b6b6b"/>`, labelW, base, w-right-undatedW, base)
+		if n := d.UndatedBy[site]; n > 0 {
+			href := searchParams{Site: site, Page: 1, Size: defaultPageSize}.url()
+			fmt.Fprintf(&b, `<a href="%s"><text x="%d" y="%d" font-size="13" fill="#1a1a1a" text-anchor="end">%d undated<title>%s: %d %s without a publication date</title></text></a>`,
+				svgText(href), w-right, y0+rowH/2+4, n, svgText(site), n, pluralWord(n, "record", "records"))
+		}
 		for i, m := range d.Months {
 			n := d.Counts[site][m]
 			if n == 0 {
