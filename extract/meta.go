@@ -138,8 +138,10 @@ func readMeta(doc *html.Node) *meta {
 					return
 				}
 			}
-			if classAuthor == "" && writingContext(n) && !inComments(n) {
-				classAuthor = namedAuthor(n)
+			if classAuthor == "" {
+				if a := namedAuthor(n); a != "" && writingContext(n) && !inComments(n) {
+					classAuthor = a
+				}
 			}
 			if a := markupAuthor(n); a != "" {
 				if writingContext(n) {
@@ -333,7 +335,7 @@ var authorPaths = []string{"/author/", "/authors/", "/contributor/", "/contribut
 // link to an author's page, holding a short name. It is the last source
 // of authors, after JSON-LD, meta tags and byline markup.
 func namedAuthor(n *html.Node) string {
-	if n.FirstChild == nil || textAtLeast(n, 60) {
+	if n.FirstChild == nil || len(n.Attr) == 0 {
 		return ""
 	}
 	named := false
@@ -358,7 +360,7 @@ func namedAuthor(n *html.Node) string {
 			}
 		}
 	}
-	if !named {
+	if !named || textAtLeast(n, 60) {
 		return ""
 	}
 	t := textOf(n)
