@@ -187,4 +187,4 @@ for (const rec of all) {
   console.log(JSON.stringify(rec));
 }
 for (const p of problems) console.error(p);
-process.exit(problems.length ? 1 : 0);
+process.exitCode = problems.length ? 1 : 0; // not process.exit(): it cuts stdout written to a pipe short

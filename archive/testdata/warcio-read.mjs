@@ -72,4 +72,4 @@ for (const file of process.argv.slice(2)) {
   if (!out.read) failed++;
   console.log(JSON.stringify(out));
 }
-process.exit(failed ? 1 : 0);
+process.exitCode = failed ? 1 : 0; // not process.exit(): it cuts stdout written to a pipe short

@@ -206,7 +206,7 @@ func (s *stats) add(p *page, r result) {
 	if strings.TrimSpace(r.Text) == "" {
 		s.empty++
 	}
-	if dirty(r.Text) {
+	if dirty(r.Text, p.HTML) {
 		s.dirty++
 	}
 	if p.HasTruth {

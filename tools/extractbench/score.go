@@ -101,14 +101,21 @@ func sameAuthors(truth string, got []string) bool {
 }
 
 // dirty reports text an extractor should never return: control
-// characters (NUL included) or markup.
-func dirty(s string) bool {
+// characters (NUL included) or markup that the page does not show as text
+// (a tutorial on HTML writes "&lt;table&gt;": its "<table>" is writing).
+func dirty(s, page string) bool {
 	for _, r := range s {
 		if r < 0x20 && r != '\n' && r != '\t' && r != '\r' || r == 0x7f {
 			return true
 		}
 	}
-	return markupRe.MatchString(s)
+	for _, m := range markupRe.FindAllStringSubmatch(s, -1) {
+		tag := strings.TrimSuffix(strings.SplitN(strings.SplitN(m[1], " ", 2)[0], ">", 2)[0], "/")
+		if !strings.Contains(page, "&lt;"+tag) && !strings.Contains(page, "&#60;"+tag) && !strings.Contains(page, "&LT;"+tag) {
+			return true
+		}
+	}
+	return false
 }
 
-var markupRe = regexp.MustCompile(`(?i)<(?:/?(?:p|div|span|a|img|br|script|style|noscript|iframe|ul|li|table|td|tr|h[1-6])\b[^>]*>|!--)`)
+var markupRe = regexp.MustCompile(`(?i)<(/?(?:p|div|span|a|img|br|script|style|noscript|iframe|ul|li|table|td|tr|h[1-6])\b[^>]*>|!--)`)
