@@ -31,6 +31,12 @@
 // link texts such as teasers), and prunes chrome phrases, menu-like runs of
 // links, related-posts sections and newsletter calls inside it.
 //
+// An article's blocks then get a second opinion, as trafilatura takes
+// readability's and jusText's: go-readability picks the article's body on
+// its own, and where the two agree on most of the writing, the blocks
+// readability leaves out (link runs, captions, rails beside the body) are
+// dropped (opinion.go).
+//
 // The writing is then cut into records by what the page is:
 //
 //   - an article (JSON-LD article types, WordPress's single-post body
@@ -52,6 +58,19 @@
 //     a heading such as "Coalition Member Organizations" yields organization
 //     records;
 //   - whatever writing no other record takes is one page record.
+//
+// Authors come from JSON-LD (people given by @id resolved), meta tags,
+// byline markup and, last, author-named elements and links to author
+// pages; publication dates from go-htmldate (the field's date finder, in
+// its fast mode, no date after the capture's), then the page's JSON-LD,
+// meta tags, URL and date lines, and for a longer page that none dates,
+// htmldate's extensive search (guessdate.go). A page record carries the
+// authors its head declares and its date.
+//
+// Every field of a record is plain text without control characters, and
+// a record's text and Markdown are bounded (maxText), so a hostile page
+// cannot make a record its readers choke on; the libraries asked for a
+// second opinion or a date see only pages of bounded markup.
 //
 // What the page says about itself fills in the records (meta.go,
 // jsonld.go, tags.go, language.go, describe.go): every record gets the
