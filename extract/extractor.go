@@ -120,7 +120,9 @@ func (e *Extractor) extract(pageURL string, body []byte, header http.Header, cap
 			m.authors = names
 		}
 	}
-	if len(markup) <= helperMarkup {
+	// a date the page's JSON-LD or meta tags declare is taken as it is;
+	// htmldate weighs the rest
+	if m.declaredDate == "" && len(markup) <= helperMarkup {
 		m.guessedDate = guessDate(doc, pageURL, captured, false)
 	}
 	root := bodyOf(doc)
