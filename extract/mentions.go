@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -29,6 +30,56 @@ type orgMatcher struct {
 	name      string // the name as normPhrase reduces it, when it has two words or more
 	words     []string
 	bare      bool // the words may stand alone, not only in parentheses
+	// index, shared by all the matchers newMatchers made together, finds
+	// them all in one pass over a text.
+	index *orgIndex
+}
+
+// orgIndex finds the organizations of a list of matchers in one pass over
+// a text's words, whatever the length of the list: names by their first
+// word, then the words after it; acronyms and one-word names by the word.
+type orgIndex struct {
+	byFirst map[string][]int // first word of a name -> matchers
+	names   [][]string       // per matcher, its name's words; nil when none
+	byWord  map[string][]int // a word of Matcher.words -> matchers
+}
+
+func newOrgIndex(ms []orgMatcher) *orgIndex {
+	ix := &orgIndex{byFirst: map[string][]int{}, names: make([][]string, len(ms)), byWord: map[string][]int{}}
+	for i, m := range ms {
+		if m.name != "" {
+			ix.names[i] = strings.Split(m.name, " ")
+			ix.byFirst[ix.names[i][0]] = append(ix.byFirst[ix.names[i][0]], i)
+		}
+		for _, w := range m.words {
+			if !slices.Contains(ix.byWord[w], i) {
+				ix.byWord[w] = append(ix.byWord[w], i)
+			}
+		}
+	}
+	return ix
+}
+
+// find marks in found the matchers whose organization mt names.
+func (ix *orgIndex) find(ms []orgMatcher, mt mentionText, found []bool) {
+	words := strings.Fields(mt.norm)
+	for i, w := range words {
+		for _, m := range ix.byFirst[w] {
+			if name := ix.names[m]; len(words)-i >= len(name) && slices.Equal(words[i:i+len(name)], name) {
+				found[m] = true
+			}
+		}
+	}
+	for w := range mt.parens {
+		for _, m := range ix.byWord[w] {
+			found[m] = true
+		}
+	}
+	for w := range mt.words {
+		for _, m := range ix.byWord[w] {
+			found[m] = found[m] || ms[m].bare
+		}
+	}
 }
 
 // newMatchers prepares the organizations, dropping those with neither a
@@ -52,6 +103,10 @@ func newMatchers(orgs []Organization) []orgMatcher {
 			m.bare = m.bare || bareAcronym(acr)
 		}
 		out = append(out, m)
+	}
+	ix := newOrgIndex(out)
+	for i := range out {
+		out[i].index = ix
 	}
 	return out
 }
@@ -147,19 +202,21 @@ func capitals(s string) bool {
 }
 
 // mentions returns the canonical names of the organizations the text
-// names, in the order of the list.
+// names, in the order of the list: one pass over the text, whatever the
+// list's length.
 func mentions(ms []orgMatcher, text string) []string {
 	if len(ms) == 0 || text == "" {
 		return nil
 	}
-	mt := scanMentions(text)
+	ix := ms[0].index
+	if ix == nil {
+		ix = newOrgIndex(ms)
+	}
+	found := make([]bool, len(ms))
+	ix.find(ms, scanMentions(text), found)
 	var out []string
-	for _, m := range ms {
-		found := m.name != "" && strings.Contains(mt.norm, " "+m.name+" ")
-		for _, w := range m.words {
-			found = found || mt.parens[w] || (m.bare && mt.words[w])
-		}
-		if found {
+	for i, m := range ms {
+		if found[i] {
 			out = append(out, m.canonical)
 		}
 	}

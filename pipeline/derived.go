@@ -1,0 +1,145 @@
+package pipeline
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"rankfile/index"
+	"rankfile/record"
+	"rankfile/store"
+)
+
+// syncDerived brings the records file and the search index up to the
+// store after a run that changed it: the records file is exported anew,
+// the index takes the changed records (built whole when there is none).
+// A run that changed nothing leaves both as they are.
+func (p *Pipeline) syncDerived(ctx context.Context, st *store.Store) error {
+	var dirty int
+	if err := st.View(ctx, func(tx *store.Tx) (err error) {
+		dirty, err = tx.DirtyCount()
+		return err
+	}); err != nil {
+		return err
+	}
+	_, noRecords := os.Stat(p.path(recordsFile))
+	_, noIndex := os.Stat(p.path(indexDir))
+	if dirty > 0 || noRecords != nil {
+		if err := p.exportRecordsFile(ctx, st); err != nil {
+			return err
+		}
+	}
+	if dirty == 0 && noIndex == nil {
+		return nil
+	}
+	if err := p.updateIndex(ctx, st, dirty); err != nil {
+		return err
+	}
+	return st.Update(ctx, func(tx *store.Tx) error { return tx.ClearDirty() })
+}
+
+// updateIndex puts the store's dirty records into the index in place (a
+// clone swapped in), or builds the index from the store when there is
+// none or it is another version's.
+func (p *Pipeline) updateIndex(ctx context.Context, st *store.Store, dirty int) error {
+	var bar *counterBar
+	if p.Progress != nil {
+		bar = newCounterBar(p.Progress, "index", "records")
+		bar.max(int64(dirty))
+		defer bar.finish()
+	}
+	err := index.UpdateFrom(p.path(indexDir), func(put func(record.Record) error, del func(string) error) error {
+		return st.View(ctx, func(tx *store.Tx) error {
+			return tx.Dirty(func(doc string, r *record.Record) error {
+				if bar != nil {
+					bar.add(1)
+				}
+				if r == nil {
+					return del(doc)
+				}
+				return put(*r)
+			})
+		})
+	})
+	if errors.Is(err, index.ErrNoIndex) || errors.Is(err, index.ErrOldIndex) {
+		p.logger().Info("building the index from the record store", "reason", err)
+		return p.buildIndex(ctx, st)
+	}
+	if err == nil {
+		p.logger().Info("indexed changed records", "documents", dirty)
+	}
+	return err
+}
+
+// buildIndex builds the whole index from the store, streaming, one shard
+// per core.
+func (p *Pipeline) buildIndex(ctx context.Context, st *store.Store) error {
+	var count int
+	if err := st.View(ctx, func(tx *store.Tx) (err error) {
+		count, err = tx.Count()
+		return err
+	}); err != nil {
+		return err
+	}
+	var bar *counterBar
+	if p.Progress != nil {
+		bar = newCounterBar(p.Progress, "index", "records")
+		bar.max(2 * int64(count)) // read once to plan, once to index
+		defer bar.finish()
+	}
+	err := index.BuildFrom(p.path(indexDir), func(fn func(record.Record) error) error {
+		return st.View(ctx, func(tx *store.Tx) error {
+			return tx.Records(func(_ uint64, r record.Record) error {
+				if bar != nil {
+					bar.add(1)
+				}
+				return fn(r)
+			})
+		})
+	})
+	if err == nil {
+		p.logger().Info("indexed", "records", count)
+	}
+	return err
+}
+
+// exportRecordsFile writes the store's records to the records file,
+// atomically, as JSON Lines: the file that the web interface and other
+// tools read. It streams: no record is held longer than its line.
+func (p *Pipeline) exportRecordsFile(ctx context.Context, st *store.Store) error {
+	path := p.path(recordsFile)
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("create records directory: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".records-*.tmp")
+	if err != nil {
+		return fmt.Errorf("create records file: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	w := bufio.NewWriterSize(tmp, 1<<20)
+	err = st.View(ctx, func(tx *store.Tx) error {
+		return tx.RecordsJSON(func(_ uint64, line []byte) error {
+			_, err := w.Write(line)
+			return err
+		})
+	})
+	if err == nil {
+		err = w.Flush()
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write records file: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("replace records file: %w", err)
+	}
+	return nil
+}
