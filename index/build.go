@@ -12,10 +12,17 @@ import (
 	"rankfile/record"
 )
 
-// buildBatch is how many documents bleve's offline builder analyses into
-// one segment before merging them all at the end: its memory grows with
-// it (about 300 MiB at 500 documents of 600 words), its speed hardly.
-const buildBatch = 500
+// buildBatch is how many documents of buildBatchBytes bleve's offline
+// builder analyses into one segment before merging them all at the end:
+// its memory grows with it (about 300 MiB at 500 documents of 600 words),
+// its speed hardly. Longer documents go in smaller batches (see
+// buildPlan.batch), down to minBuildBatch, so that memory stays about the
+// same whatever the writing's length.
+const (
+	buildBatch      = 500
+	buildBatchBytes = 4 << 10
+	minBuildBatch   = 16
+)
 
 // buildMergeMax is how many segments the builder merges at once: all of
 // them, so that each is rewritten once.
@@ -122,6 +129,16 @@ func BuildFrom(dir string, src Source) error {
 type buildPlan struct {
 	last   map[string]int // document ID -> position of its last version
 	newest map[string]versionInfo
+	bytes  int64 // of the records' text
+}
+
+// batch returns the builder's batch size for the records' mean length.
+func (pl *buildPlan) batch() int {
+	if len(pl.last) == 0 || pl.bytes == 0 {
+		return buildBatch
+	}
+	mean := pl.bytes / int64(len(pl.last))
+	return int(max(minBuildBatch, min(buildBatch, buildBatch*buildBatchBytes/max(mean, 1))))
 }
 
 func planBuild(src Source) (*buildPlan, error) {
@@ -130,6 +147,7 @@ func planBuild(src Source) (*buildPlan, error) {
 	err := src(func(r record.Record) error {
 		id := DocID(r)
 		pl.last[id] = n
+		pl.bytes += int64(len(r.Text))
 		n++
 		v := versionInfo{docID: id, captured: r.Captured}
 		if cur, ok := pl.newest[r.ID]; !ok || newer(v, cur) {
@@ -157,7 +175,7 @@ func (pl *buildPlan) build(dir string, src Source, shards int) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[s] = buildShard(filepath.Join(dir, shardName(s)), feeds[s], pl.newest)
+			errs[s] = buildShard(filepath.Join(dir, shardName(s)), feeds[s], pl.newest, pl.batch())
 		}()
 	}
 	i := 0
@@ -181,13 +199,13 @@ func (pl *buildPlan) build(dir string, src Source, shards int) error {
 
 // buildShard builds one shard of the records fed to it; it drains feed
 // whatever happens.
-func buildShard(dir string, feed <-chan record.Record, newest map[string]versionInfo) (err error) {
+func buildShard(dir string, feed <-chan record.Record, newest map[string]versionInfo, batch int) (err error) {
 	defer func() {
 		for range feed {
 		}
 	}()
 	b, err := bleve.NewBuilder(dir, newMapping(), map[string]any{
-		"batchSize":       buildBatch,
+		"batchSize":       batch,
 		"mergeMax":        buildMergeMax,
 		"buildPathPrefix": filepath.Dir(dir),
 	})

@@ -197,7 +197,7 @@ func (p *Pipeline) crawlAndDerive(ctx context.Context, arc *archive.Archive, sit
 	if runErr != nil || err != nil {
 		return report, errors.Join(runErr, err)
 	}
-	p.logger().Info("extracted", "captures", counts.Captures, "skipped", counts.Skipped, "records", counts.Records)
+	p.logger().Info("extracted", "captures", counts.Captures, "skipped", counts.Skipped, "records", counts.Records, "storing", counts.Storing.Round(time.Millisecond))
 	if err := p.syncDerived(ctx, st); err != nil {
 		return report, err
 	}

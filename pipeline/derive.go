@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"rankfile/archive"
 	"rankfile/crawl"
@@ -57,6 +58,9 @@ type deriveCounts struct {
 	Captures int // captures extracted
 	Skipped  int // captures that could not be extracted
 	Records  int // records extracted
+	// Storing is the time spent keeping and assembling records in the
+	// store, one batch at a time (the rest of the work runs on every core).
+	Storing time.Duration
 }
 
 // deriveJob is a capture to extract: given whole, or by its index entry
@@ -214,7 +218,9 @@ func (d *deriver) commit() {
 			}
 		}
 		if d.err == nil {
+			start := time.Now()
 			d.err = d.commitBatch(batch)
+			d.counted.Storing += time.Since(start)
 		}
 		if d.err != nil {
 			go func() { // let the workers finish
@@ -305,10 +311,9 @@ func (d *deriver) keep(tx *store.Tx, part *extract.Part) error {
 			}
 		}
 	}
-	d.mu.Lock()
-	recs := extract.Mention(part.Records, d.known())
-	d.mu.Unlock()
-	for i, r := range recs {
+	// The extractor found the mentions of each record, of the organizations
+	// known then; finish finds them anew if more became known meanwhile.
+	for i, r := range part.Records {
 		if err := tx.Put(part.Keys[i], index.DocID(r), r); err != nil {
 			return err
 		}

@@ -141,5 +141,6 @@ func (p *Pipeline) exportRecordsFile(ctx context.Context, st *store.Store) error
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("replace records file: %w", err)
 	}
+	p.logger().Info("exported the records file", "path", path)
 	return nil
 }

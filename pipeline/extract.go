@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"rankfile/archive"
 	"rankfile/extract"
@@ -81,7 +82,7 @@ func (p *Pipeline) extractAll(ctx context.Context, st *store.Store, arc *archive
 	if err = errors.Join(err, scanErr); err != nil {
 		return 0, err
 	}
-	p.logger().Info("extracted", "captures", counts.Captures, "skipped", counts.Skipped, "records", counts.Records)
+	p.logger().Info("extracted", "captures", counts.Captures, "skipped", counts.Skipped, "records", counts.Records, "storing", counts.Storing.Round(time.Millisecond))
 	var n int
 	err = st.View(ctx, func(tx *store.Tx) error {
 		n, err = tx.Count()
