@@ -2,15 +2,18 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"rankfile/archive"
 	"rankfile/crawl"
 	"rankfile/fixtures"
 	"rankfile/index"
 	"rankfile/record"
+	"rankfile/store"
 )
 
 // TestPipeline_Crawl_incremental crawls the fixture web archive-only, then
@@ -70,5 +73,62 @@ func TestPipeline_Crawl_incremental(t *testing.T) {
 	res, err := p.Search(context.Background(), index.Query{Text: "vouchers"}, "json")
 	if err != nil || res.Total == 0 {
 		t.Errorf("search after incremental indexing: %v, %v", res, err)
+	}
+}
+
+// TestPipeline_Crawl_skipsBadCapture crawls the fixture web with one
+// capture that cannot be extracted: the others are extracted and indexed,
+// and status names the one skipped.
+func TestPipeline_Crawl_skipsBadCapture(t *testing.T) {
+	srv := fixtures.Start()
+	defer srv.Close()
+	p := &Pipeline{Dir: t.TempDir()}
+	if _, err := p.Crawl(context.Background(), CrawlOptions{SitesData: fixtures.SitesFile(),
+		Transport: crawl.DefaultTransport(srv.DialContext), NoIndex: true}); err != nil {
+		t.Fatal(err)
+	}
+	arc, err := archive.Open(p.path(archiveDir), archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(p.path(recordStoreFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := p.newDeriver(context.Background(), st, arc, nil, "extract")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := ""
+	err = arc.Captures(context.Background(), func(c record.Capture) error {
+		if c.Status != 200 || c.Revisit {
+			return nil
+		}
+		if bad == "" && strings.HasSuffix(c.URL, "/") {
+			bad = c.URL // as if the extractor failed on it
+			d.results <- extracted{place: record.Place(c.File, c.Offset), url: c.URL, err: errors.New("extractor failed: test")}
+			return nil
+		}
+		return d.add(c)
+	})
+	counts, ferr := d.finish()
+	if err := errors.Join(err, ferr, p.syncDerived(context.Background(), st), st.Close(), arc.Close()); err != nil {
+		t.Fatal(err)
+	}
+	if counts.Skipped != 1 || counts.Captures < 10 {
+		t.Errorf("extracted %d captures, skipped %d; want all but one, one", counts.Captures, counts.Skipped)
+	}
+	status, err := p.Status()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sk := status.Records.Skipped; len(sk) != 1 || sk[0].URL != bad || !strings.Contains(sk[0].Reason, "extractor failed") {
+		t.Errorf("status lists skipped captures %+v, want %s", sk, bad)
+	}
+	if !strings.Contains(strings.Join(status.Attention, "\n"), bad) {
+		t.Errorf("status does not call attention to %s: %q", bad, status.Attention)
+	}
+	if status.Records.Count == 0 || !status.Index.Present || status.Index.Documents != uint64(status.Records.Count) {
+		t.Errorf("records %d, index %+v: want the other captures extracted and indexed", status.Records.Count, status.Index)
 	}
 }

@@ -243,17 +243,18 @@ func (d *deriver) commitBatch(batch []extracted) error {
 				}
 				continue
 			}
-			if e.err != nil {
-				d.p.logger().Warn("capture not extracted", "url", e.url, "place", e.place, "error", e.err)
+			var seqs []uint64
+			err := e.err
+			if err == nil {
+				seqs, err = tx.AddCapture(e.place, e.url, e.recs)
+			}
+			if err != nil {
+				d.p.logger().Warn("capture not extracted", "url", e.url, "warc_place", e.place, "error", err)
 				d.counted.Skipped++
-				if err := tx.SkipCapture(e.place, e.url, e.err.Error()); err != nil {
+				if err := tx.SkipCapture(e.place, e.url, err.Error()); err != nil {
 					return err
 				}
 				continue
-			}
-			seqs, err := tx.AddCapture(e.place, e.url, e.recs)
-			if err != nil {
-				return err
 			}
 			d.counted.Captures++
 			d.counted.Records += len(e.recs)

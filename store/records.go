@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"rankfile/record"
 )
@@ -20,17 +21,43 @@ func (t *Tx) Extracted(place string) (bool, error) {
 	return err == nil, err
 }
 
+// MaxRecordSize bounds a record's JSON: a record larger than this is not
+// kept (AddCapture fails with ErrTooLarge), so that no single page can make
+// the store or the records file unreadable.
+const MaxRecordSize = 512 << 20
+
+// ErrTooLarge is returned by AddCapture for a record over MaxRecordSize.
+var ErrTooLarge = errors.New("store: record too large")
+
+// maxRecordSize is MaxRecordSize; tests lower it.
+var maxRecordSize = MaxRecordSize
+
 // AddCapture keeps the records extracted from the capture at place and
 // returns their sequence numbers, in order: later than any kept before.
-func (t *Tx) AddCapture(place, url string, recs []record.Record) ([]uint64, error) {
+// It keeps all of them or, failing, none.
+func (t *Tx) AddCapture(place, url string, recs []record.Record) (seqs []uint64, err error) {
+	if _, err := t.exec(`SAVEPOINT capture`); err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			_, rerr := t.exec(`ROLLBACK TO capture`)
+			err = errors.Join(err, rerr)
+		}
+		_, rerr := t.exec(`RELEASE capture`)
+		err = errors.Join(err, rerr)
+	}()
 	if _, err := t.exec(`INSERT OR REPLACE INTO captures(place, url, error) VALUES(?, ?, NULL)`, place, url); err != nil {
 		return nil, fmt.Errorf("store: add capture %s: %w", place, err)
 	}
-	seqs := make([]uint64, 0, len(recs))
+	seqs = make([]uint64, 0, len(recs))
 	for _, r := range recs {
-		_, blob, err := t.encode(r)
+		js, blob, err := t.encode(r)
 		if err != nil {
 			return nil, err
+		}
+		if len(js) > maxRecordSize {
+			return nil, fmt.Errorf("record %s of %s: %d bytes: %w", r.ID, url, len(js), ErrTooLarge)
 		}
 		res, err := t.exec(`INSERT INTO raw(place, rec) VALUES(?, ?)`, place, blob)
 		if err != nil {
@@ -190,7 +217,12 @@ func (t *Tx) Put(key uint64, doc string, r record.Record) error {
 	} else if eq {
 		blob = nil // the extracted record itself
 	}
-	if _, err := t.exec(`INSERT OR REPLACE INTO records(key, id, doc, rec) VALUES(?, ?, ?, ?)`, key, r.ID, doc, blob); err != nil {
+	captured := ""
+	if !r.Captured.IsZero() {
+		captured = r.Captured.UTC().Format(time.DateOnly)
+	}
+	if _, err := t.exec(`INSERT OR REPLACE INTO records(key, id, doc, rec, kind, site, published, captured) VALUES(?, ?, ?, ?, ?, ?, ?, ?)`,
+		key, r.ID, doc, blob, string(r.Kind), r.Site, r.Published, captured); err != nil {
 		return fmt.Errorf("store: put record %s: %w", r.ID, err)
 	}
 	if found && oldDoc != doc {
@@ -294,6 +326,35 @@ func (t *Tx) Count() (int, error) {
 	var n int
 	err := t.row(`SELECT count(*) FROM records`).Scan(&n)
 	return n, err
+}
+
+// Coverage is what the assembled records of one kind and site span.
+type Coverage struct {
+	Kind, Site                    string
+	Records                       int
+	FirstPublished, LastPublished string // YYYY-MM-DD, of the records that give a date
+	FirstCaptured, LastCaptured   string // YYYY-MM-DD, UTC
+}
+
+// Coverage returns what the assembled records span, by kind and site,
+// without reading them.
+func (t *Tx) Coverage() ([]Coverage, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT kind, site, count(*),
+		coalesce(min(nullif(published, '')), ''), max(published), coalesce(min(nullif(captured, '')), ''), max(captured)
+		FROM records GROUP BY kind, site ORDER BY site, kind`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Coverage
+	for rows.Next() {
+		var c Coverage
+		if err := rows.Scan(&c.Kind, &c.Site, &c.Records, &c.FirstPublished, &c.LastPublished, &c.FirstCaptured, &c.LastCaptured); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 // Dirty calls fn with each document marked dirty and the assembled record

@@ -230,3 +230,28 @@ func TestStore_LargeRecord(t *testing.T) {
 		return nil
 	})
 }
+
+// TestStore_TooLarge checks that a capture with a record over the limit is
+// refused whole, and the transaction goes on.
+func TestStore_TooLarge(t *testing.T) {
+	defer func(n int) { maxRecordSize = n }(maxRecordSize)
+	maxRecordSize = 1000
+	s := mustOpen(t)
+	update(t, s, func(tx *Tx) error {
+		_, err := tx.AddCapture("f@0", "http://x.test/big", []record.Record{post("a", "u", "small"), post("b", "u", strings.Repeat("x", 2000))})
+		if !errors.Is(err, ErrTooLarge) {
+			t.Errorf("AddCapture of a record over the limit: %v, want ErrTooLarge", err)
+		}
+		if done, _ := tx.Extracted("f@0"); done {
+			t.Error("a refused capture is noted as extracted")
+		}
+		seqs, err := tx.AddCapture("f@1", "http://x.test/a", []record.Record{post("c", "u", "small")})
+		if err != nil || len(seqs) != 1 {
+			t.Errorf("the next capture: %v, %v", seqs, err)
+		}
+		if r, err := tx.Raw(1); err != nil || r.ID != "c" {
+			t.Errorf("first extracted record: %s, %v; want c (the refused capture's records are not kept)", r.ID, err)
+		}
+		return nil
+	})
+}
