@@ -2,11 +2,14 @@ package pipeline
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"rankfile/index"
 	"rankfile/record"
@@ -28,7 +31,7 @@ func (p *Pipeline) syncDerived(ctx context.Context, st *store.Store) error {
 	_, noRecords := os.Stat(p.path(recordsFile))
 	_, noIndex := os.Stat(p.path(indexDir))
 	if dirty > 0 || noRecords != nil {
-		if err := p.exportRecordsFile(ctx, st); err != nil {
+		if err := p.updateRecordsFile(ctx, st); err != nil {
 			return err
 		}
 	}
@@ -106,6 +109,93 @@ func (p *Pipeline) buildIndex(ctx context.Context, st *store.Store) error {
 	return err
 }
 
+// fileLinesMeta names the store's note of how many lines the records file
+// has: appended versions make it longer than the store's record count.
+const fileLinesMeta = "records-file-lines"
+
+// updateRecordsFile brings the records file up to the store: it appends
+// the records changed since (a later line of a version stands for an
+// earlier one, as for the web interface and the index), so that a crawl
+// writes what it changed, not the archive's records; it writes the file
+// anew when a record in it was removed (a teaser that gave way to its
+// post), when it has grown by a quarter over the records it holds, or
+// when there is none.
+func (p *Pipeline) updateRecordsFile(ctx context.Context, st *store.Store) error {
+	var lines, count, puts int
+	var removed bool
+	if err := st.View(ctx, func(tx *store.Tx) error {
+		v, err := tx.Meta(fileLinesMeta)
+		if err != nil {
+			removed = true // no note of the file: write it anew
+		}
+		lines, _ = strconv.Atoi(v)
+		if count, err = tx.Count(); err != nil {
+			return err
+		}
+		return tx.Dirty(func(doc string, r *record.Record) error {
+			if r != nil {
+				puts++
+				return nil
+			}
+			in, err := tx.Exported(doc)
+			removed = removed || in
+			return err
+		})
+	}); err != nil {
+		return err
+	}
+	if _, err := os.Stat(p.path(recordsFile)); err != nil || removed || 4*(lines+puts) > 5*count+400 {
+		return p.exportRecordsFile(ctx, st)
+	}
+	f, err := os.OpenFile(p.path(recordsFile), os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return fmt.Errorf("append to records file: %w", err)
+	}
+	var docs []string
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	flush := func() error { // whole lines in one write: a reader sees no half line
+		_, err := f.Write(buf.Bytes())
+		buf.Reset()
+		return err
+	}
+	err = st.View(ctx, func(tx *store.Tx) error {
+		return tx.Dirty(func(doc string, r *record.Record) error {
+			if r == nil {
+				return nil
+			}
+			docs = append(docs, doc)
+			if err := enc.Encode(r); err != nil {
+				return err
+			}
+			if buf.Len() >= 8<<20 {
+				return flush()
+			}
+			return nil
+		})
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("append to records file: %w", err)
+	}
+	p.logger().Info("appended to the records file", "records", len(docs))
+	return st.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.MarkExported(false, docs...); err != nil {
+			return err
+		}
+		return tx.SetMeta(fileLinesMeta, strconv.Itoa(lines+len(docs)))
+	})
+}
+
 // exportRecordsFile writes the store's records to the records file,
 // atomically, as JSON Lines: the file that the web interface and other
 // tools read. It streams: no record is held longer than its line.
@@ -142,5 +232,14 @@ func (p *Pipeline) exportRecordsFile(ctx context.Context, st *store.Store) error
 		return fmt.Errorf("replace records file: %w", err)
 	}
 	p.logger().Info("exported the records file", "path", path)
-	return nil
+	return st.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.MarkExported(true); err != nil {
+			return err
+		}
+		n, err := tx.Count()
+		if err != nil {
+			return err
+		}
+		return tx.SetMeta(fileLinesMeta, strconv.Itoa(n))
+	})
 }

@@ -401,6 +401,35 @@ func (t *Tx) ClearDirty() error {
 	return err
 }
 
+// Exported reports whether the document doc is in the records file (as
+// MarkExported noted it).
+func (t *Tx) Exported(doc string) (bool, error) {
+	var one int
+	err := t.row(`SELECT 1 FROM exported WHERE doc = ?`, doc).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// MarkExported notes the documents docs as written to the records file;
+// with all, every document the store holds, and no other.
+func (t *Tx) MarkExported(all bool, docs ...string) error {
+	if all {
+		if _, err := t.exec(`DELETE FROM exported`); err != nil {
+			return err
+		}
+		_, err := t.exec(`INSERT OR IGNORE INTO exported(doc) SELECT doc FROM records`)
+		return err
+	}
+	for _, d := range docs {
+		if _, err := t.exec(`INSERT OR IGNORE INTO exported(doc) VALUES(?)`, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Organization is an organization named in the archive.
 type Organization struct {
 	Name, Acronym string

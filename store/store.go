@@ -40,6 +40,7 @@ CREATE INDEX IF NOT EXISTS records_id ON records(id);
 CREATE INDEX IF NOT EXISTS records_doc ON records(doc);
 CREATE TABLE IF NOT EXISTS orgs(name TEXT PRIMARY KEY, acronym TEXT NOT NULL, seq INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS dirty(doc TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS exported(doc TEXT PRIMARY KEY) WITHOUT ROWID;
 `
 
 // Store is the derived-record store of a data directory. Its methods are
