@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"rankfile/archive"
+	"rankfile/record"
+	"rankfile/store"
 )
 
 // ErrArchiveDamaged means archive check found problems; it printed them.
@@ -64,9 +66,9 @@ func (p *Pipeline) Reindex(ctx context.Context) error {
 	return nil
 }
 
-// Import brings third-party WARC files into the archive, then extracts and
-// indexes the whole archive so their pages become searchable with their
-// original capture dates. A file with a damaged record is refused, unless
+// Import brings third-party WARC files into the archive, then extracts
+// their captures into the record store and indexes the records they change,
+// so their pages become searchable with their original capture dates. A file with a damaged record is refused, unless
 // salvage is set: then it is imported without its damaged records, and the
 // error names each of them (wrapping archive.ErrSalvaged).
 func (p *Pipeline) Import(ctx context.Context, paths []string, salvage bool) error {
@@ -79,6 +81,9 @@ func (p *Pipeline) Import(ctx context.Context, paths []string, salvage bool) err
 		imp = arc.Salvage
 	}
 	added, importErr := imp(ctx, paths...)
+	if len(added) > 0 {
+		importErr = errors.Join(importErr, p.extractFiles(ctx, arc, added))
+	}
 	if err := arc.Close(); err != nil && importErr == nil {
 		importErr = err
 	}
@@ -89,13 +94,40 @@ func (p *Pipeline) Import(ctx context.Context, paths []string, salvage bool) err
 	if errors.As(importErr, &re) && !errors.Is(importErr, archive.ErrSalvaged) {
 		importErr = fmt.Errorf("%w\n(import --salvage imports a damaged file without its damaged records)", importErr)
 	}
-	if len(added) > 0 {
-		if _, err := p.Extract(ctx); err != nil {
-			return errors.Join(importErr, err)
-		}
-		if err := p.Index(ctx); err != nil {
-			return errors.Join(importErr, err)
-		}
-	}
 	return importErr
+}
+
+// extractFiles extracts the captures of the WARC files names (just
+// imported) into the record store, on every core, and brings the records
+// file and the index up to it.
+func (p *Pipeline) extractFiles(ctx context.Context, arc *archive.Archive, names []string) error {
+	st, err := store.Open(p.path(recordStoreFile))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	sites, err := p.sites()
+	if err != nil {
+		return err
+	}
+	d, err := p.newDeriver(ctx, st, arc, sites, "extract")
+	if err != nil {
+		return err
+	}
+	files := map[string]bool{}
+	for _, n := range names {
+		files[n] = true
+	}
+	scanErr := arc.Captures(ctx, func(c record.Capture) error {
+		if c.Status != 200 || c.Revisit || !files[c.File] {
+			return nil
+		}
+		return d.add(c)
+	})
+	counts, err := d.finish()
+	if err := errors.Join(scanErr, err); err != nil {
+		return err
+	}
+	p.logger().Info("extracted", "captures", counts.Captures, "skipped", counts.Skipped, "records", counts.Records)
+	return p.syncDerived(ctx, st)
 }

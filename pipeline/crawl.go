@@ -178,7 +178,7 @@ func (p *Pipeline) crawlAndDerive(ctx context.Context, arc *archive.Archive, sit
 		return nil, err
 	}
 	defer st.Close()
-	d, err := p.newDeriver(ctx, st, arc, sites, "extract")
+	d, err := p.newDeriver(ctx, st, arc, sites, "")
 	if err != nil {
 		return nil, err
 	}

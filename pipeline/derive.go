@@ -79,7 +79,9 @@ type extracted struct {
 
 // newDeriver starts the workers and the committer; feed captures with
 // add or addEntry and end with finish.
-// Records carry their sites' names from sites (none when nil).
+// Records carry their sites' names from sites (none when nil). A progress
+// bar labelled label shows the captures kept; none when label is "" (a
+// crawl, whose own bar is on the terminal).
 func (p *Pipeline) newDeriver(ctx context.Context, st *store.Store, arc *archive.Archive, sites *crawl.Sites, label string) (*deriver, error) {
 	d := &deriver{p: p, st: st, arc: arc, sites: sites, ctx: ctx,
 		jobs: make(chan deriveJob, 2*runtime.GOMAXPROCS(0)), results: make(chan extracted, deriveBatch), done: make(chan struct{})}
@@ -94,7 +96,7 @@ func (p *Pipeline) newDeriver(ctx context.Context, st *store.Store, arc *archive
 	}
 	d.ex = extract.New(extract.Options{Logger: p.logger(), Organizations: d.known()})
 	d.start = orgsDigest(d.known())
-	if p.Progress != nil {
+	if p.Progress != nil && label != "" {
 		d.bar = newCounterBar(p.Progress, label, "captures")
 	}
 	for range runtime.GOMAXPROCS(0) {
