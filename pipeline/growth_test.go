@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -219,6 +220,11 @@ type stageFigures struct {
 	wall, cpu time.Duration
 	tail      time.Duration // of wall, after the crawl finished (derived work left)
 	peakRSS   int64
+	// peakAnon is the highest anonymous RSS sampled (every 50 ms): the
+	// memory the stage needs, without the file pages it maps (bleve maps
+	// its segments: those pages count in the RSS but are the kernel's
+	// page cache, given back under pressure).
+	peakAnon int64
 }
 
 // measureStage runs fn with the process's peak RSS reset first (after a
@@ -232,12 +238,28 @@ func measureStage(b *testing.B, name string, log *crawlEnd, fn func() error) sta
 		b.Logf("cannot reset the peak RSS (%v): figures are peaks since the start", err)
 	}
 	log.reset()
+	stop := make(chan struct{})
+	anon := make(chan int64)
+	go func() {
+		var peak int64
+		for {
+			peak = max(peak, statusKB("RssAnon:")<<10)
+			select {
+			case <-stop:
+				anon <- peak
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}()
 	cpu0 := cpuTime()
 	start := time.Now()
 	if err := fn(); err != nil {
 		b.Fatalf("%s: %v", name, err)
 	}
-	f := stageFigures{name: name, wall: time.Since(start), cpu: cpuTime() - cpu0, peakRSS: peakRSS()}
+	f := stageFigures{name: name, wall: time.Since(start), cpu: cpuTime() - cpu0, peakRSS: statusKB("VmHWM:") << 10}
+	close(stop)
+	f.peakAnon = <-anon
 	if end := log.at(); !end.IsZero() {
 		f.tail = time.Since(end)
 	}
@@ -275,16 +297,17 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// peakRSS reads the process's peak resident set size (VmHWM) in bytes.
-func peakRSS() int64 {
+// statusKB reads a field of /proc/self/status given in kB (VmHWM: the
+// peak RSS; RssAnon: the anonymous part of the RSS now); 0 when unknown.
+func statusKB(field string) int64 {
 	data, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0
 	}
 	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(line, field); ok {
 			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			return kb << 10
+			return kb
 		}
 	}
 	return 0
@@ -313,8 +336,11 @@ func growthSizes(b *testing.B) []int {
 // (archive only), the crawl with extraction and indexing, an unchanged
 // recrawl (all 304), a recrawl where 1% of pages changed, and a whole
 // re-extract with an index rebuild; wall time, CPU time, the part of the
-// wall time after the crawl ended, and the peak RSS of each stage; and
-// wget's crawl of the same site in the same run.
+// wall time after the crawl ended, and the peak RSS (and peak anonymous
+// RSS) of each stage; and wget's crawl of the same site in the same run.
+// RANKFILE_BENCH_STAGES picks stages: crawl (the crawl alone and its
+// unchanged recrawl), full (the crawl with its derived work, the recrawls,
+// the re-extract) and wget.
 //
 //	RANKFILE_BENCH_PAGES=2000,10000 nice -n 10 go test -run '^$' -bench Pipeline_Growth -benchtime 1x -timeout 2h ./pipeline/
 func BenchmarkPipeline_Growth(b *testing.B) {
@@ -345,18 +371,24 @@ func benchGrowth(b *testing.B, n int) {
 	alone := &Pipeline{Dir: b.TempDir(), Logger: slog.New(log)}
 	full := &Pipeline{Dir: b.TempDir(), Logger: slog.New(log)}
 	var figs []stageFigures
-	figs = append(figs, measureStage(b, "crawl alone", log, crawlInto(alone, true)))
+	run := func(stage, name string, fn func() error) {
+		if want := os.Getenv("RANKFILE_BENCH_STAGES"); want == "" || slices.Contains(strings.Split(want, ","), stage) {
+			figs = append(figs, measureStage(b, name, log, fn))
+		}
+	}
+	run("crawl", "crawl alone", crawlInto(alone, true))
+	run("crawl", "unchanged recrawl alone", crawlInto(alone, true))
 	os.RemoveAll(alone.Dir)
-	figs = append(figs, measureStage(b, "crawl+extract+index", log, crawlInto(full, false)))
-	figs = append(figs, measureStage(b, "unchanged recrawl", log, crawlInto(full, false)))
+	run("full", "crawl+extract+index", crawlInto(full, false))
+	run("full", "unchanged recrawl", crawlInto(full, false))
 	site.gen.Add(1)
-	figs = append(figs, measureStage(b, "recrawl, 1% changed", log, crawlInto(full, false)))
-	figs = append(figs, measureStage(b, "whole re-extract+index", log, func() error {
+	run("full", "recrawl, 1% changed", crawlInto(full, false))
+	run("full", "whole re-extract+index", func() error {
 		if _, err := full.Extract(context.Background()); err != nil {
 			return err
 		}
 		return full.Index(context.Background())
-	}))
+	})
 	var records int
 	if st, err := store.OpenExisting(full.path(recordStoreFile)); err == nil {
 		st.View(context.Background(), func(tx *store.Tx) (err error) { records, err = tx.Count(); return err })
@@ -364,16 +396,21 @@ func benchGrowth(b *testing.B, n int) {
 	}
 	b.Logf("%d pages, %d records, store %s, records file %s", n, records,
 		crawl.ByteSize(fileSize(full.path(recordStoreFile))), crawl.ByteSize(fileSize(full.path(recordsFile))))
-	b.Logf("%-24s %9s %9s %12s %9s %10s", "stage", "wall s", "CPU s", "after crawl", "peak MB", "ms/page")
+	b.Logf("%-24s %8s %8s %12s %8s %8s %10s %10s", "stage", "wall s", "CPU s", "after crawl", "peak MB", "anon MB", "ms/page", "CPU ms/page")
 	for _, f := range figs {
-		b.Logf("%-24s %9.1f %9.1f %12.1f %9.0f %10.2f", f.name, f.wall.Seconds(), f.cpu.Seconds(), f.tail.Seconds(),
-			float64(f.peakRSS)/(1<<20), float64(f.wall.Milliseconds())/float64(n))
+		b.Logf("%-24s %8.1f %8.1f %12.1f %8.0f %8.0f %10.2f %10.2f", f.name, f.wall.Seconds(), f.cpu.Seconds(), f.tail.Seconds(),
+			float64(f.peakRSS)/(1<<20), float64(f.peakAnon)/(1<<20), float64(f.wall.Milliseconds())/float64(n), float64(f.cpu.Milliseconds())/float64(n))
 		b.ReportMetric(f.wall.Seconds(), strings.NewReplacer(" ", "-", "+", "-", ",", "", "%", "pct").Replace(f.name)+"-s")
 	}
+	if want := os.Getenv("RANKFILE_BENCH_STAGES"); want != "" && !slices.Contains(strings.Split(want, ","), "wget") {
+		return
+	}
 	if w, err := wgetCrawl(b, srv.URL); err == nil {
-		b.Logf("%-24s %9.1f %9s %12s %9.0f %10.2f", "wget --mirror --warc", w.wall.Seconds(), "", "", float64(w.peakRSS)/(1<<20),
+		b.Logf("%-24s %8.1f %8s %12s %8.0f %8s %10.2f", "wget --mirror --warc", w.wall.Seconds(), "", "", float64(w.peakRSS)/(1<<20), "",
 			float64(w.wall.Milliseconds())/float64(n))
-		b.ReportMetric(figs[0].wall.Seconds()/w.wall.Seconds(), "crawl-x-wget-time")
+		if len(figs) > 0 && figs[0].name == "crawl alone" {
+			b.ReportMetric(figs[0].wall.Seconds()/w.wall.Seconds(), "crawl-x-wget-time")
+		}
 	} else {
 		b.Logf("no wget yardstick: %v", err)
 	}
