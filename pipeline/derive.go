@@ -238,6 +238,7 @@ func (d *deriver) commitBatch(batch []extracted) error {
 	slices.SortFunc(batch, func(a, b extracted) int { return comparePlaces(a.place, b.place) })
 	return d.st.Update(d.ctx, func(tx *store.Tx) error {
 		var fresh []uint64
+		known := &heldRecords{Tx: tx, recs: map[uint64]record.Record{}}
 		for _, e := range batch {
 			if done, err := tx.Extracted(e.place); err != nil || done {
 				if err != nil {
@@ -261,6 +262,9 @@ func (d *deriver) commitBatch(batch []extracted) error {
 			d.counted.Captures++
 			d.counted.Records += len(e.recs)
 			fresh = append(fresh, seqs...)
+			for i, s := range seqs {
+				known.recs[s] = e.recs[i]
+			}
 		}
 		if d.bar != nil {
 			d.bar.add(len(batch))
@@ -268,12 +272,26 @@ func (d *deriver) commitBatch(batch []extracted) error {
 		if len(fresh) == 0 {
 			return nil
 		}
-		part, err := extract.Assemble(tx, fresh)
+		part, err := extract.Assemble(known, fresh)
 		if err != nil {
 			return fmt.Errorf("assemble: %w", err)
 		}
 		return d.keep(tx, part)
 	})
+}
+
+// heldRecords is the store as Assemble reads it, with the batch's records
+// taken from memory rather than read back.
+type heldRecords struct {
+	*store.Tx
+	recs map[uint64]record.Record
+}
+
+func (h *heldRecords) Raw(seq uint64) (record.Record, error) {
+	if r, ok := h.recs[seq]; ok {
+		return r, nil
+	}
+	return h.Tx.Raw(seq)
 }
 
 // comparePlaces orders "FILE@OFFSET" places as the archive does: by file,
