@@ -1,8 +1,10 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -130,5 +132,69 @@ func TestPipeline_Crawl_skipsBadCapture(t *testing.T) {
 	}
 	if status.Records.Count == 0 || !status.Index.Present || status.Index.Documents != uint64(status.Records.Count) {
 		t.Errorf("records %d, index %+v: want the other captures extracted and indexed", status.Records.Count, status.Index)
+	}
+}
+
+// TestPipeline_Crawl_appendsChanges recrawls a site where one page
+// changed: the records file keeps its lines and gains the new version's,
+// and read as the web interface reads it (a later line of a version
+// stands) it holds what the store holds.
+func TestPipeline_Crawl_appendsChanges(t *testing.T) {
+	site := newGrowthSite(30)
+	srv := httptest.NewServer(site)
+	defer srv.Close()
+	sites := []byte("defaults: {delay: 0s}\nsites:\n  - name: Growth\n    kind: caucus\n    seeds: [" + srv.URL + "/]\n")
+	p := &Pipeline{Dir: t.TempDir()}
+	crawlOnce := func() {
+		t.Helper()
+		if _, err := p.Crawl(context.Background(), CrawlOptions{SitesData: sites}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	crawlOnce()
+	before, err := os.ReadFile(p.path(recordsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	site.gen.Add(1) // page 0 changes
+	crawlOnce()
+	after, err := os.ReadFile(p.path(recordsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(after, before) || len(after) == len(before) {
+		t.Fatalf("records file: %d bytes, then %d: want the first crawl's lines kept and the new version's appended", len(before), len(after))
+	}
+	recs, err := record.Decode(bytes.NewReader(after))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := map[string]record.Record{}
+	for _, r := range recs {
+		file[index.DocID(r)] = r
+	}
+	st, err := store.OpenExisting(p.path(recordStoreFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	n, changed := 0, 0
+	err = st.View(context.Background(), func(tx *store.Tx) error {
+		return tx.Records(func(_ uint64, r record.Record) error {
+			n++
+			if strings.Contains(r.Text, "Version 1 of page 0") {
+				changed++
+			}
+			if got, ok := file[index.DocID(r)]; !ok || got.Text != r.Text {
+				t.Errorf("record %s is not in the records file as in the store", index.DocID(r))
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(file) || changed != 1 {
+		t.Errorf("store: %d records (%d of the changed page), file: %d versions; want equal, and one", n, changed, len(file))
 	}
 }
