@@ -95,7 +95,20 @@ func open(path string) (*Store, error) {
 	return s, nil
 }
 
+// init checks the store's layout, reading only (a reader beside a crawl
+// does not wait for the crawl's transaction), and creates it in a new
+// store.
 func (s *Store) init() error {
+	var v string
+	if err := s.View(context.Background(), func(tx *Tx) (err error) {
+		v, err = tx.Meta("schema")
+		return err
+	}); err == nil {
+		if v != schemaVersion {
+			return ErrOldStore
+		}
+		return nil
+	}
 	return s.Update(context.Background(), func(tx *Tx) error {
 		v, err := tx.Meta("schema")
 		if err != nil {
