@@ -82,8 +82,13 @@ func copyFile(src, dst string) error {
 // version to index (anew or again), del for each document to delete.
 type Changes func(put func(record.Record) error, del func(docID string) error) error
 
-// updateBatch is how many changes UpdateFrom applies at a time.
-const updateBatch = 1000
+// updateBatch is how many changes UpdateFrom applies at a time, and
+// updateBatchBytes how much text: bleve analyses a batch whole, at about
+// fifty times the text's size, so a batch of long pages is cut short.
+const (
+	updateBatch      = 1000
+	updateBatchBytes = 2 << 20
+)
 
 // UpdateFrom is Update for changes given as a stream, applied in batches
 // so that they are never all in memory: versions to put, and documents to
@@ -99,6 +104,7 @@ func UpdateFrom(dir string, changes Changes) error {
 		}
 		var put []record.Record
 		var del []string
+		var text int
 		flush := func() error {
 			if len(put) == 0 && len(del) == 0 {
 				return nil
@@ -106,12 +112,13 @@ func UpdateFrom(dir string, changes Changes) error {
 			x.mu.Lock()
 			defer x.mu.Unlock()
 			err := x.apply(context.Background(), put, del)
-			put, del = put[:0], del[:0]
+			put, del, text = put[:0], del[:0], 0
 			return err
 		}
 		err = changes(func(r record.Record) error {
 			put = append(put, r)
-			if len(put) >= updateBatch {
+			text += len(r.Text) + len(r.Markdown)
+			if len(put) >= updateBatch || text >= updateBatchBytes {
 				return flush()
 			}
 			return nil
