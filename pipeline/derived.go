@@ -22,8 +22,12 @@ import (
 // A run that changed nothing leaves both as they are.
 func (p *Pipeline) syncDerived(ctx context.Context, st *store.Store) error {
 	var dirty int
+	var mark int64
 	if err := st.View(ctx, func(tx *store.Tx) (err error) {
-		dirty, err = tx.DirtyCount()
+		if dirty, err = tx.DirtyCount(); err != nil {
+			return err
+		}
+		mark, err = tx.DirtyMark()
 		return err
 	}); err != nil {
 		return err
@@ -41,7 +45,7 @@ func (p *Pipeline) syncDerived(ctx context.Context, st *store.Store) error {
 	if err := p.updateIndex(ctx, st, dirty); err != nil {
 		return err
 	}
-	return st.Update(ctx, func(tx *store.Tx) error { return tx.ClearDirty() })
+	return st.Update(ctx, func(tx *store.Tx) error { return tx.ClearDirty(mark) })
 }
 
 // updateIndex puts the store's dirty records into the index in place (a
@@ -78,23 +82,25 @@ func (p *Pipeline) updateIndex(ctx context.Context, st *store.Store, dirty int) 
 }
 
 // buildIndex builds the whole index from the store, streaming, one shard
-// per core.
+// per core, from one snapshot of the store (both of BuildFrom's passes
+// read the same records), and unmarks the documents dirty in it.
 func (p *Pipeline) buildIndex(ctx context.Context, st *store.Store) error {
 	var count int
-	if err := st.View(ctx, func(tx *store.Tx) (err error) {
-		count, err = tx.Count()
-		return err
-	}); err != nil {
-		return err
-	}
-	var bar *counterBar
-	if p.Progress != nil {
-		bar = newCounterBar(p.Progress, "index", "records")
-		bar.max(2 * int64(count)) // read once to plan, once to index
-		defer bar.finish()
-	}
-	err := index.BuildFrom(p.path(indexDir), func(fn func(record.Record) error) error {
-		return st.View(ctx, func(tx *store.Tx) error {
+	var mark int64
+	err := st.View(ctx, func(tx *store.Tx) (err error) {
+		if count, err = tx.Count(); err != nil {
+			return err
+		}
+		if mark, err = tx.DirtyMark(); err != nil {
+			return err
+		}
+		var bar *counterBar
+		if p.Progress != nil {
+			bar = newCounterBar(p.Progress, "index", "records")
+			bar.max(2 * int64(count)) // read once to plan, once to index
+			defer bar.finish()
+		}
+		return index.BuildFrom(p.path(indexDir), func(fn func(record.Record) error) error {
 			return tx.Records(func(_ uint64, r record.Record) error {
 				if bar != nil {
 					bar.add(1)
@@ -103,10 +109,11 @@ func (p *Pipeline) buildIndex(ctx context.Context, st *store.Store) error {
 			})
 		})
 	})
-	if err == nil {
-		p.logger().Info("indexed", "records", count)
+	if err != nil {
+		return err
 	}
-	return err
+	p.logger().Info("indexed", "records", count)
+	return st.Update(ctx, func(tx *store.Tx) error { return tx.ClearDirty(mark) })
 }
 
 // fileLinesMeta names the store's note of how many lines the records file

@@ -25,10 +25,7 @@ func (p *Pipeline) Index(ctx context.Context) error {
 		return err
 	}
 	defer st.Close()
-	if err := p.buildIndex(ctx, st); err != nil {
-		return err
-	}
-	return st.Update(ctx, func(tx *store.Tx) error { return tx.ClearDirty() })
+	return p.buildIndex(ctx, st)
 }
 
 // indexRecordsFile builds the index from the records file, streaming.

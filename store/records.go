@@ -256,7 +256,8 @@ func (t *Tx) Delete(key uint64) error {
 }
 
 func (t *Tx) markDirty(doc string) error {
-	_, err := t.exec(`INSERT OR IGNORE INTO dirty(doc) VALUES(?)`, doc)
+	_, err := t.exec(`INSERT OR REPLACE INTO dirty(doc) VALUES(?)`, doc) // a new mark, after any reader's
+
 	return err
 }
 
@@ -395,9 +396,19 @@ func (t *Tx) DirtyCount() (int, error) {
 	return n, err
 }
 
-// ClearDirty unmarks every dirty document: the index has taken them.
-func (t *Tx) ClearDirty() error {
-	_, err := t.exec(`DELETE FROM dirty`)
+// DirtyMark returns a mark of the dirty documents as this transaction
+// sees them, for ClearDirty.
+func (t *Tx) DirtyMark() (int64, error) {
+	var n int64
+	err := t.row(`SELECT coalesce(max(n), 0) FROM dirty`).Scan(&n)
+	return n, err
+}
+
+// ClearDirty unmarks the documents marked dirty up to mark (DirtyMark):
+// the index has taken them as they were then. A document marked again
+// since stays dirty.
+func (t *Tx) ClearDirty(mark int64) error {
+	_, err := t.exec(`DELETE FROM dirty WHERE n <= ?`, mark)
 	return err
 }
 

@@ -130,7 +130,25 @@ func TestStore_Records(t *testing.T) {
 	if got := dirty(); len(got) != 2 || got["b@1"] != "b 2024-01-02" || got["a@1"] != "a " {
 		t.Errorf("dirty after the first puts: %v", got)
 	}
-	update(t, s, func(tx *Tx) error { return tx.ClearDirty() })
+	var mark int64
+	update(t, s, func(tx *Tx) (err error) { mark, err = tx.DirtyMark(); return err })
+	update(t, s, func(tx *Tx) error { return tx.Delete(seqs[1]) }) // marked after the mark: stays dirty
+	update(t, s, func(tx *Tx) error { return tx.ClearDirty(mark) })
+	if got := dirty(); len(got) != 1 || got["b@1"] != "deleted" {
+		t.Errorf("dirty after clearing up to a mark: %v, want b@1 (marked since)", got)
+	}
+	update(t, s, func(tx *Tx) error { // put back, then all clear
+		dated := b
+		dated.Published = "2024-01-02"
+		if err := tx.Put(seqs[1], "b@1", dated); err != nil {
+			return err
+		}
+		mark, err := tx.DirtyMark()
+		if err != nil {
+			return err
+		}
+		return tx.ClearDirty(mark)
+	})
 	update(t, s, func(tx *Tx) error { // the same again: no change
 		dated := b
 		dated.Published = "2024-01-02"
