@@ -6,12 +6,14 @@ import (
 	"errors"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"rankfile/archive"
 	"rankfile/crawl"
+	"rankfile/extract"
 	"rankfile/fixtures"
 	"rankfile/index"
 	"rankfile/record"
@@ -196,5 +198,59 @@ func TestPipeline_Crawl_appendsChanges(t *testing.T) {
 	}
 	if n != len(file) || changed != 1 {
 		t.Errorf("store: %d records (%d of the changed page), file: %d versions; want equal, and one", n, changed, len(file))
+	}
+}
+
+// TestPipeline_Crawl_mentions checks the mentions a crawl of the fixture
+// web leaves: those of the organizations the whole archive names (found on
+// partner pages crawled after the pages naming them) and the sites file's,
+// as if every record were read once all were known.
+func TestPipeline_Crawl_mentions(t *testing.T) {
+	srv := fixtures.Start()
+	defer srv.Close()
+	p := &Pipeline{Dir: t.TempDir()}
+	if _, err := p.Crawl(context.Background(), CrawlOptions{SitesData: fixtures.SitesFile(),
+		Transport: crawl.DefaultTransport(srv.DialContext)}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.OpenExisting(p.path(recordStoreFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var recs []record.Record
+	var orgs []extract.Organization
+	seen := map[string]bool{}
+	if err := st.View(context.Background(), func(tx *store.Tx) error {
+		return tx.Records(func(_ uint64, r record.Record) error {
+			recs = append(recs, r)
+			if r.Kind == record.KindOrganization && !seen[r.Title] {
+				seen[r.Title] = true
+				orgs = append(orgs, extract.Organization{Name: r.Title, Acronym: r.Acronym})
+			}
+			return nil
+		})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	sites, err := p.sites()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range sites.Sites {
+		orgs = append(orgs, extract.Organization{Name: s.Name, Acronym: s.Acronym})
+	}
+	mentioned := 0
+	for i, want := range extract.Mention(recs, orgs) {
+		got := slices.Sorted(slices.Values(recs[i].Mentions))
+		if w := slices.Sorted(slices.Values(want.Mentions)); !slices.Equal(got, w) {
+			t.Errorf("%s %s: mentions %q, want %q", recs[i].Kind, recs[i].URL, got, w)
+		}
+		if len(got) > 0 {
+			mentioned++
+		}
+	}
+	if mentioned == 0 {
+		t.Error("no record mentions an organization")
 	}
 }
