@@ -55,7 +55,7 @@ func indexCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "index",
 		Usage: "rebuild the search index from the extracted records",
-		Description: "Builds a new index from records/records.jsonl beside the old one and swaps it in whole:\n" +
+		Description: "Builds a new index from the record store (records/store.db) beside the old one and swaps it in whole:\n" +
 			"searches running meanwhile, here or in another process, see the old index or the new, never\n" +
 			"a part. A crawl adds its new records to the index by itself, and extract rebuilds it unless\n" +
 			"given --no-index.",

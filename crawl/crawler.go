@@ -75,7 +75,8 @@ type Crawler struct {
 	col    *colly.Collector
 
 	done                       map[string]*archived // what an interrupted run archived; read-only during Run
-	seen                       sync.Map             // normalized URL -> struct{}
+	seen                       seenSet              // normalized URLs queued
+	frontier                   frontier             // URLs queued and not yet handed to colly
 	inflight                   inflight             // crawl context of the URLs queued, for metadata records and hop paths
 	leftover                   int                  // inflight entries a finished Run found and dropped (tests check for 0)
 	queued, finished, failures atomic.Int64
@@ -354,9 +355,17 @@ type Progress struct {
 	Elapsed  time.Duration // since the crawl started
 }
 
-// finish counts one queued URL as done and reports progress; every 100
-// pages it also logs a line, for logs that no terminal shows.
+// finish counts a request ended, from colly's callbacks, and hands colly
+// the next URLs of the frontier.
 func (c *Crawler) finish(failed bool) {
+	c.ended(failed)
+	c.startQueued()
+}
+
+// ended counts one queued URL as done and reports progress; every 100
+// pages it also logs a line, for logs that no terminal shows.
+func (c *Crawler) ended(failed bool) {
+	c.frontier.done()
 	if failed {
 		c.failures.Add(1)
 	}

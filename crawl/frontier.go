@@ -2,6 +2,7 @@ package crawl
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net"
@@ -9,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gocolly/colly/v2"
 
@@ -52,7 +54,7 @@ func (c *Crawler) enqueue(ctx context.Context, from *Site, u *url.URL, depth int
 		drop(DropMaxDepth, "")
 		return
 	}
-	if _, dup := c.seen.LoadOrStore(raw, struct{}{}); dup {
+	if c.seen.add(raw) {
 		drop(DropSeen, "")
 		return
 	}
@@ -68,21 +70,115 @@ func (c *Crawler) enqueue(ctx context.Context, from *Site, u *url.URL, depth int
 		c.walkArchived(ctx, site, a, depth, raw, o.hops())
 		return
 	}
-	cctx := colly.NewContext()
-	cctx.Put("depth", strconv.Itoa(depth))
-	cctx.Put("via", o.via)
 	uc := c.inflight.add(raw, o)
 	uc.site, uc.charged, uc.requisite = site, counter, requisite
 	c.queued.Add(1)
 	if c.opts.Progress != nil {
 		c.opts.Progress(c.progress())
 	}
-	if err := c.col.Request(http.MethodGet, raw, nil, cctx, nil); err != nil {
-		c.inflight.finished(raw)
-		c.finish(true)
-		c.log.Warn("not queued", "url", raw, "error", err)
-		c.report.fail(site.Name, URLProblem{URL: raw, Reason: "queue", Detail: err.Error(), Via: o.via})
+	c.frontier.push(queuedURL{url: raw, via: o.via, depth: depth, site: site})
+	c.startQueued()
+}
+
+// maxRunning bounds the requests handed to colly at once: colly starts a
+// goroutine for each, so the crawler keeps the rest in its frontier, a few
+// dozen bytes a URL, and hands them over as requests finish.
+const maxRunning = 256
+
+// queuedURL is a URL in the frontier, waiting for colly.
+type queuedURL struct {
+	url, via string
+	depth    int
+	site     *Site
+}
+
+// frontier is the crawl's queue of URLs to fetch, first in first out.
+type frontier struct {
+	mu      sync.Mutex
+	waiting []queuedURL
+	head    int
+	running int
+}
+
+func (f *frontier) push(q queuedURL) {
+	f.mu.Lock()
+	f.waiting = append(f.waiting, q)
+	f.mu.Unlock()
+}
+
+// next takes the next URL to start, if fewer than maxRunning are running.
+func (f *frontier) next() (queuedURL, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.running >= maxRunning || f.head == len(f.waiting) {
+		return queuedURL{}, false
 	}
+	q := f.waiting[f.head]
+	f.waiting[f.head] = queuedURL{}
+	f.head++
+	if f.head > 1024 && f.head*2 > len(f.waiting) { // reuse the space of those taken
+		f.waiting = append(f.waiting[:0], f.waiting[f.head:]...)
+		f.head = 0
+	}
+	f.running++
+	return q, true
+}
+
+// done notes that a request started ended.
+func (f *frontier) done() {
+	f.mu.Lock()
+	f.running--
+	f.mu.Unlock()
+}
+
+// startQueued hands colly the URLs of the frontier while fewer than
+// maxRunning requests run. It is called when a URL is queued and when a
+// request ends, from within colly's callbacks, so that colly's Wait cannot
+// return while the frontier holds URLs.
+func (c *Crawler) startQueued() {
+	for {
+		q, ok := c.frontier.next()
+		if !ok {
+			return
+		}
+		cctx := colly.NewContext()
+		cctx.Put("depth", strconv.Itoa(q.depth))
+		cctx.Put("via", q.via)
+		if err := c.col.Request(http.MethodGet, q.url, nil, cctx, nil); err != nil {
+			c.inflight.finished(q.url)
+			c.ended(true)
+			c.log.Warn("not queued", "url", q.url, "error", err)
+			c.report.fail(q.site.Name, URLProblem{URL: q.url, Reason: "queue", Detail: err.Error(), Via: q.via})
+		}
+	}
+}
+
+// seenSet is the set of URLs the crawl has queued, kept as 128-bit hashes
+// in shards: about 40 bytes a URL however long, so that a crawl of a
+// million URLs keeps its seen set in some 40 MB.
+type seenSet struct {
+	shards [64]struct {
+		mu sync.Mutex
+		m  map[[16]byte]struct{}
+	}
+}
+
+// add adds u and reports whether it was there already.
+func (s *seenSet) add(u string) bool {
+	h := sha256.Sum256([]byte(u))
+	var k [16]byte
+	copy(k[:], h[:16])
+	sh := &s.shards[k[0]%64]
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	if _, ok := sh.m[k]; ok {
+		return true
+	}
+	if sh.m == nil {
+		sh.m = map[[16]byte]struct{}{}
+	}
+	sh.m[k] = struct{}{}
+	return false
 }
 
 // scopeDetail says why a URL is out of scope: on no site's domains, or
@@ -169,7 +265,7 @@ func (c *Crawler) redirect(req *http.Request, via []*http.Request) error {
 		drop(DropOutOfScope, "a redirect "+scopeDetail(site))
 		return http.ErrUseLastResponse
 	}
-	if _, dup := c.seen.LoadOrStore(u.String(), struct{}{}); dup {
+	if c.seen.add(u.String()) {
 		return http.ErrUseLastResponse
 	}
 	if ok, reason, detail := c.robots.rules(req.Context(), u.Scheme, u.Host).admits(u.RequestURI()); !ok {

@@ -3,6 +3,7 @@ package extract
 import (
 	"crypto/sha1"
 	"net/url"
+	"slices"
 	"strings"
 
 	"rankfile/record"
@@ -70,7 +71,20 @@ func pageKeys(r record.Record) []string {
 //
 // The records keep their order; the records given are not modified.
 func ResolveTeasers(recs []record.Record) []record.Record {
-	out := make([]record.Record, len(recs))
+	out, drop := resolveTeasers(recs)
+	kept := out[:0]
+	for i, r := range out {
+		if !drop[i] {
+			kept = append(kept, r)
+		}
+	}
+	return kept
+}
+
+// resolveTeasers is ResolveTeasers keeping every record in place: drop
+// marks the teasers dropped.
+func resolveTeasers(recs []record.Record) (out []record.Record, drop []bool) {
+	out = make([]record.Record, len(recs))
 	copy(out, recs)
 	targets := map[string][]int{} // page key -> non-teaser records found on that page
 	for i, r := range out {
@@ -81,7 +95,7 @@ func ResolveTeasers(recs []record.Record) []record.Record {
 			targets[k] = append(targets[k], i)
 		}
 	}
-	drop := make([]bool, len(out))
+	drop = make([]bool, len(out))
 	for i, t := range out {
 		if !isTeaser(t) {
 			continue
@@ -99,13 +113,7 @@ func ResolveTeasers(recs []record.Record) []record.Record {
 			dateFromTeaser(&out[j], t, len(ids))
 		}
 	}
-	kept := out[:0]
-	for i, r := range out {
-		if !drop[i] {
-			kept = append(kept, r)
-		}
-	}
-	return kept
+	return out, drop
 }
 
 // dateFromTeaser gives r, one of the n records (by ID) of a teaser's target
@@ -145,12 +153,22 @@ func dateFromTeaser(r *record.Record, t record.Record, n int) {
 // page whose text changed between captures keeps a record per version.
 // The records keep their order; the records given are not modified.
 func Dedupe(recs []record.Record) []record.Record {
+	var out []record.Record
+	for _, g := range dedupeGroups(recs) {
+		out = append(out, merge(recs, g))
+	}
+	return out
+}
+
+// dedupeGroups returns the groups of recs that Dedupe makes one record
+// each, as indexes into recs, each group in order and the groups in the
+// order of their first records.
+func dedupeGroups(recs []record.Record) [][]int {
 	parent := make([]int, len(recs))
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			parent[i] = parent[parent[i]]
 			i = parent[i]
@@ -173,17 +191,17 @@ func Dedupe(recs []record.Record) []record.Record {
 		}
 	}
 	groups := map[int][]int{}
+	var roots []int
 	for i := range recs {
 		root := find(i)
+		if _, ok := groups[root]; !ok {
+			roots = append(roots, root)
+		}
 		groups[root] = append(groups[root], i)
 	}
-	var out []record.Record
-	for i := range recs {
-		g, ok := groups[i]
-		if !ok {
-			continue // not the first of its group
-		}
-		out = append(out, merge(recs, g))
+	out := make([][]int, 0, len(roots))
+	for _, root := range roots {
+		out = append(out, groups[root])
 	}
 	return out
 }
@@ -273,4 +291,190 @@ func better(a, b record.Record) bool {
 		return !a.Captured.IsZero()
 	}
 	return a.Captured.Before(b.Captured)
+}
+
+// Assembled records are kept in a store (see package store) and put
+// together anew, piece by piece, as captures arrive: Assemble finds the
+// extracted records a batch of new ones can change, through the keys each
+// extracted record is filed under in the store, and assembles them alone.
+// Teasers and duplicates only ever join records that share such a key, so
+// assembling a part of the archive closed under them gives what assembling
+// the whole archive would give for that part.
+
+// Records is what Assemble reads of the store of extracted records.
+type Records interface {
+	// Raw returns the extracted record seq.
+	Raw(seq uint64) (record.Record, error)
+	// Lookup returns the extracted records filed under key.
+	Lookup(key string) ([]uint64, error)
+	// Keys returns the keys the extracted record seq is filed under.
+	Keys(seq uint64) ([]string, error)
+}
+
+// Part is a part of the archive assembled: the extracted records Seqs (in
+// order) and what they make.
+type Part struct {
+	Seqs []uint64
+	// Records are the assembled records, in archive order; each is kept
+	// under Keys[i], the first extracted record folded into it.
+	Records []record.Record
+	Keys    []uint64
+	// Into gives, for each of Seqs, the key of the record it was folded
+	// into; a teaser that gave way to its post is in none.
+	Into map[uint64]uint64
+	// Filed gives, for each of Seqs, the keys to file it under.
+	Filed map[uint64][]string
+}
+
+// Assemble assembles the part of the archive that the extracted records
+// fresh belong to: them and every extracted record a teaser or a duplicate
+// ties to them, however indirectly.
+func Assemble(st Records, fresh []uint64) (*Part, error) {
+	recs := map[uint64]record.Record{}
+	looked := map[string]bool{}
+	var queue []uint64
+	var err error
+	add := func(seq uint64) {
+		if _, ok := recs[seq]; ok || err != nil {
+			return
+		}
+		var r record.Record
+		if r, err = st.Raw(seq); err == nil {
+			recs[seq] = r
+			queue = append(queue, seq)
+		}
+	}
+	lookup := func(key string) {
+		if looked[key] || err != nil {
+			return
+		}
+		looked[key] = true
+		var seqs []uint64
+		if seqs, err = st.Lookup(key); err == nil {
+			for _, s := range seqs {
+				add(s)
+			}
+		}
+	}
+	for _, s := range fresh {
+		add(s)
+	}
+	var seqs []uint64
+	var resolved []record.Record
+	var drop []bool
+	for {
+		for len(queue) > 0 && err == nil {
+			s := queue[0]
+			queue = queue[1:]
+			for _, k := range partnerKeys(recs[s]) {
+				lookup(k)
+			}
+			var filed []string
+			if filed, err = st.Keys(s); err == nil {
+				for _, k := range filed {
+					lookup(k)
+				}
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		seqs = sortedKeys(recs)
+		list := make([]record.Record, len(seqs))
+		for i, s := range seqs {
+			list[i] = recs[s]
+		}
+		resolved, drop = resolveTeasers(list)
+		for i, r := range resolved {
+			if !drop[i] {
+				for _, k := range dedupeKeys(r) {
+					lookup("d\x00" + k)
+				}
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(queue) == 0 {
+			break
+		}
+	}
+	return assemblePart(seqs, recs, resolved, drop), nil
+}
+
+// assemblePart dedupes the resolved records of a closed part.
+func assemblePart(seqs []uint64, recs map[uint64]record.Record, resolved []record.Record, drop []bool) *Part {
+	p := &Part{Seqs: seqs, Into: map[uint64]uint64{}, Filed: map[uint64][]string{}}
+	var kept []record.Record
+	var keptSeq []uint64
+	for i, r := range resolved {
+		keys := fileKeys(recs[seqs[i]])
+		if !drop[i] {
+			kept = append(kept, r)
+			keptSeq = append(keptSeq, seqs[i])
+			for _, k := range dedupeKeys(r) {
+				keys = append(keys, "d\x00"+k)
+			}
+		}
+		p.Filed[seqs[i]] = uniqueStrings(keys)
+	}
+	for _, g := range dedupeGroups(kept) {
+		key := keptSeq[g[0]]
+		p.Records = append(p.Records, merge(kept, g))
+		p.Keys = append(p.Keys, key)
+		for _, i := range g {
+			p.Into[keptSeq[i]] = key
+		}
+	}
+	return p
+}
+
+// fileKeys returns the keys an extracted record is filed under as
+// extracted: its page's (a non-teaser) or its target's (a teaser), and its
+// duplicates'.
+func fileKeys(r record.Record) []string {
+	var keys []string
+	if isTeaser(r) {
+		keys = append(keys, "t\x00"+urlKey(r.Link))
+	} else {
+		for _, k := range pageKeys(r) {
+			keys = append(keys, "p\x00"+k)
+		}
+	}
+	for _, k := range dedupeKeys(r) {
+		keys = append(keys, "d\x00"+k)
+	}
+	return keys
+}
+
+// partnerKeys returns the keys under which the records an extracted
+// record may be assembled with are filed: a teaser's target page's, a
+// page's teasers', and its duplicates'.
+func partnerKeys(r record.Record) []string {
+	var keys []string
+	if isTeaser(r) {
+		keys = append(keys, "p\x00"+urlKey(r.Link))
+	} else {
+		for _, k := range pageKeys(r) {
+			keys = append(keys, "t\x00"+k)
+		}
+	}
+	for _, k := range dedupeKeys(r) {
+		keys = append(keys, "d\x00"+k)
+	}
+	return keys
+}
+
+func sortedKeys(m map[uint64]record.Record) []uint64 {
+	out := make([]uint64, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func uniqueStrings(s []string) []string {
+	slices.Sort(s)
+	return slices.Compact(s)
 }

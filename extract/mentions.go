@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -29,6 +30,119 @@ type orgMatcher struct {
 	name      string // the name as normPhrase reduces it, when it has two words or more
 	words     []string
 	bare      bool // the words may stand alone, not only in parentheses
+	// index, shared by all the matchers newMatchers made together, finds
+	// them all in one pass over a text.
+	index *orgIndex
+}
+
+// orgIndex finds the organizations of a list of matchers in one pass over
+// a text's words, whatever the length of the list: names by their first
+// word, then the words after it; acronyms and one-word names by the word.
+type orgIndex struct {
+	byFirst map[string][]int // first word of a name -> matchers
+	names   [][]string       // per matcher, its name's words; nil when none
+	byWord  map[string][]int // a word of Matcher.words -> matchers
+}
+
+func newOrgIndex(ms []orgMatcher) *orgIndex {
+	ix := &orgIndex{byFirst: map[string][]int{}, names: make([][]string, len(ms)), byWord: map[string][]int{}}
+	for i, m := range ms {
+		if m.name != "" {
+			ix.names[i] = strings.Split(m.name, " ")
+			ix.byFirst[ix.names[i][0]] = append(ix.byFirst[ix.names[i][0]], i)
+		}
+		for _, w := range m.words {
+			if !slices.Contains(ix.byWord[w], i) {
+				ix.byWord[w] = append(ix.byWord[w], i)
+			}
+		}
+	}
+	return ix
+}
+
+// find marks in found the matchers whose organization text names, in
+// one pass over its words: only a word that starts a name, or is an
+// acronym or one-word name, is looked at further.
+func (ix *orgIndex) find(ms []orgMatcher, text string, found []bool) {
+	if len(ix.byFirst) > 0 {
+		words := phraseWords(strings.ToLower(text))
+		for i, w := range words {
+			for _, m := range ix.byFirst[w] {
+				if name := ix.names[m]; len(words)-i >= len(name) && slices.Equal(words[i:i+len(name)], name) {
+					found[m] = true
+				}
+			}
+		}
+	}
+	if len(ix.byWord) == 0 {
+		return
+	}
+	ws := textWords(text)
+	for i, w := range ws {
+		matchers := ix.byWord[text[w.start:w.end]]
+		if len(matchers) == 0 {
+			continue
+		}
+		parens := w.start > 0 && text[w.start-1] == '(' && w.end < len(text) && text[w.end] == ')'
+		// A word in a run of capitals ("OUR CORE VALUES": words a space
+		// apart, all in capitals) is shouted, not named; a list of
+		// acronyms ("UCORE, TDP and CEDE") is not such a run.
+		s := text[w.start:w.end]
+		before := i > 0 && capitals(text[ws[i-1].start:ws[i-1].end]) && blank(text[ws[i-1].end:w.start])
+		after := i < len(ws)-1 && capitals(text[ws[i+1].start:ws[i+1].end]) && blank(text[w.end:ws[i+1].start])
+		alone := !capitals(s) || !(before || after)
+		for _, m := range matchers {
+			found[m] = found[m] || parens || (alone && ms[m].bare)
+		}
+	}
+}
+
+// phraseWords cuts a text into the words normPhrase keeps: runs of
+// letters, digits and "%".
+func phraseWords(s string) []string {
+	var out []string
+	start := -1
+	for i, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '%' {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			out = append(out, s[start:i])
+			start = -1
+		}
+	}
+	if start >= 0 {
+		out = append(out, s[start:])
+	}
+	return out
+}
+
+// span is a word's place in a text.
+type span struct{ start, end int }
+
+// textWords cuts a text into words: runs of letters and digits.
+func textWords(text string) []span {
+	var ws []span
+	start := -1
+	for i, r := range text {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			ws = append(ws, span{start, i})
+			start = -1
+		}
+	}
+	if start >= 0 {
+		ws = append(ws, span{start, len(text)})
+	}
+	return ws
 }
 
 // newMatchers prepares the organizations, dropping those with neither a
@@ -52,6 +166,10 @@ func newMatchers(orgs []Organization) []orgMatcher {
 			m.bare = m.bare || bareAcronym(acr)
 		}
 		out = append(out, m)
+	}
+	ix := newOrgIndex(out)
+	for i := range out {
+		out[i].index = ix
 	}
 	return out
 }
@@ -84,53 +202,6 @@ func bareAcronym(s string) bool {
 	return letters >= 3 && upper >= 2 && unicode.IsUpper(first)
 }
 
-// mentionText is what a record's mentions are looked for in.
-type mentionText struct {
-	norm   string          // " " + normPhrase(text) + " "
-	words  map[string]bool // words standing alone, outside runs of capitals
-	parens map[string]bool // words standing alone in parentheses
-}
-
-// scanMentions reads a text for names and acronyms.
-func scanMentions(text string) mentionText {
-	mt := mentionText{norm: " " + normPhrase(text) + " ", words: map[string]bool{}, parens: map[string]bool{}}
-	type word struct {
-		s          string
-		start, end int
-	}
-	var ws []word
-	start := -1
-	for i, r := range text {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if start < 0 {
-				start = i
-			}
-			continue
-		}
-		if start >= 0 {
-			ws = append(ws, word{text[start:i], start, i})
-			start = -1
-		}
-	}
-	if start >= 0 {
-		ws = append(ws, word{text[start:], start, len(text)})
-	}
-	for i, w := range ws {
-		if w.start > 0 && text[w.start-1] == '(' && w.end < len(text) && text[w.end] == ')' {
-			mt.parens[w.s] = true
-		}
-		// A word in a run of capitals ("OUR CORE VALUES": words a space
-		// apart, all in capitals) is shouted, not named; a list of
-		// acronyms ("UCORE, TDP and CEDE") is not such a run.
-		before := i > 0 && capitals(ws[i-1].s) && blank(text[ws[i-1].end:w.start])
-		after := i < len(ws)-1 && capitals(ws[i+1].s) && blank(text[w.end:ws[i+1].start])
-		if !capitals(w.s) || !(before || after) {
-			mt.words[w.s] = true
-		}
-	}
-	return mt
-}
-
 // blank reports whether s is only spaces.
 func blank(s string) bool { return strings.Trim(s, " ") == "" }
 
@@ -147,19 +218,21 @@ func capitals(s string) bool {
 }
 
 // mentions returns the canonical names of the organizations the text
-// names, in the order of the list.
+// names, in the order of the list: one pass over the text, whatever the
+// list's length.
 func mentions(ms []orgMatcher, text string) []string {
 	if len(ms) == 0 || text == "" {
 		return nil
 	}
-	mt := scanMentions(text)
+	ix := ms[0].index
+	if ix == nil {
+		ix = newOrgIndex(ms)
+	}
+	found := make([]bool, len(ms))
+	ix.find(ms, text, found)
 	var out []string
-	for _, m := range ms {
-		found := m.name != "" && strings.Contains(mt.norm, " "+m.name+" ")
-		for _, w := range m.words {
-			found = found || mt.parens[w] || (m.bare && mt.words[w])
-		}
-		if found {
+	for i, m := range ms {
+		if found[i] {
 			out = append(out, m.canonical)
 		}
 	}

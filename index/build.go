@@ -14,10 +14,17 @@ import (
 	"rankfile/internal/perm"
 )
 
-// buildBatch is how many documents bleve's offline builder analyses into
-// one segment before merging them all at the end: its memory grows with
-// it (about 300 MiB at 500 documents of 600 words), its speed hardly.
-const buildBatch = 500
+// buildBatch is how many documents of buildBatchBytes bleve's offline
+// builder analyses into one segment before merging them all at the end:
+// its memory grows with it (about 300 MiB at 500 documents of 600 words),
+// its speed hardly. Longer documents go in smaller batches (see
+// buildPlan.batch), down to minBuildBatch, so that memory stays about the
+// same whatever the writing's length.
+const (
+	buildBatch      = 500
+	buildBatchBytes = 4 << 10
+	minBuildBatch   = 16
+)
 
 // buildMergeMax is how many segments the builder merges at once: all of
 // them, so that each is rewritten once.
@@ -74,68 +81,21 @@ func replace(dir string, fill func(fresh string) error) error {
 }
 
 // buildInto writes an index of recs with n shards into dir, which must not
-// exist: each shard with bleve's offline builder, which analyses and
-// writes segments without the online index's persistence round trips and
-// merges them into one at the end.
+// exist.
 func buildInto(dir string, recs []record.Record, n int) error {
-	docs := make([][]string, n) // per shard, document IDs in order
-	byID := make(map[string]record.Record, len(recs))
-	newest := map[string]versionInfo{}
-	for _, r := range recs {
-		id := DocID(r)
-		if _, dup := byID[id]; !dup {
-			s := shardOf(r.ID, n)
-			docs[s] = append(docs[s], id)
+	src := func(fn func(record.Record) error) error {
+		for _, r := range recs {
+			if err := fn(r); err != nil {
+				return err
+			}
 		}
-		byID[id] = r // the last of duplicate versions wins
-		v := versionInfo{docID: id, captured: r.Captured}
-		if cur, ok := newest[r.ID]; !ok || newer(v, cur) {
-			newest[r.ID] = v
-		}
+		return nil
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for s := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[s] = buildShard(filepath.Join(dir, shardName(s)), docs[s], byID, newest)
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return err
-	}
-	return writeMeta(dir, n)
-}
-
-func buildShard(dir string, ids []string, byID map[string]record.Record, newest map[string]versionInfo) error {
-	if len(ids) == 0 { // the builder cannot make an empty index
-		bi, err := bleve.New(dir, newMapping())
-		if err != nil {
-			return err
-		}
-		return bi.Close()
-	}
-	b, err := bleve.NewBuilder(dir, newMapping(), map[string]any{
-		"batchSize":       buildBatch,
-		"mergeMax":        buildMergeMax,
-		"buildPathPrefix": filepath.Dir(dir),
-	})
+	pl, err := planBuild(src)
 	if err != nil {
 		return err
 	}
-	for _, id := range ids {
-		r := byID[id]
-		if err := b.Index(id, document(r, "", newest[r.ID].docID == id)); err != nil {
-			b.Close()
-			return fmt.Errorf("index %s: %w", id, err)
-		}
-	}
-	return b.Close()
+	return pl.build(dir, src, n)
 }
 
 // swapRenames puts fresh in place of dir by renaming dir to old first; in
@@ -149,6 +109,135 @@ func swapRenames(fresh, dir, old string) error {
 			return errors.Join(err, fmt.Errorf("restore old index: %w", rerr))
 		}
 		return err
+	}
+	return nil
+}
+
+// Source hands every record to fn, in order, stopping at fn's first error
+// and returning it; BuildFrom calls it twice, so it must give the same
+// records both times.
+type Source func(fn func(record.Record) error) error
+
+// BuildFrom is Build over the records src gives, which are never all in
+// memory at once: a first pass counts them and works out each record's
+// latest version, a second indexes them, one shard per CPU in parallel.
+// Of versions repeated in src the last counts, as in Build.
+func BuildFrom(dir string, src Source) error {
+	pl, err := planBuild(src)
+	if err != nil {
+		return fmt.Errorf("build index: read records: %w", err)
+	}
+	return replace(dir, func(fresh string) error { return pl.build(fresh, src, shardsFor(len(pl.last))) })
+}
+
+// buildPlan is what a first pass over the records tells the build.
+type buildPlan struct {
+	last   map[string]int // document ID -> position of its last version
+	newest map[string]versionInfo
+	bytes  int64 // of the records' text
+}
+
+// batch returns the builder's batch size for the records' mean length.
+func (pl *buildPlan) batch() int {
+	if len(pl.last) == 0 || pl.bytes == 0 {
+		return buildBatch
+	}
+	mean := pl.bytes / int64(len(pl.last))
+	return int(max(minBuildBatch, min(buildBatch, buildBatch*buildBatchBytes/max(mean, 1))))
+}
+
+func planBuild(src Source) (*buildPlan, error) {
+	pl := &buildPlan{last: map[string]int{}, newest: map[string]versionInfo{}}
+	n := 0
+	err := src(func(r record.Record) error {
+		id := DocID(r)
+		pl.last[id] = n
+		pl.bytes += int64(len(r.Text))
+		n++
+		v := versionInfo{docID: id, captured: r.Captured}
+		if cur, ok := pl.newest[r.ID]; !ok || newer(v, cur) {
+			pl.newest[r.ID] = v
+		}
+		return nil
+	})
+	return pl, err
+}
+
+// build writes an index of the records of src with the given number of
+// shards into dir, which must not exist: each shard with bleve's offline
+// builder, which analyses and writes segments without the online index's
+// persistence round trips and merges them into one at the end, the shards
+// in parallel.
+func (pl *buildPlan) build(dir string, src Source, shards int) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	feeds := make([]chan record.Record, shards)
+	errs := make([]error, shards)
+	var wg sync.WaitGroup
+	for s := range shards {
+		feeds[s] = make(chan record.Record, 64)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[s] = buildShard(filepath.Join(dir, shardName(s)), feeds[s], pl.newest, pl.batch())
+		}()
+	}
+	i := 0
+	err := src(func(r record.Record) error {
+		defer func() { i++ }()
+		if pl.last[DocID(r)] != i {
+			return nil // a later duplicate of this version wins
+		}
+		feeds[shardOf(r.ID, shards)] <- r
+		return nil
+	})
+	for _, f := range feeds {
+		close(f)
+	}
+	wg.Wait()
+	if err := errors.Join(append(errs, err)...); err != nil {
+		return err
+	}
+	return writeMeta(dir, shards)
+}
+
+// buildShard builds one shard of the records fed to it; it drains feed
+// whatever happens.
+func buildShard(dir string, feed <-chan record.Record, newest map[string]versionInfo, batch int) (err error) {
+	defer func() {
+		for range feed {
+		}
+	}()
+	b, err := bleve.NewBuilder(dir, newMapping(), map[string]any{
+		"batchSize":       batch,
+		"mergeMax":        buildMergeMax,
+		"buildPathPrefix": filepath.Dir(dir),
+	})
+	if err != nil {
+		return err
+	}
+	count := 0
+	for r := range feed {
+		id := DocID(r)
+		if err := b.Index(id, document(r, "", newest[r.ID].docID == id)); err != nil {
+			b.Close()
+			return fmt.Errorf("index %s: %w", id, err)
+		}
+		count++
+	}
+	if err := b.Close(); err != nil {
+		return err
+	}
+	if count == 0 { // the builder cannot make an empty index
+		if err := os.RemoveAll(dir); err != nil {
+			return err
+		}
+		bi, err := bleve.New(dir, newMapping())
+		if err != nil {
+			return err
+		}
+		return bi.Close()
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -24,19 +25,8 @@ import (
 // another version's, and ErrLocked when a process has it open for writing.
 func Update(dir string, recs []record.Record) error {
 	return replace(dir, func(fresh string) error {
-		if writerActive(dir) {
-			return fmt.Errorf("update index %s: %w", dir, ErrLocked)
-		}
-		if _, err := os.Stat(filepath.Join(dir, metaFile)); err != nil {
-			x, oerr := OpenReadOnly(dir) // tells a missing index from an old one
-			if oerr != nil {
-				return oerr
-			}
-			x.Close()
+		if err := cloneIndex(dir, fresh); err != nil {
 			return err
-		}
-		if err := clone(dir, fresh); err != nil {
-			return fmt.Errorf("clone index: %w", err)
 		}
 		x, err := openShards(fresh, false)
 		if err != nil {
@@ -88,4 +78,82 @@ func copyFile(src, dst string) error {
 	}
 	_, err = io.Copy(out, in)
 	return errors.Join(err, out.Close())
+}
+
+// Changes hands UpdateFrom the index's changes: put for each record
+// version to index (anew or again), del for each document to delete.
+type Changes func(put func(record.Record) error, del func(docID string) error) error
+
+// updateBatch is how many changes UpdateFrom applies at a time, and
+// updateBatchBytes how much text: bleve analyses a batch whole, at about
+// fifty times the text's size, so a batch of long pages is cut short.
+const (
+	updateBatch      = 1000
+	updateBatchBytes = 2 << 20
+)
+
+// UpdateFrom is Update for changes given as a stream, applied in batches
+// so that they are never all in memory: versions to put, and documents to
+// delete (a record assembling has removed). It fails as Update does.
+func UpdateFrom(dir string, changes Changes) error {
+	return replace(dir, func(fresh string) error {
+		if err := cloneIndex(dir, fresh); err != nil {
+			return err
+		}
+		x, err := openShards(fresh, false)
+		if err != nil {
+			return err
+		}
+		var put []record.Record
+		var del []string
+		var text int
+		flush := func() error {
+			if len(put) == 0 && len(del) == 0 {
+				return nil
+			}
+			x.mu.Lock()
+			defer x.mu.Unlock()
+			err := x.apply(context.Background(), put, del)
+			put, del, text = put[:0], del[:0], 0
+			return err
+		}
+		err = changes(func(r record.Record) error {
+			put = append(put, r)
+			text += len(r.Text) + len(r.Markdown)
+			if len(put) >= updateBatch || text >= updateBatchBytes {
+				return flush()
+			}
+			return nil
+		}, func(id string) error {
+			del = append(del, id)
+			if len(del) >= updateBatch {
+				return flush()
+			}
+			return nil
+		})
+		if err == nil {
+			err = flush()
+		}
+		return errors.Join(err, x.Close())
+	})
+}
+
+// cloneIndex clones the index in dir into fresh, for Update and
+// UpdateFrom, failing when dir holds no index of this version.
+func cloneIndex(dir, fresh string) error {
+	if writerActive(dir) {
+		return fmt.Errorf("update index %s: %w", dir, ErrLocked)
+	}
+	if _, err := os.Stat(filepath.Join(dir, metaFile)); err != nil {
+		x, oerr := OpenReadOnly(dir) // tells a missing index from an old one
+		if oerr != nil {
+			return oerr
+		}
+		x.Close()
+		return err
+	}
+	if err := clone(dir, fresh); err != nil {
+		return fmt.Errorf("clone index: %w", err)
+	}
+	return nil
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"rankfile/archive"
+	"rankfile/record"
+	"rankfile/store"
 )
 
 // ErrArchiveDamaged means archive check found problems; it printed them.
@@ -72,8 +74,9 @@ func (p *Pipeline) Reindex(ctx context.Context) error {
 }
 
 // Import brings third-party WARC and ARC files into the archive, then
-// extracts and indexes the whole archive so their pages become searchable
-// with their original capture dates. It prints a line per file: what it
+// extracts their captures into the record store and indexes the records
+// they change, so their pages become searchable with their original
+// capture dates. It prints a line per file: what it
 // added, or that it was imported before, or that its records were all in
 // the archive already. A file with a damaged record is refused, unless
 // salvage is set: then it is imported without its damaged records, and
@@ -88,10 +91,18 @@ func (p *Pipeline) Import(ctx context.Context, paths []string, salvage bool) err
 		imp = arc.Salvage
 	}
 	got, importErr := imp(ctx, paths...)
+	var files []string
+	for _, g := range got {
+		if !g.Repeat && g.File != "" {
+			files = append(files, g.File)
+		}
+	}
+	if len(files) > 0 {
+		importErr = errors.Join(importErr, p.extractFiles(ctx, arc, files))
+	}
 	if err := arc.Close(); err != nil && importErr == nil {
 		importErr = err
 	}
-	added := false
 	for _, g := range got {
 		switch {
 		case g.Repeat:
@@ -99,7 +110,6 @@ func (p *Pipeline) Import(ctx context.Context, paths []string, salvage bool) err
 		case g.File == "":
 			fmt.Fprintf(p.out(), "%s: all %d records already in the archive; nothing added\n", g.Source, g.Duplicates)
 		default:
-			added = true
 			fmt.Fprintf(p.out(), "imported %s: %d records, %d captures", g.File, g.Records, g.Captures)
 			if g.Duplicates > 0 {
 				fmt.Fprintf(p.out(), ", %d records already in the archive left out", g.Duplicates)
@@ -114,13 +124,40 @@ func (p *Pipeline) Import(ctx context.Context, paths []string, salvage bool) err
 	if errors.As(importErr, &re) && !errors.Is(importErr, archive.ErrSalvaged) {
 		importErr = fmt.Errorf("%w\n(import --salvage imports a damaged file without its damaged records)", importErr)
 	}
-	if added {
-		if _, err := p.Extract(ctx); err != nil {
-			return errors.Join(importErr, err)
-		}
-		if err := p.Index(ctx); err != nil {
-			return errors.Join(importErr, err)
-		}
-	}
 	return importErr
+}
+
+// extractFiles extracts the captures of the WARC files names (just
+// imported) into the record store, on every core, and brings the records
+// file and the index up to it.
+func (p *Pipeline) extractFiles(ctx context.Context, arc *archive.Archive, names []string) error {
+	st, err := store.Open(p.path(recordStoreFile))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	sites, err := p.sites()
+	if err != nil {
+		return err
+	}
+	d, err := p.newDeriver(ctx, st, arc, sites, "extract")
+	if err != nil {
+		return err
+	}
+	files := map[string]bool{}
+	for _, n := range names {
+		files[n] = true
+	}
+	scanErr := arc.Captures(ctx, func(c record.Capture) error {
+		if c.Status != 200 || c.Revisit || !files[c.File] {
+			return nil
+		}
+		return d.add(c)
+	})
+	counts, err := d.finish()
+	if err := errors.Join(scanErr, err); err != nil {
+		return err
+	}
+	p.logger().Info("extracted", "captures", counts.Captures, "skipped", counts.Skipped, "records", counts.Records)
+	return p.syncDerived(ctx, st)
 }

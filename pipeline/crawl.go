@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -12,9 +13,8 @@ import (
 
 	"rankfile/archive"
 	"rankfile/crawl"
-	"rankfile/record"
-
 	"rankfile/internal/perm"
+	"rankfile/store"
 )
 
 // CrawlOptions configure one crawl.
@@ -76,11 +76,14 @@ func (p *Pipeline) Crawl(ctx context.Context, o CrawlOptions) (*crawl.Report, er
 		return nil, fmt.Errorf("open archive: %w", err)
 	}
 	release := p.reserveSpace()
-	report, runErr := p.runCrawl(ctx, arc, sites, data, &st, resumed, o)
-	release() // for the report, the capture index and the state, even on a full disk
-	if runErr == nil && !o.NoIndex {
-		runErr = p.indexCrawl(ctx, arc, st)
+	var report *crawl.Report
+	var runErr error
+	if o.NoIndex {
+		report, runErr = p.runCrawl(ctx, arc, arc, sites, data, &st, resumed, o)
+	} else {
+		report, runErr = p.crawlAndDerive(ctx, arc, sites, data, &st, resumed, o)
 	}
+	release() // for the report, the capture index and the state, even on a full disk
 	if err := arc.Close(); err != nil && runErr == nil {
 		runErr = fmt.Errorf("close archive: %w", err)
 	}
@@ -156,7 +159,7 @@ func writeFileAtomic(path string, data []byte) error {
 
 // runCrawl runs the crawl the state file calls for (a new one, or the
 // interrupted one resumed) and marks it finished when it ends whole.
-func (p *Pipeline) runCrawl(ctx context.Context, arc *archive.Archive, sites *crawl.Sites, data []byte, st *crawlState, resumed bool, o CrawlOptions) (*crawl.Report, error) {
+func (p *Pipeline) runCrawl(ctx context.Context, arc *archive.Archive, to crawl.Archiver, sites *crawl.Sites, data []byte, st *crawlState, resumed bool, o CrawlOptions) (*crawl.Report, error) {
 	if err := writeFileAtomic(p.path(sitesFile), data); err != nil {
 		return nil, err
 	}
@@ -164,7 +167,7 @@ func (p *Pipeline) runCrawl(ctx context.Context, arc *archive.Archive, sites *cr
 		return nil, err
 	}
 	copts := crawl.Options{
-		Sites: sites, Archive: arc, History: arc, Contact: o.Contact, Transport: o.Transport,
+		Sites: sites, Archive: to, History: arc, Contact: o.Contact, Transport: o.Transport,
 		CrawlID: st.CrawlID, Logger: p.logger(), Timeout: o.Timeout, Retries: o.Retries,
 	}
 	if p.Progress != nil {
@@ -188,32 +191,41 @@ func (p *Pipeline) runCrawl(ctx context.Context, arc *archive.Archive, sites *cr
 	return report, p.saveState(*st)
 }
 
-// indexCrawl extracts what the crawl (and an earlier one whose extraction
-// was cut short) archived anew, adds the records to the records file and
-// the index, and marks the crawl extracted.
-func (p *Pipeline) indexCrawl(ctx context.Context, arc *archive.Archive, st crawlState) error {
-	ids := []string{st.CrawlID}
-	if st.Previous != "" {
-		ids = append(ids, st.Previous)
-	}
-	recs, err := p.extractNew(ctx, arc, ids...)
+// crawlAndDerive runs the crawl with its derived work beside it: each
+// capture is extracted, on every core, as soon as it is archived, and its
+// records assembled into the record store in batches. It then extracts
+// what an earlier run archived and did not extract (a crawl resumed, or
+// one whose extraction a kill cut short), brings the records file and the
+// index up to the store, and marks the crawl extracted.
+func (p *Pipeline) crawlAndDerive(ctx context.Context, arc *archive.Archive, sites *crawl.Sites, data []byte, cs *crawlState, resumed bool, o CrawlOptions) (*crawl.Report, error) {
+	st, err := store.Open(p.path(recordStoreFile))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := p.indexNew(ctx, recs); err != nil {
-		return err
+	defer st.Close()
+	d, err := p.newDeriver(ctx, st, arc, sites, "")
+	if err != nil {
+		return nil, err
 	}
-	st.Extracted, st.Previous = true, ""
-	return p.saveState(st)
-}
-
-// indexNew puts a crawl's new records into the search index; a crawl
-// that found nothing new leaves the index as it is.
-func (p *Pipeline) indexNew(ctx context.Context, recs []record.Record) error {
-	if len(recs) == 0 {
-		if _, err := os.Stat(p.path(indexDir)); err == nil {
-			return nil
-		}
+	report, runErr := p.runCrawl(ctx, arc, entryArchiver{arc, d}, sites, data, cs, resumed, o)
+	var ids []string
+	if resumed {
+		ids = append(ids, cs.CrawlID)
 	}
-	return p.IndexNew(ctx, recs)
+	if cs.Previous != "" {
+		ids = append(ids, cs.Previous)
+	}
+	if runErr == nil && len(ids) > 0 {
+		runErr = p.extractCrawls(ctx, d, arc, ids...)
+	}
+	counts, err := d.finish()
+	if runErr != nil || err != nil {
+		return report, errors.Join(runErr, err)
+	}
+	p.logger().Info("extracted", "captures", counts.Captures, "skipped", counts.Skipped, "records", counts.Records, "storing", counts.Storing.Round(time.Millisecond))
+	if err := p.syncDerived(ctx, st); err != nil {
+		return report, err
+	}
+	cs.Extracted, cs.Previous = true, ""
+	return report, p.saveState(*cs)
 }

@@ -8,27 +8,49 @@ import (
 
 	"rankfile/index"
 	"rankfile/record"
+	"rankfile/store"
 )
 
-// Index rebuilds the search index from the records file: it builds a new
-// index beside the old and swaps it in whole, so that a search running
-// meanwhile, in this process or another, never sees half of it.
+// Index rebuilds the search index from the record store (or, in a data
+// directory without one, from the records file): it builds a new index
+// beside the old, streaming, one shard per core, and swaps it in whole, so
+// that a search running meanwhile, in this process or another, never sees
+// half of it.
 func (p *Pipeline) Index(ctx context.Context) error {
-	recs, err := record.ReadFile(p.path(recordsFile))
-	if errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("no records to index (run rankfile extract first): %w", err)
+	st, err := store.OpenExisting(p.path(recordStoreFile))
+	if errors.Is(err, store.ErrNoStore) {
+		return p.indexRecordsFile(ctx)
 	}
 	if err != nil {
 		return err
 	}
-	if err := ctx.Err(); err != nil {
-		return err
+	defer st.Close()
+	return p.buildIndex(ctx, st)
+}
+
+// indexRecordsFile builds the index from the records file, streaming.
+func (p *Pipeline) indexRecordsFile(ctx context.Context) error {
+	path := p.path(recordsFile)
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("no records to index (run rankfile extract first): %w", err)
 	}
-	if err := index.Build(p.path(indexDir), recs); err != nil {
-		return err
+	err := index.BuildFrom(p.path(indexDir), func(fn func(record.Record) error) error {
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		return record.Each(f, func(r record.Record) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			return fn(r)
+		})
+	})
+	if err == nil {
+		p.logger().Info("indexed the records file")
 	}
-	p.logger().Info("indexed", "records", len(recs))
-	return nil
+	return err
 }
 
 // IndexNew adds recs, new record versions (a crawl's), to the search index

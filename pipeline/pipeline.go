@@ -33,11 +33,12 @@ type Pipeline struct {
 
 // Layout of the data directory.
 const (
-	archiveDir  = "archive"               // WARC files and the capture index
-	recordsFile = "records/records.jsonl" // derived records
-	indexDir    = "index"                 // bleve index
-	sitesFile   = "sites.yaml"            // the sites file of the latest crawl
-	reportsDir  = "reports"               // one JSON report per crawl
+	archiveDir      = "archive"               // WARC files and the capture index
+	recordsFile     = "records/records.jsonl" // derived records, exported from the store
+	recordStoreFile = "records/store.db"      // derived records: the record store
+	indexDir        = "index"                 // bleve index
+	sitesFile       = "sites.yaml"            // the sites file of the latest crawl
+	reportsDir      = "reports"               // one JSON report per crawl
 )
 
 func (p *Pipeline) path(name string) string { return filepath.Join(p.Dir, name) }

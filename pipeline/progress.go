@@ -48,3 +48,51 @@ func (b *progressBar) finish() {
 	defer b.mu.Unlock()
 	b.bar.Finish()
 }
+
+// counterBar draws the progress of a long stage (extraction, indexing,
+// an import): items done, of a total when one is known, and their rate.
+type counterBar struct {
+	mu    sync.Mutex
+	bar   *progressbar.ProgressBar
+	done  int64
+	start time.Time
+	last  time.Time
+	what  string
+	label string
+}
+
+func newCounterBar(w io.Writer, label, what string) *counterBar {
+	return &counterBar{label: label, what: what, start: time.Now(), bar: progressbar.NewOptions64(-1,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetDescription(label),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionClearOnFinish(),
+	)}
+}
+
+// max sets the total, when it is known.
+func (b *counterBar) max(n int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.bar.ChangeMax64(max(n, 1))
+}
+
+func (b *counterBar) add(n int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.done += int64(n)
+	if now := time.Now(); now.Sub(b.last) >= 100*time.Millisecond {
+		b.last = now
+		rate := float64(b.done) / max(now.Sub(b.start).Seconds(), 0.001)
+		b.bar.Describe(fmt.Sprintf("%s: %.0f %s/s", b.label, rate, b.what))
+		b.bar.Set64(b.done)
+	}
+}
+
+func (b *counterBar) finish() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.bar.Set64(b.done)
+	b.bar.Finish()
+}

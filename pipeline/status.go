@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"rankfile/archive"
 	"rankfile/crawl"
 	"rankfile/index"
+	"rankfile/store"
 )
 
 // Status is the state of a data directory, as `rankfile status` prints it:
@@ -58,6 +60,17 @@ type RecordsStatus struct {
 	Count  int            `json:"count"`
 	ByKind map[string]int `json:"by_kind,omitempty"`
 	Sites  []SiteCoverage `json:"sites,omitempty"` // by site name
+	// Skipped are the captures the extractor could not read: they stay in
+	// the archive, without records, until a better extractor re-extracts
+	// them (rankfile extract).
+	Skipped []SkippedCapture `json:"skipped,omitempty"`
+}
+
+// SkippedCapture is a capture that could not be extracted, and why.
+type SkippedCapture struct {
+	Place  string `json:"warc_place"` // FILE@OFFSET
+	URL    string `json:"url"`
+	Reason string `json:"reason"`
 }
 
 // SiteCoverage is what one site's record versions span.
@@ -73,20 +86,10 @@ type SiteCoverage struct {
 // add counts one record version of the site.
 func (c *SiteCoverage) add(published string, captured time.Time) {
 	c.Records++
-	widen := func(first, last *string, v string) {
-		if v == "" {
-			return
-		}
-		if *first == "" || v < *first {
-			*first = v
-		}
-		if v > *last {
-			*last = v
-		}
-	}
-	widen(&c.FirstPublished, &c.LastPublished, published)
+	widen(&c.FirstPublished, &c.LastPublished, published, published)
 	if !captured.IsZero() {
-		widen(&c.FirstCaptured, &c.LastCaptured, captured.UTC().Format(time.DateOnly))
+		day := captured.UTC().Format(time.DateOnly)
+		widen(&c.FirstCaptured, &c.LastCaptured, day, day)
 	}
 }
 
@@ -144,6 +147,11 @@ func (p *Pipeline) Status() (*Status, error) {
 	}
 	if err := p.indexStatus(&st.Index); err != nil {
 		return nil, err
+	}
+	if n := len(st.Records.Skipped); n > 0 {
+		first := st.Records.Skipped[0]
+		attend("%d captures could not be extracted and have no records (first: %s at %s: %s): they stay in the archive for rankfile extract",
+			n, first.URL, first.Place, first.Reason)
 	}
 	switch {
 	case running:
@@ -237,6 +245,14 @@ func (p *Pipeline) lastCrawl(st *Status) error {
 }
 
 func (p *Pipeline) recordsStatus(rs *RecordsStatus) error {
+	st, err := store.OpenExisting(p.path(recordStoreFile))
+	if err == nil {
+		defer st.Close()
+		return storeStatus(st, rs)
+	}
+	if !errors.Is(err, store.ErrNoStore) {
+		return err
+	}
 	f, err := os.Open(p.path(recordsFile))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
@@ -274,6 +290,51 @@ func (p *Pipeline) recordsStatus(rs *RecordsStatus) error {
 	}
 	slices.SortFunc(rs.Sites, func(a, b SiteCoverage) int { return strings.Compare(a.Site, b.Site) })
 	return nil
+}
+
+// storeStatus counts the record store's records and lists its skipped
+// captures, reading no record.
+func storeStatus(st *store.Store, rs *RecordsStatus) error {
+	return st.View(context.Background(), func(tx *store.Tx) error {
+		cov, err := tx.Coverage()
+		if err != nil {
+			return err
+		}
+		rs.ByKind = map[string]int{}
+		sites := map[string]*SiteCoverage{}
+		var names []string
+		for _, c := range cov {
+			rs.Count += c.Records
+			rs.ByKind[c.Kind] += c.Records
+			sc := sites[c.Site]
+			if sc == nil {
+				sc = &SiteCoverage{Site: c.Site}
+				sites[c.Site] = sc
+				names = append(names, c.Site)
+			}
+			sc.Records += c.Records
+			widen(&sc.FirstPublished, &sc.LastPublished, c.FirstPublished, c.LastPublished)
+			widen(&sc.FirstCaptured, &sc.LastCaptured, c.FirstCaptured, c.LastCaptured)
+		}
+		slices.Sort(names)
+		for _, n := range names {
+			rs.Sites = append(rs.Sites, *sites[n])
+		}
+		return tx.Skipped(func(s store.Skip) error {
+			rs.Skipped = append(rs.Skipped, SkippedCapture{Place: s.Place, URL: s.URL, Reason: s.Reason})
+			return nil
+		})
+	})
+}
+
+// widen widens the span first..last to take in lo..hi; "" is no bound.
+func widen(first, last *string, lo, hi string) {
+	if lo != "" && (*first == "" || lo < *first) {
+		*first = lo
+	}
+	if hi > *last {
+		*last = hi
+	}
 }
 
 func (p *Pipeline) indexStatus(is *IndexStatus) error {

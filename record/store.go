@@ -2,6 +2,7 @@ package record
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -61,23 +62,37 @@ func ReadFile(path string) ([]Record, error) {
 }
 
 // Decode reads JSON Lines records from r; the error names the line of a
-// malformed record.
+// malformed record. A line may be of any length.
 func Decode(r io.Reader) ([]Record, error) {
 	var recs []Record
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 64*1024*1024)
-	for line := 1; sc.Scan(); line++ {
-		if len(sc.Bytes()) == 0 {
-			continue
-		}
-		var rec Record
-		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-			return recs, fmt.Errorf("records line %d: %w", line, err)
-		}
+	err := Each(r, func(rec Record) error {
 		recs = append(recs, rec)
+		return nil
+	})
+	return recs, err
+}
+
+// Each calls fn with each JSON Lines record read from r, one at a time,
+// until fn returns an error; the error of a malformed record names its
+// line. A line may be of any length: it is read whole, however long.
+func Each(r io.Reader, fn func(Record) error) error {
+	br := bufio.NewReaderSize(r, 256<<10)
+	for line := 1; ; line++ {
+		b, err := br.ReadBytes('\n')
+		if len(bytes.TrimSpace(b)) > 0 {
+			var rec Record
+			if jerr := json.Unmarshal(b, &rec); jerr != nil {
+				return fmt.Errorf("records line %d: %w", line, jerr)
+			}
+			if ferr := fn(rec); ferr != nil {
+				return ferr
+			}
+		}
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read records: %w", err)
+		}
 	}
-	if err := sc.Err(); err != nil {
-		return recs, fmt.Errorf("read records: %w", err)
-	}
-	return recs, nil
 }
