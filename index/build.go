@@ -202,6 +202,20 @@ func (pl *buildPlan) build(dir string, src Source, shards int) error {
 	return writeMeta(dir, shards)
 }
 
+// closeBuilder closes an offline builder. bleve's builder panics when it
+// closes with no document written (it merges an empty list of segments):
+// that panic only means the shard is empty, which the caller makes anew.
+func closeBuilder(b bleve.Builder, count int) (err error) {
+	if count == 0 {
+		defer func() {
+			if recover() != nil {
+				err = nil
+			}
+		}()
+	}
+	return b.Close()
+}
+
 // buildShard builds one shard of the records fed to it; it drains feed
 // whatever happens.
 func buildShard(dir string, feed <-chan record.Record, newest map[string]versionInfo, batch int) (err error) {
@@ -226,7 +240,7 @@ func buildShard(dir string, feed <-chan record.Record, newest map[string]version
 		}
 		count++
 	}
-	if err := b.Close(); err != nil {
+	if err := closeBuilder(b, count); err != nil {
 		return err
 	}
 	if count == 0 { // the builder cannot make an empty index

@@ -164,3 +164,31 @@ func mustBuild(t *testing.T, dir string, recs []record.Record) {
 		t.Fatal(err)
 	}
 }
+
+// TestBuildPlan_emptyShard checks that a build whose records leave a shard
+// without any document (one record, four shards) makes that shard an empty
+// index instead of failing on bleve's builder, and that the record is found.
+func TestBuildPlan_emptyShard(t *testing.T) {
+	recs := []record.Record{{ID: "only", Kind: record.KindPage, URL: "http://x.test/", Title: "Lonely", Text: "a single page about solidarity"}}
+	src := func(f func(record.Record) error) error {
+		for _, r := range recs {
+			if err := f(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	pl, err := planBuild(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "idx")
+	if err := pl.build(dir, src, 4); err != nil {
+		t.Fatalf("build with empty shards: %v", err)
+	}
+	for s := range 4 {
+		if _, err := os.Stat(filepath.Join(dir, shardName(s))); err != nil {
+			t.Errorf("shard %d: %v", s, err)
+		}
+	}
+}

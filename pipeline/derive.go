@@ -39,6 +39,7 @@ type deriver struct {
 	jobs    chan deriveJob
 	results chan extracted
 	workers sync.WaitGroup
+	big     sync.Mutex // held while a large capture is extracted: one at a time
 	done    chan struct{}
 	err     error // the committer's first error
 
@@ -147,9 +148,22 @@ func (d *deriver) work() {
 		d.mu.Lock()
 		ex := d.ex
 		d.mu.Unlock()
+		if len(c.Body) > bigCapture {
+			d.big.Lock()
+			out := d.extractOne(ex, *c)
+			d.big.Unlock()
+			d.results <- out
+			continue
+		}
 		d.results <- d.extractOne(ex, *c)
 	}
 }
+
+// bigCapture is the body size past which captures are extracted one at a
+// time: a page of a hundred thousand links or megabytes of text costs
+// tens of megabytes to extract, and one such page per core at once would
+// take a crawl's memory past its bound; real pages are far smaller.
+const bigCapture = 1 << 20
 
 // extractOne extracts one capture; a capture the extractor cannot read
 // comes back with its error, to be named in the store and skipped.

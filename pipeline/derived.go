@@ -12,6 +12,7 @@ import (
 	"strconv"
 
 	"rankfile/index"
+	"rankfile/internal/perm"
 	"rankfile/record"
 	"rankfile/store"
 )
@@ -211,7 +212,7 @@ func (p *Pipeline) exportRecordsFile(ctx context.Context, st *store.Store) error
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("create records directory: %w", err)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".records-*.tmp")
+	tmp, err := perm.CreateTemp(filepath.Dir(path), ".records-*.tmp")
 	if err != nil {
 		return fmt.Errorf("create records file: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"rankfile/index"
+	"rankfile/internal/perm"
 )
 
 // Export formats.
@@ -71,7 +72,7 @@ func (p *Pipeline) Export(ctx context.Context, q index.Query, format, output str
 // synced and renamed over path once fn succeeds.
 func writeAtomic(path string, fn func(io.Writer) error) error {
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	f, err := perm.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return err
 	}

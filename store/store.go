@@ -14,6 +14,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 	_ "modernc.org/sqlite" // the database/sql driver "sqlite"
 
+	"rankfile/internal/perm"
 	"rankfile/record"
 )
 
@@ -56,7 +57,7 @@ type Store struct {
 // does not exist. It fails with ErrOldStore when the store has another
 // layout.
 func Open(path string) (*Store, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), perm.Dir()); err != nil {
 		return nil, fmt.Errorf("create store directory: %w", err)
 	}
 	return open(path)
