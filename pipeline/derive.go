@@ -324,9 +324,12 @@ func (d *deriver) keep(tx *store.Tx, part *extract.Part) error {
 			}
 		}
 	}
-	// The extractor found the mentions of each record, of the organizations
-	// known then; finish finds them anew if more became known meanwhile.
-	for i, r := range part.Records {
+	// The mentions are found anew against the organizations known now: a
+	// part may hold records extracted in an earlier run, before an
+	// organization they name was known (their stored mentions are those of
+	// that time); finish finds them anew over all records if more became
+	// known during this run.
+	for i, r := range extract.Mention(part.Records, d.known()) {
 		if err := tx.Put(part.Keys[i], index.DocID(r), r); err != nil {
 			return err
 		}
