@@ -311,7 +311,7 @@ func (r *renderer) text(s string) {
 	}
 	for _, c := range s {
 		switch {
-		case c < ' ' || c == '\u007f' || c >= '\u0080' && c <= '\u009f' || c == '\u00a0':
+		case controlChar(c) || c == '\u00a0':
 			c = ' ' // a control character (NUL, a vertical tab, C1) is never writing
 		case c == '\\' || c == '`' || c == '*' || c == '_' || c == '[' || c == ']' || c == '<':
 			r.md = append(r.md, '\\')
@@ -327,7 +327,7 @@ func preChar(c rune) rune {
 	if c == '\n' || c == '\t' {
 		return c
 	}
-	if c < ' ' || c == '\u007f' || c >= '\u0080' && c <= '\u009f' {
+	if controlChar(c) {
 		return -1
 	}
 	return c

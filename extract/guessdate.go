@@ -9,9 +9,9 @@ import (
 
 // guessDate returns the page's publication date as go-htmldate, the
 // field's date finder, reads it (meta tags, JSON-LD, the URL, date lines
-// and date markup, weighed together), as YYYY-MM-DD, or "". Its fast mode
-// (precise patterns) runs first; its extensive search over every date in
-// the text only when that finds none. No date after the capture's is
+// and date markup, weighed together), as YYYY-MM-DD, or "": in its fast
+// mode (precise patterns), or with extensive set, also weighing every date
+// in the text, at several times the cost. No date after the capture's is
 // taken: a page cannot be older than what it holds.
 //
 // A page of more than maxDateNodes nodes is left to the extractor's own

@@ -3,7 +3,6 @@ package extract
 import (
 	"net/url"
 	"strings"
-	"unicode"
 
 	readability "codeberg.org/readeck/go-readability/v2"
 )
@@ -36,13 +35,13 @@ func (a *analysis) secondOpinion(blocks []block) []block {
 	if art.RenderText(&b) != nil {
 		return blocks
 	}
-	theirs := squashText(b.String())
+	theirs := normPhrase(b.String())
 	ours, agreed := 0, 0
 	keep := make([]bool, len(blocks))
 	for i, bl := range blocks {
 		w := bl.words()
 		ours += w
-		if bl.kind == blockHeading || strings.Contains(theirs, squashText(bl.text)) {
+		if bl.kind == blockHeading || strings.Contains(theirs, normPhrase(bl.text)) {
 			keep[i] = true
 			agreed += w
 		}
@@ -58,27 +57,6 @@ func (a *analysis) secondOpinion(blocks []block) []block {
 	}
 	return out
 }
-
-// squashText lowercases s and keeps only its letters and digits, one
-// space between words, for comparing two renderings of the same text.
-func squashText(s string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range strings.ToLower(s) {
-		if isWordRune(r) {
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteRune(r)
-		} else {
-			space = true
-		}
-	}
-	return b.String()
-}
-
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) }
 
 // helperMarkup bounds the pages the field's libraries are asked about
 // (readability here, htmldate in guessDate), which have no bound of their

@@ -354,10 +354,16 @@ func scrub(r *record.Record) {
 	}
 }
 
+// controlChar reports a C0 or C1 control character or DEL (line breaks
+// and tabs included: callers keep those where they mean something).
+func controlChar(c rune) bool {
+	return c < ' ' || c == '\u007f' || c >= '\u0080' && c <= '\u009f'
+}
+
 // noControl maps a control character (but a line break or a tab) to a
 // space.
 func noControl(c rune) rune {
-	if c != '\n' && c != '\t' && (c < ' ' || c == '\u007f' || c >= '\u0080' && c <= '\u009f') {
+	if c != '\n' && c != '\t' && controlChar(c) {
 		return ' '
 	}
 	return c
