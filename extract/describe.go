@@ -15,7 +15,7 @@ func (a *analysis) describe(r *record.Record, main bool) {
 	r.Language = a.lang
 	r.Canonical = a.canonical
 	if main {
-		if r.Kind == record.KindPage && !a.isListing {
+		if r.Kind == record.KindPage && (!a.isListing || a.m.thread) {
 			// the authors the page's head declares (a listing's, or its
 			// markup's, may be other pages'), and its date as htmldate or
 			// the page itself gives it; a page of some length that none

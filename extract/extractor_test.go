@@ -2,7 +2,9 @@ package extract
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -257,4 +259,37 @@ func TestExtractor_CleanText(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestExtractor_threadDate checks that a forum thread whose posts are
+// listed as entries (XenForo's markup) is dated and signed as its opening
+// post, which the page's JSON-LD gives as the main entity of the web page.
+func TestExtractor_threadDate(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<!doctype html><html><head><title>Contract vote: what now? | Caucus Forum</title>
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"WebPage","datePublished":"2025-11-30",
+"mainEntity":{"@type":"DiscussionForumPosting","headline":"Contract vote: what now?","datePublished":"2022-07-09T22:10:31+00:00",
+"author":{"@type":"Person","name":"felixen"}}}</script></head><body><h1>Contract vote: what now?</h1>`)
+	for i, who := range []string{"felixen", "rosa", "marcus"} {
+		fmt.Fprintf(&b, `<article class="message"><h4 class="message-name"><a href="/members/%[1]s.%[2]d/">%[1]s</a></h4>
+<time class="u-dt" datetime="2022-07-%02[3]dT10:00:00+00:00">Jul %[3]d, 2022</time>
+<div class="bbWrapper"><p>%[4]s Post %[2]d of the thread about the contract vote and the strike fund.</p></div></article>`, who, i+1, 9+i, para)
+	}
+	b.WriteString(`</body></html>`)
+	recs, err := New(Options{}).ExtractHTML("https://forum.example/threads/contract-vote.2350553/", []byte(b.String()), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page *record.Record
+	for i := range recs {
+		if recs[i].Kind == record.KindPage {
+			page = &recs[i]
+		}
+	}
+	if page == nil {
+		t.Fatalf("no page record among %d records", len(recs))
+	}
+	if page.Published != "2022-07-09" || !slices.Equal(page.Authors, []string{"felixen"}) {
+		t.Errorf("thread dated %q by %q, want 2022-07-09 by felixen (its opening post)", page.Published, page.Authors)
+	}
 }

@@ -62,6 +62,7 @@ func (m *meta) jsonLD(src string) (authors []string, date string) {
 				// a forum thread's or a Q&A page's opening post: its
 				// author and date are the thread's, its replies are not
 				// comments to drop, so the page stays no article
+				m.thread = true
 				if len(authors) == 0 {
 					authors = ldNames(x["author"])
 				}
@@ -81,6 +82,9 @@ func (m *meta) jsonLD(src string) (authors []string, date string) {
 				}
 				if m.pageModified == "" {
 					m.pageModified = parseDate(ldString(x["dateModified"]))
+				}
+				if e, ok := x["mainEntity"]; ok {
+					visit(e, depth+1) // what the page is about: XenForo's thread, a CMS's article
 				}
 			case contains(types, "WebSite") || contains(types, "Organization"):
 				if m.siteName == "" && contains(types, "WebSite") {

@@ -17,6 +17,7 @@ type meta struct {
 	generator string   // <meta name="generator">
 	headline  string   // JSON-LD headline of the page's article
 	article   bool     // JSON-LD says the page is an article
+	thread    bool     // JSON-LD says the page is a forum thread or a question with its answers
 	authors   []string // from JSON-LD, meta author, rel=author and byline markup
 	published string   // YYYY-MM-DD from JSON-LD, meta tags or <time>
 	pageDate  string   // YYYY-MM-DD: a JSON-LD WebPage's datePublished, which SEO plugins give every page

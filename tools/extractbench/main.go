@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"time"
@@ -38,10 +39,23 @@ func main() {
 		sets      = flag.String("sets", "wcxb,readability", "page sets to run")
 		byLang    = flag.Bool("lang", true, "tables by language")
 		dump      = flag.String("dump", "", "write each extracted text of a tuning page as DIR/extractor/id.txt")
+		cpuProf   = flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	)
 	flag.Parse()
+	if *cpuProf != "" {
+		f, err := os.Create(*cpuProf)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "extractbench:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(*data, *splitFile, *write, *xs, *jobs, *details, *sets, *byLang, *dump); err != nil {
 		fmt.Fprintln(os.Stderr, "extractbench:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
