@@ -28,7 +28,7 @@ func (a *analysis) describe(r *record.Record, main bool) {
 				r.Published = firstString(a.m.guessedDate, a.m.declaredDate, urlDate(a.url), a.m.pageDate, a.visibleDate())
 			}
 			if r.Published == "" && wordCount(r.Text) >= widerDateWords && len(a.markup) <= helperMarkup {
-				if doc := buildMarkup(a.markup); fewerNodes(doc, widerDateNodes) {
+				if doc := a.freshTree(); fewerNodes(doc, widerDateNodes) {
 					r.Published = guessDate(doc, a.url, a.captured, true)
 				}
 			}

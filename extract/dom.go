@@ -176,3 +176,30 @@ func headingLevel(n *html.Node) int {
 
 // splitFields splits an attribute value at white space.
 func splitFields(s string) []string { return strings.Fields(s) }
+
+// cloneTree returns a deep copy of the tree under src, detached from
+// src's parent and siblings, attributes copied: what one reader changes
+// (go-readability edits the tree it is given) the other does not see.
+// It walks with a stack of its own, so a deep tree costs no deep recursion.
+func cloneTree(src *html.Node) *html.Node {
+	dup := func(n *html.Node) *html.Node {
+		c := &html.Node{Type: n.Type, DataAtom: n.DataAtom, Data: n.Data, Namespace: n.Namespace}
+		if len(n.Attr) > 0 {
+			c.Attr = append([]html.Attribute(nil), n.Attr...)
+		}
+		return c
+	}
+	type pair struct{ from, to *html.Node }
+	root := dup(src)
+	stack := []pair{{src, root}}
+	for len(stack) > 0 {
+		p := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for c := p.from.FirstChild; c != nil; c = c.NextSibling {
+			d := dup(c)
+			p.to.AppendChild(d)
+			stack = append(stack, pair{c, d})
+		}
+	}
+	return root
+}

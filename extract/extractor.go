@@ -125,6 +125,12 @@ func (e *Extractor) extract(pageURL string, body []byte, header http.Header, cap
 	if m.declaredDate == "" && len(markup) <= helperMarkup {
 		m.guessedDate = guessDate(doc, pageURL, captured, false)
 	}
+	var pristine *html.Node
+	if len(markup) <= helperMarkup && fewerNodes(doc, maxDateNodes) {
+		// for the library asked later, before pruning changes doc (a
+		// larger tree is built again if it is needed: most are not)
+		pristine = cloneTree(doc)
+	}
 	root := bodyOf(doc)
 	unfoldNoscript(root)
 	entries := readEntries(root, m.tagLinks)
@@ -152,7 +158,7 @@ func (e *Extractor) extract(pageURL string, body []byte, header http.Header, cap
 	if len(blocks) == 0 {
 		blocks = descriptionBlocks(base, m) // a page a script fills in: its own summary, not nothing
 	}
-	a := &analysis{url: pageURL, m: m, blocks: blocks, entries: entries, comments: comments, markup: markup, captured: captured,
+	a := &analysis{url: pageURL, m: m, blocks: blocks, entries: entries, comments: comments, markup: markup, pristine: pristine, captured: captured,
 		canonical: canonicalURL(m, pageURL), lang: pageLanguage(m.lang, writingSample(blocks)), tags: m.tags}
 	if len(entries) > 1 || listingBody(m.bodyClass) {
 		a.tags = firstNonEmpty(m.metaTags, m.ldTags) // the tag links are the entries'

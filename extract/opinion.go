@@ -21,7 +21,7 @@ func (a *analysis) secondOpinion(blocks []block) []block {
 	if len(a.markup) > helperMarkup {
 		return blocks
 	}
-	doc := buildMarkup(a.markup) // the page's own tree has lost its chrome; ours builds at twice html.Parse's speed
+	doc := a.freshTree() // the page's own tree has lost its chrome
 	u, err := url.Parse(a.url)
 	if err != nil {
 		return blocks

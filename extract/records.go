@@ -7,6 +7,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"golang.org/x/net/html"
+
 	"rankfile/record"
 )
 
@@ -25,6 +27,7 @@ type analysis struct {
 	comments  []record.Comment // the page's reader comments
 	isListing bool             // the page lists posts: its metadata may be theirs
 	markup    string           // the page's markup, decoded, as markupOf gives it
+	pristine  *html.Node       // a copy of the page's tree as built, for one library to read (freshTree)
 	captured  time.Time        // when the page was fetched, if known
 }
 
@@ -287,6 +290,17 @@ func (a *analysis) finish(parts []part) []record.Record {
 	}
 	a.commentsTo(out, parts)
 	return out
+}
+
+// freshTree returns the page's tree as built from its markup, unpruned,
+// for one caller that may change it: the copy kept before pruning the
+// first time, a tree built anew after that.
+func (a *analysis) freshTree() *html.Node {
+	if t := a.pristine; t != nil {
+		a.pristine = nil
+		return t
+	}
+	return buildMarkup(a.markup)
 }
 
 // resolve makes a link absolute against the page's URL.
