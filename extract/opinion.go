@@ -36,17 +36,49 @@ func (a *analysis) secondOpinion(blocks []block) []block {
 		return blocks
 	}
 	theirs := normPhrase(b.String())
-	ours, agreed := 0, 0
+	theirWords := wordCount(theirs)
+	ours, agreed, prose := 0, 0, 0 // prose: our agreed words outside headings
+	first, last := -1, -1          // our first and last agreed prose blocks
 	keep := make([]bool, len(blocks))
 	for i, bl := range blocks {
 		w := bl.words()
 		ours += w
-		if bl.kind == blockHeading || strings.Contains(theirs, normPhrase(bl.text)) {
+		if bl.kind == blockHeading {
 			keep[i] = true
 			agreed += w
+			continue
+		}
+		if strings.Contains(theirs, normPhrase(bl.text)) {
+			keep[i] = true
+			agreed += w
+			prose += w
+			if first < 0 {
+				first = i
+			}
+			last = i
 		}
 	}
-	if ours == 0 || agreed*10 < ours*7 {
+	switch {
+	case ours == 0:
+		return blocks
+	case agreed*10 >= ours*9 && theirWords >= 2*ours:
+		// all of ours is in theirs, which is twice as long: we took a
+		// part of the article (one section of many, between pictures);
+		// theirs stands when it is prose, not a page of lists and links
+		if theirBlocks := clean((&renderer{base: u}).run(art.Node)); len(theirBlocks) > 0 && paragraphShare(theirBlocks) >= 0.5 {
+			return theirBlocks
+		}
+		return blocks
+	case agreed*10 >= ours*7:
+		// the two agree on most: keep what both chose
+	case prose*10 >= theirWords*8 && theirWords*10 >= ours*3:
+		// theirs lies inside ours, a smaller part of it: keep our blocks
+		// from its first to its last, and the rails, players and teasers
+		// before and after it go
+		for i := range keep {
+			keep[i] = i >= first && i <= last
+		}
+	default:
 		return blocks
 	}
 	out := blocks[:0:0]
@@ -63,3 +95,20 @@ func (a *analysis) secondOpinion(blocks []block) []block {
 // own: the dev set's pages hold at most about 1 MB of markup once their
 // scripts are dropped, a hostile page up to maxMarkup.
 const helperMarkup = 2 << 20
+
+// paragraphShare returns the share of blocks' words that stand in
+// paragraphs of 40 words or more.
+func paragraphShare(bs []block) float64 {
+	all, prose := 0, 0
+	for _, b := range bs {
+		w := b.words()
+		all += w
+		if b.kind != blockHeading && w >= 40 {
+			prose += w
+		}
+	}
+	if all == 0 {
+		return 0
+	}
+	return float64(prose) / float64(all)
+}

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -39,4 +40,65 @@ func TestSecondOpinion(t *testing.T) {
 			t.Errorf("another story's headline %q kept in the article's text", h)
 		}
 	}
+}
+
+// TestSecondOpinion_blocks checks the two ways the second opinion changes
+// our choice of an article's blocks beyond keeping what both agree on.
+func TestSecondOpinion_blocks(t *testing.T) {
+	paras := make([]string, 10)
+	for i := range paras {
+		paras[i] = fmt.Sprintf("Paragraph %d of the essay. %s %s", i+1, para, para)
+	}
+	article := "<article><h1>The story of the strike</h1>"
+	for i, p := range paras {
+		article += "<p>" + p + "</p>"
+		if i%3 == 2 {
+			article += `<figure><img src="/p` + fmt.Sprint(i) + `.jpg"><figcaption>A picture</figcaption></figure>`
+		}
+	}
+	article += "</article>"
+	blocksOf := func(markup string) []block {
+		return clean((&renderer{}).run(bodyOf(buildMarkup(markupOf(markup)))))
+	}
+	ask := func(page string, ours []block) string {
+		a := &analysis{url: "http://news.test/story", markup: markupOf(page)}
+		return joinBlocks(a.secondOpinion(ours))
+	}
+
+	t.Run("our part of a longer article", func(t *testing.T) {
+		page := "<html><body>" + article + "</body></html>"
+		ours := blocksOf("<p>" + paras[8] + "</p><p>" + paras[9] + "</p>") // one section, after the pictures
+		got := ask(page, ours)
+		for _, p := range paras {
+			if !strings.Contains(got, p) {
+				t.Errorf("the article's %.14q is missing from %.300q", p, got)
+			}
+		}
+	})
+
+	t.Run("rails before and after the article", func(t *testing.T) {
+		var player, more strings.Builder
+		player.WriteString("<ul class=\"q1\">")
+		for i := 0; i < 120; i++ {
+			fmt.Fprintf(&player, "<li>Option %d</li>", i)
+		}
+		player.WriteString("</ul>")
+		more.WriteString("<div class=\"q2\">")
+		for i := 0; i < 12; i++ {
+			fmt.Fprintf(&more, `<p><a href="/other/%d">Another story, number %d, about the school board's budget and the vote that comes</a></p>`, i, i)
+		}
+		more.WriteString("</div>")
+		page := "<html><body>" + player.String() + article + more.String() + "</body></html>"
+		got := ask(page, blocksOf("<div>"+player.String()+article+more.String()+"</div>"))
+		for _, p := range paras {
+			if !strings.Contains(got, p) {
+				t.Errorf("the article's %.14q is missing", p)
+			}
+		}
+		for _, chrome := range []string{"Option 7", "Another story, number 3"} {
+			if strings.Contains(got, chrome) {
+				t.Errorf("%q kept beside the article", chrome)
+			}
+		}
+	})
 }
