@@ -235,21 +235,38 @@ func withTitle(kept, all []block) []block {
 		}
 	}
 	first := kept[0].elem
-	var title *block
+	title, at := -1, -1
 	for i := range all {
 		b := &all[i]
 		if b.elem == first {
+			at = i
 			break
 		}
 		if b.kind == blockHeading && b.level == 1 {
-			title = b
+			title = i
 		}
 	}
-	if title == nil {
+	if title < 0 {
 		return kept
 	}
-	return append([]block{*title}, kept...)
+	out := []block{all[title]}
+	if at > title && all[title].elem.Parent != nil {
+		// the title's own header may hold the opening paragraphs (a
+		// standfirst, a documentation page's summary) before the part
+		// chosen: they are the writing's, bylines and captions are not
+		header := all[title].elem.Parent
+		for _, b := range all[title+1 : at] {
+			if b.kind == blockPara && b.words() >= standfirstWords && b.linkChars*2 < utf8.RuneCountInString(b.text) && ancestorOf(header, b.elem) {
+				out = append(out, b)
+			}
+		}
+	}
+	return append(out, kept...)
 }
+
+// standfirstWords is how many words a paragraph between the title and the
+// chosen writing needs to be taken for its opening.
+const standfirstWords = 12
 
 // under keeps the blocks whose element lies under one of the roots.
 func under(blocks []block, roots []*html.Node) []block {

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -42,5 +43,37 @@ func TestMainRoots(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestExtractor_standfirst checks that the opening paragraph a page's
+// title header holds (documentation sites put the summary there, beside
+// the body's sections) is kept with the body, and that the byline and the
+// share links in the same header are not.
+func TestExtractor_standfirst(t *testing.T) {
+	intro := "The strike fund pays members a weekly benefit while they are out, from the dues every member pays each month."
+	var body strings.Builder
+	for i := 0; i < 6; i++ {
+		fmt.Fprintf(&body, "<section><h2>Part %d</h2><p>%s</p><p>%s</p></section>", i+1, para, para)
+	}
+	page := `<html><head><title>Using the strike fund</title></head><body><main>
+<div class="layout__header"><h1>Using the strike fund</h1><p>` + intro + `</p>
+<p class="byline">By Jane Doe</p><p><a href="/share/a">Share on a site</a> <a href="/share/b">Share on another site</a></p></div>
+<div class="layout__body">` + body.String() + `</div></main></body></html>`
+	recs, err := New(Options{}).ExtractHTML("https://docs.example/fund", []byte(page), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := Text(recs)
+	if !strings.Contains(text, intro) {
+		t.Errorf("the summary under the title is lost: %.300q", text)
+	}
+	if strings.Count(text, para) != 12 {
+		t.Errorf("%d of the body's 12 paragraphs kept", strings.Count(text, para))
+	}
+	for _, chrome := range []string{"Share on", "By Jane Doe"} {
+		if strings.Contains(text, chrome) {
+			t.Errorf("%q kept", chrome)
+		}
 	}
 }
