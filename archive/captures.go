@@ -305,7 +305,11 @@ func (a *Archive) original(rec *Record, uri string) (record.Capture, error) {
 		refDate, _ = parseWARCDate(v)
 	}
 	var atDate *Entry // failing a digest match (or a digest), the capture at WARC-Refers-To-Date
-	for _, e := range a.idx.lookup(SURT(target)) {
+	es, err := a.idx.lookup(SURT(target))
+	if err != nil {
+		return record.Capture{}, err
+	}
+	for _, e := range es {
 		if e.Revisit() {
 			continue
 		}

@@ -1,0 +1,205 @@
+package archive
+
+import (
+	"bufio"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// withJournalMax sets journalMax for one test.
+func withJournalMax(t *testing.T, n int64) {
+	old := journalMax
+	journalMax = n
+	t.Cleanup(func() { journalMax = old })
+}
+
+// writeVisits writes n pages, each URL twice (the second time a revisit),
+// with URLs that are prefixes of others (p1, p10, p100), and returns the
+// entries written by URL.
+func writeVisits(t *testing.T, a *Archive, n int) map[string][]Entry {
+	t.Helper()
+	want := map[string][]Entry{}
+	for round := range 2 {
+		for i := range n {
+			ex := page(fmtURL(7, i), 200, pageBody(7, i), `ETag: "e`+itoa(i)+`"`)
+			ex.Date = testTime.Add(time.Duration(round) * 24 * time.Hour)
+			e := mustWrite(t, a, ex).Entry
+			want[e.URL] = append(want[e.URL], e)
+		}
+	}
+	return want
+}
+
+// checkLookups looks up every URL written, and some never written.
+func checkLookups(t *testing.T, a *Archive, want map[string][]Entry) {
+	t.Helper()
+	for url, es := range want {
+		got, err := a.Lookup(url)
+		if err != nil || !slices.Equal(got, es) {
+			t.Fatalf("Lookup(%s) = %+v, %v; want %+v", url, got, err, es)
+		}
+	}
+	for _, url := range []string{"http://example.test/w7/p", "http://example.test/w7/p1x", "http://a.test/", "http://zz.test/"} {
+		if got, err := a.Lookup(url); err != nil || len(got) != 0 {
+			t.Errorf("Lookup(%s) of a URL never written = %+v, %v", url, got, err)
+		}
+	}
+}
+
+// TestIndex_OnDisk writes enough captures that index.cdxj is searched by
+// its binary search (well over its read-on window) and that the journal is
+// merged into it several times while the archive is open: every capture is
+// found, oldest first, before and after a reopen, the journal's table
+// never holds more than the journal's entries, and a lookup reads only its
+// part of the index.
+func TestIndex_OnDisk(t *testing.T) {
+	withJournalMax(t, 64<<10)
+	dir := t.TempDir()
+	a := mustOpen(t, dir, Options{})
+	const n = 1500
+	want := writeVisits(t, a, n)
+	a.idx.mu.RLock()
+	tableEntries, jsize := a.idx.count, a.idx.jsize
+	a.idx.mu.RUnlock()
+	if jsize > journalMax || tableEntries >= n {
+		t.Errorf("the journal holds %d bytes, %d entries, after %d captures; want it merged past %d bytes", jsize, tableEntries, 2*n, journalMax)
+	}
+	if st, err := os.Stat(filepath.Join(dir, indexName)); err != nil || st.Size() < 4*searchWindow {
+		t.Fatalf("index.cdxj: %v, %v; want one merged while open, over %d bytes", st, err, 4*searchWindow)
+	}
+	checkLookups(t, a, want)
+	if s := a.Summary(); s.Captures != 2*n || s.Revisits != n || s.URLs != n {
+		t.Errorf("Summary = %+v, want %d captures, %d revisits, %d URLs", s, 2*n, n, n)
+	}
+	allocs := testing.AllocsPerRun(20, func() { a.Lookup(fmtURL(7, 777)) })
+	if allocs > 200 {
+		t.Errorf("a lookup made %.0f allocations, want under 200: it reads only its part of the index", allocs)
+	}
+	mustClose(t, a)
+	if _, err := os.Stat(filepath.Join(dir, journalName)); !os.IsNotExist(err) {
+		t.Errorf("journal left after Close: %v", err)
+	}
+	assertSortedIndex(t, dir, 2*n)
+
+	a = mustOpen(t, dir, Options{})
+	defer mustClose(t, a)
+	checkLookups(t, a, want)
+	mustCheck(t, a)
+}
+
+// assertSortedIndex checks that index.cdxj holds n lines, sorted, each once.
+func assertSortedIndex(t *testing.T, dir string, n int) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, indexName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	if len(lines) != n || !slices.IsSorted(lines) || len(slices.Compact(slices.Clone(lines))) != n {
+		t.Errorf("index.cdxj: %d lines (want %d), sorted %v", len(lines), n, slices.IsSorted(lines))
+	}
+}
+
+// TestIndex_ReadOnlyBesideMerges opens the archive read-only while a
+// writer goes on and merges its journal into index.cdxj twice: the reader
+// keeps finding what the index held when it opened.
+func TestIndex_ReadOnlyBesideMerges(t *testing.T) {
+	withJournalMax(t, 16<<10)
+	dir := t.TempDir()
+	w := mustOpen(t, dir, Options{})
+	defer mustClose(t, w)
+	var first []Entry
+	for i := range 30 {
+		first = append(first, mustWrite(t, w, page(fmtURL(8, i), 200, pageBody(8, i))).Entry)
+	}
+	r, err := OpenReadOnly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for i := 30; i < 300; i++ { // past journalMax: merged while the reader is open
+		mustWrite(t, w, page(fmtURL(8, i), 200, pageBody(8, i)))
+	}
+	for _, e := range first {
+		got, err := r.Lookup(e.URL)
+		if err != nil || len(got) != 1 || got[0] != e {
+			t.Errorf("read-only Lookup(%s) = %+v, %v; want %+v", e.URL, got, err, e)
+		}
+	}
+	if s := r.Summary(); s.Captures != 30 {
+		t.Errorf("read-only Summary: %d captures, want the 30 there when it opened", s.Captures)
+	}
+}
+
+// TestIndex_OldIndexFile opens a data directory whose index.cdxj another
+// tool or an older rankfile wrote: lines in no order, CRLF line ends, a
+// "!" metadata line, a line twice, and a journal left beside it. Open
+// sorts it on disk; every capture is found.
+func TestIndex_OldIndexFile(t *testing.T) {
+	dir := t.TempDir()
+	a := mustOpen(t, dir, Options{})
+	want := writeVisits(t, a, 200)
+	mustClose(t, a)
+	// index.cdxj as rankfile wrote it before (the whole index sorted in
+	// memory): the same file, read as it is, read-only beside no writer.
+	r, err := OpenReadOnly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkLookups(t, r, want)
+	r.Close()
+	data, err := os.ReadFile(filepath.Join(dir, indexName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	journal := lines[:10]
+	lines = append(slices.Clone(lines[10:]), lines[10]) // one line twice
+	rand.New(rand.NewPCG(3, 4)).Shuffle(len(lines), func(i, j int) { lines[i], lines[j] = lines[j], lines[i] })
+	old := "!meta 0 {\"format\": \"cdxj-1.0\"}\r\n" + strings.Join(lines, "\r\n") + "\r\n"
+	if err := os.WriteFile(filepath.Join(dir, indexName), []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, journalName), []byte(strings.Join(journal, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	a = mustOpen(t, dir, Options{})
+	defer mustClose(t, a)
+	assertSortedIndex(t, dir, 400)
+	checkLookups(t, a, want)
+	mustCheck(t, a)
+}
+
+// TestIndex_ReindexMatches rebuilds the index from the WARC files alone
+// and gets index.cdxj back byte for byte.
+func TestIndex_ReindexMatches(t *testing.T) {
+	withJournalMax(t, 32<<10)
+	dir := t.TempDir()
+	a := mustOpen(t, dir, Options{MaxFileSize: 64 << 10})
+	writeVisits(t, a, 300)
+	mustClose(t, a)
+	before, _ := os.ReadFile(filepath.Join(dir, indexName))
+	a = mustOpen(t, dir, Options{})
+	if err := a.Reindex(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	mustClose(t, a)
+	after, _ := os.ReadFile(filepath.Join(dir, indexName))
+	if string(before) != string(after) {
+		t.Errorf("Reindex wrote another index: %d bytes, was %d", len(after), len(before))
+	}
+	f, _ := os.Open(filepath.Join(dir, indexName))
+	defer f.Close()
+	n := 0
+	for sc := bufio.NewScanner(f); sc.Scan(); n++ {
+	}
+	if n != 600 {
+		t.Errorf("index.cdxj holds %d lines, want 600", n)
+	}
+}
