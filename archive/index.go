@@ -183,6 +183,7 @@ type index struct {
 	mu      sync.RWMutex
 	sorted  *os.File // index.cdxj as last opened or written; nil when there is none
 	size    int64    // its size
+	samples []sample // lines of index.cdxj at even spans, for the search to start near its key
 	journal *os.File // index.cdxj.log; nil when there is none
 	jsize   int64    // the journal's bytes the table covers: whole lines only
 	first   map[uint64]int64
@@ -263,9 +264,47 @@ func (x *index) openSorted() error {
 	if x.sorted != nil {
 		x.sorted.Close()
 	}
-	x.sorted, x.size = f, size
+	x.sorted, x.size, x.samples = f, size, nil
+	if f == nil || size <= searchWindow {
+		return nil
+	}
+	// Sample the line after every span of the file: the search starts
+	// from the samples around its key, read in memory, and reads one span.
+	span := max(searchWindow, size/maxSamples)
+	for at := int64(0); at < size; at += span {
+		start, line := int64(0), ""
+		var err error
+		if at == 0 {
+			line, err = lineAt(f, 0, size)
+		} else {
+			start, line, err = lineAfter(f, at, size)
+		}
+		if err != nil {
+			return fmt.Errorf("read capture index: %w", err)
+		}
+		if start >= size {
+			break
+		}
+		key, _, _ := strings.Cut(line, " ")
+		if n := len(x.samples); n > 0 && x.samples[n-1].off == start {
+			continue
+		}
+		x.samples = append(x.samples, sample{key: key + " ", off: start})
+	}
 	return nil
 }
+
+// sample is a line of index.cdxj: its key with the space after it (which
+// orders it against a search's target as the whole line does), and where
+// the line starts.
+type sample struct {
+	key string
+	off int64
+}
+
+// maxSamples bounds the samples of index.cdxj held in memory: some 1 MB
+// with keys of 60 bytes, whatever the archive's size.
+const maxSamples = 16384
 
 // readJournal fills the table from the journal's whole lines. A line that
 // does not parse is an error naming the line; a last line without its
@@ -392,7 +431,7 @@ func entryLess(a, b Entry) bool {
 
 // searchWindow is the span of index.cdxj below which the binary search
 // reads on line by line.
-const searchWindow = 64 << 10
+const searchWindow = 16 << 10
 
 // searchSorted returns the entries of index.cdxj under key: a binary search
 // for the first line not less than "key ", then the lines that follow
@@ -405,6 +444,15 @@ func (x *index) searchSorted(key string) ([]Entry, error) {
 	// Every line starting before lo is less than target; the first line
 	// not less than it starts at hi or before (hi = size: there is none).
 	lo, hi := int64(0), x.size
+	// the last sample less than target, and the first not less
+	if i, _ := slices.BinarySearchFunc(x.samples, target, func(s sample, t string) int { return strings.Compare(s.key, t) }); len(x.samples) > 0 {
+		if i > 0 {
+			lo = x.samples[i-1].off
+		}
+		if i < len(x.samples) {
+			hi = x.samples[i].off
+		}
+	}
 	for hi-lo > searchWindow {
 		mid := lo + (hi-lo)/2
 		start, line, err := lineAfter(x.sorted, mid, x.size)
