@@ -414,7 +414,9 @@ func BenchmarkIndex_Lookup(b *testing.B) {
 	dir := b.TempDir()
 	x := newIndex(dir, true)
 	defer x.close()
-	url := func(i int) string { return fmt.Sprintf("https://caucus%d.test/posts/%d/a-post-title-of-some-length", i%50, i) }
+	url := func(i int) string {
+		return fmt.Sprintf("https://caucus%d.test/posts/%d/a-post-title-of-some-length", i%50, i)
+	}
 	err := x.rewrite(func(add func(Entry) error) error {
 		for i := range n / 2 {
 			for v := range 2 {
