@@ -2,6 +2,7 @@ package archive
 
 import (
 	"bufio"
+	"encoding/json"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -201,5 +202,51 @@ func TestIndex_ReindexMatches(t *testing.T) {
 	}
 	if n != 600 {
 		t.Errorf("index.cdxj holds %d lines, want 600", n)
+	}
+}
+
+// TestParsePlain reads JSON blocks as encoding/json does, or leaves them
+// to it.
+func TestParsePlain(t *testing.T) {
+	blocks := []string{
+		`{"url": "http://example.com/", "mime": "text/html", "status": "200", "digest": "G7HR", "length": "1219", "offset": "771", "filename": "example.warc.gz"}`,
+		`{"url":"http://example.com/","mime":"warc/revisit","length":12,"offset":0,"filename":"x.warc.gz"}`,
+		`{"url":"http://example.com/é","status":"-","length":"9","offset":"0","filename":"x.warc.gz","etag":"W/1","last_modified":"Wed, 01 Jun 2022"}`,
+		`{"url":"http://example.com/a\"b","length":"9","offset":"0","filename":"x"}`,
+		`{"url":"a	tab","length":"9","offset":"0","filename":"x"}`,
+		`{"URL":"upper","length":"9","offset":"0","filename":"x"}`,
+		`{"url":"x","length":"9","offset":"0","filename":"x","source":"other tool"}`,
+		`{"url":"x","length":true,"offset":"0","filename":"x"}`,
+		`{"url":"x","length":1e3,"offset":"0","filename":"x"}`,
+		`{"url":"x","length":"9","offset":"0","filename":"x",}`,
+		`{"url":"x" "length":"9"}`,
+		"{\"url\":\"\xff\",\"length\":\"9\",\"offset\":\"0\",\"filename\":\"x\"}", // not UTF-8
+		`{"url":"a\\b\"c\n","etag":"\"p1\"","length":"9","offset":"0","filename":"x"}`,
+		`{"url":"a\/b","length":"9","offset":"0","filename":"x"}`,
+		`{"url":"a\u00e9\ud83d\ude00","length":"9","offset":"0","filename":"x"}`,
+		`{"url":"a\x41","length":"9","offset":"0","filename":"x"}`,
+		`{}`, `{`, `[]`, `{"url":"x","url":"y","length":"1","offset":"2","filename":"f"}`,
+	}
+	for _, js := range blocks {
+		var plain, std cdxjFields
+		ok := plain.parsePlain(js)
+		stdErr := json.Unmarshal([]byte(js), &std)
+		if ok && (stdErr != nil || plain != std) {
+			t.Errorf("parsePlain(%s) = %+v; encoding/json: %+v, %v", js, plain, std, stdErr)
+		}
+	}
+	e := Entry{URL: `http://example.test/a"b\c`, ETag: `W/"x"`, File: "f", Time: testTime}
+	if !new(cdxjFields).parsePlain(blocks[0]) || !new(cdxjFields).parsePlain(blocks[1]) || !new(cdxjFields).parsePlain(strings.SplitN(e.Line(), " ", 3)[2]) {
+		t.Error("parsePlain left the plain blocks to encoding/json")
+	}
+	for _, ts := range []string{"20240229120000", "20230229120000", "20241301000000", "2024010112000x", "99991231235959"} {
+		got, ok := parseTimestamp(ts)
+		want, err := time.Parse(timestamp14, ts)
+		if ok && (err != nil || !got.Equal(want)) {
+			t.Errorf("parseTimestamp(%s) = %v; time.Parse: %v, %v", ts, got, want, err)
+		}
+		if !ok && err == nil {
+			t.Errorf("parseTimestamp(%s) refused what time.Parse reads", ts)
+		}
 	}
 }
