@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"rankfile/internal/linesort"
 )
 
 // withJournalMax sets journalMax for one test.
@@ -249,4 +251,28 @@ func TestParsePlain(t *testing.T) {
 			t.Errorf("parseTimestamp(%s) refused what time.Parse reads", ts)
 		}
 	}
+}
+
+// TestOpen_RemovesMergeLeftovers opens an archive where a process was
+// killed merging its index: the new index.cdxj not yet renamed and a sort
+// run are removed; the index is whole.
+func TestOpen_RemovesMergeLeftovers(t *testing.T) {
+	dir := t.TempDir()
+	a := mustOpen(t, dir, Options{})
+	want := writeVisits(t, a, 20)
+	mustClose(t, a)
+	left := []string{"." + indexName + "-123.tmp", linesort.TempPrefix + "456"}
+	for _, name := range left {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("com,cut) 2024"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a = mustOpen(t, dir, Options{})
+	defer mustClose(t, a)
+	for _, name := range left {
+		if _, err := os.Stat(filepath.Join(dir, name)); !os.IsNotExist(err) {
+			t.Errorf("%s still there after Open: %v", name, err)
+		}
+	}
+	checkLookups(t, a, want)
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"rankfile/internal/linesort"
 )
 
 // recover runs at Open. It finishes the WARC files a killed process left
@@ -25,6 +27,13 @@ func (a *Archive) recover() error {
 	}
 	var recovered []string
 	for _, e := range ents {
+		if !e.IsDir() && isIndexTemp(e.Name()) {
+			// A merge of the index cut short: index.cdxj and the journal are whole.
+			if err := os.Remove(filepath.Join(a.dir, e.Name())); err != nil {
+				return fmt.Errorf("remove unfinished index merge: %w", err)
+			}
+			continue
+		}
 		if !e.IsDir() && strings.HasSuffix(e.Name(), importSuffix) {
 			// An import cut short: its source is still where it was.
 			a.log.Warn("removing the copy of an import that did not finish; import the file again", "file", e.Name())
@@ -45,6 +54,12 @@ func (a *Archive) recover() error {
 		}
 	}
 	return a.reconcile(recovered)
+}
+
+// isIndexTemp reports whether name is a file an index merge writes before
+// its rename: the new index.cdxj, or a run of its sort.
+func isIndexTemp(name string) bool {
+	return strings.HasPrefix(name, "."+indexName+"-") && strings.HasSuffix(name, ".tmp") || strings.HasPrefix(name, linesort.TempPrefix)
 }
 
 // recoverFile cuts an open file back to its whole records and renames it;

@@ -16,6 +16,10 @@ import (
 	"strings"
 )
 
+// TempPrefix starts the names of a Sorter's temporary files, for a
+// program to remove those a killed process left.
+const TempPrefix = ".linesort-"
+
 // DefaultMemory is the bytes of lines a Sorter holds before it writes a run.
 const DefaultMemory = 8 << 20
 
@@ -64,7 +68,7 @@ func (s *Sorter) Add(line string) error {
 // spill writes the lines held, sorted, as a run.
 func (s *Sorter) spill() error {
 	slices.Sort(s.lines)
-	f, err := os.CreateTemp(s.dir, ".linesort-*")
+	f, err := os.CreateTemp(s.dir, TempPrefix+"*")
 	if err != nil {
 		return fmt.Errorf("linesort: %w", err)
 	}
