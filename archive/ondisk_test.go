@@ -3,11 +3,13 @@ package archive
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -275,4 +277,46 @@ func TestOpen_RemovesMergeLeftovers(t *testing.T) {
 		}
 	}
 	checkLookups(t, a, want)
+}
+
+// TestIndex_ConcurrentMerges writes from four goroutines while four look
+// up what was written, the journal merging into index.cdxj many times
+// meanwhile: every capture written is found by the lookups after it (run
+// with -race too).
+func TestIndex_ConcurrentMerges(t *testing.T) {
+	withJournalMax(t, 8<<10)
+	a := mustOpen(t, t.TempDir(), Options{})
+	defer mustClose(t, a)
+	const writers, each = 4, 60
+	var wg sync.WaitGroup
+	errs := make(chan string, writers*each)
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				ex := page(fmtURL(20+w, i), 200, pageBody(20+w, i))
+				res, err := a.Write(ex)
+				if err != nil {
+					errs <- err.Error()
+					return
+				}
+				got, err := a.Lookup(ex.URL)
+				if err != nil || len(got) != 1 || got[0] != res.Entry {
+					errs <- fmt.Sprintf("Lookup(%s) right after writing = %+v, %v", ex.URL, got, err)
+				}
+				if _, err := a.Lookup(fmtURL(20+(w+1)%writers, i)); err != nil {
+					errs <- err.Error()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if s := a.Summary(); s.Captures != writers*each || s.URLs != writers*each {
+		t.Errorf("Summary = %+v, want %d captures of as many URLs", s, writers*each)
+	}
 }
