@@ -55,7 +55,7 @@ type Archive struct {
 	writeMu sync.RWMutex // held shared by Write, exclusively by Reindex and Import
 
 	infoMu sync.Mutex
-	infos  map[location]recordInfo // originals' record IDs and dates, for revisits
+	infos  map[location]recordInfo // record IDs and dates of recent responses, for revisits (at most maxInfos)
 
 	mu     sync.Mutex
 	cur    *warcFile
@@ -83,29 +83,28 @@ func Open(dir string, opts Options) (*Archive, error) {
 	}
 	a := &Archive{dir: dir, opts: withDefaults(opts), lock: lock, open: map[string]*warcFile{}, infos: map[location]recordInfo{}}
 	a.log = a.opts.Logger.With("component", "archive")
-	a.idx = newIndex(dir)
+	a.idx = newIndex(dir, true)
 	a.comp.New = func() any { return newCompressor() }
+	fail := func(err error) (*Archive, error) {
+		a.idx.close()
+		lock.Unlock()
+		return nil, err
+	}
+	// A journal left by a process that did not close the archive is merged
+	// into index.cdxj now, so that no line is ever appended to the journal
+	// after a torn one.
 	torn, err := a.idx.load()
 	if err != nil {
-		lock.Unlock()
-		return nil, err
+		return fail(err)
 	}
 	if torn {
-		// Rewrite the index now, so that no line is ever appended to the
-		// journal after the torn one.
 		a.log.Warn("dropped a torn last line of the index journal", "file", journalName)
-		if err := a.idx.flush(); err != nil {
-			lock.Unlock()
-			return nil, err
-		}
 	}
 	if err := a.recover(); err != nil {
-		lock.Unlock()
-		return nil, err
+		return fail(err)
 	}
 	if a.serial, err = nextSerial(dir, a.opts.CrawlID); err != nil {
-		lock.Unlock()
-		return nil, err
+		return fail(err)
 	}
 	return a, nil
 }
@@ -251,12 +250,14 @@ func (a *Archive) Close() error {
 	}
 	a.wg.Wait()
 	if a.readOnly() {
+		a.idx.close()
 		return nil // read-only: nothing written, nothing held
 	}
 	errs := a.errs
 	if err := a.idx.flush(); err != nil {
 		errs = append(errs, err)
 	}
+	a.idx.close()
 	if err := a.lock.Unlock(); err != nil {
 		errs = append(errs, fmt.Errorf("unlock archive directory: %w", err))
 	}
@@ -271,7 +272,7 @@ func (a *Archive) Lookup(url string) ([]Entry, error) {
 	if a.isClosed() {
 		return nil, ErrClosed
 	}
-	return a.idx.lookup(SURT(url)), nil
+	return a.idx.lookup(SURT(url))
 }
 
 // Latest returns the newest capture of url, or an error wrapping

@@ -399,3 +399,52 @@ func gunzipGzip(b *testing.B, src string, n int) (float64, bool) {
 	}
 	return float64(cpu.Nanoseconds()), true
 }
+
+// BenchmarkIndex_Lookup looks up URLs in a capture index of
+// RANKFILE_BENCH_ENTRIES entries (200,000 by default; two captures per URL)
+// held on disk, as a recrawl's conditional requests do: half the URLs are
+// in the index, half not. It reports the heap the index holds.
+//
+//	RANKFILE_BENCH_ENTRIES=1000000 go test -run '^$' -bench Index_Lookup ./archive/
+func BenchmarkIndex_Lookup(b *testing.B) {
+	n := 200_000
+	if v := os.Getenv("RANKFILE_BENCH_ENTRIES"); v != "" {
+		fmt.Sscan(v, &n)
+	}
+	dir := b.TempDir()
+	x := newIndex(dir, true)
+	defer x.close()
+	url := func(i int) string {
+		return fmt.Sprintf("https://caucus%d.test/posts/%d/a-post-title-of-some-length", i%50, i)
+	}
+	err := x.rewrite(func(add func(Entry) error) error {
+		for i := range n / 2 {
+			for v := range 2 {
+				e := Entry{URL: url(i), Time: testTime.Add(time.Duration(v) * 24 * time.Hour), Status: 200, Mime: "text/html",
+					Digest: "sha1:ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", Length: 9000, Offset: int64(2*i+v) * 9000, File: "rankfile-20240101000000-00000.warc.gz",
+					ETag: `"p` + itoa(i) + `"`}
+				e.Key = SURT(e.URL)
+				if err := add(e); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MB")
+	rng := rand.New(rand.NewPCG(5, 6))
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		j := rng.IntN(n)
+		es, err := x.lookup(SURT(url(j)))
+		if err != nil || (j < n/2) != (len(es) == 2) {
+			b.Fatalf("lookup %d: %d entries, %v", j, len(es), err)
+		}
+	}
+}

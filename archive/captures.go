@@ -122,12 +122,29 @@ func (a *Archive) openFile(name string) (*os.File, error) {
 // of an imported file waiting for its original (see Report.Waiting) is
 // logged and skipped alone.
 func (a *Archive) Captures(ctx context.Context, fn func(record.Capture) error) error {
+	return a.captures(ctx, func(string) bool { return true }, fn)
+}
+
+// CapturesIn is Captures over the WARC files whose names (as Files gives
+// them) match reads alone, in name order: the captures of one crawl, say,
+// whose files are named after it, without reading the rest of the archive.
+func (a *Archive) CapturesIn(ctx context.Context, match func(file string) bool, fn func(record.Capture) error) error {
+	return a.captures(ctx, match, fn)
+}
+
+func (a *Archive) captures(ctx context.Context, match func(string) bool, fn func(record.Capture) error) error {
 	if a.isClosed() {
 		return ErrClosed
 	}
-	refs, err := a.files()
+	all, err := a.files()
 	if err != nil {
 		return err
+	}
+	var refs []fileRef
+	for _, r := range all {
+		if match(r.name) {
+			refs = append(refs, r)
+		}
 	}
 	imported, err := a.importedFiles()
 	if err != nil {
@@ -305,7 +322,11 @@ func (a *Archive) original(rec *Record, uri string) (record.Capture, error) {
 		refDate, _ = parseWARCDate(v)
 	}
 	var atDate *Entry // failing a digest match (or a digest), the capture at WARC-Refers-To-Date
-	for _, e := range a.idx.lookup(SURT(target)) {
+	es, err := a.idx.lookup(SURT(target))
+	if err != nil {
+		return record.Capture{}, err
+	}
+	for _, e := range es {
 		if e.Revisit() {
 			continue
 		}

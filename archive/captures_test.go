@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"rankfile/record"
@@ -55,5 +56,35 @@ func TestArchive_CapturesGoesPastDamage(t *testing.T) {
 	cancel()
 	if err := a.Captures(ctx, func(record.Capture) error { return nil }); !errors.Is(err, context.Canceled) {
 		t.Errorf("Captures with a canceled context: %v", err)
+	}
+}
+
+// TestArchive_CapturesIn reads one crawl's files alone: its captures, a
+// revisit resolved to its original in an earlier crawl's file, and none
+// of the other files' records.
+func TestArchive_CapturesIn(t *testing.T) {
+	dir := t.TempDir()
+	a := mustOpen(t, dir, Options{CrawlID: "one"})
+	mustWrite(t, a, page("http://example.test/a", 200, []byte("first a")))
+	mustWrite(t, a, page("http://example.test/b", 200, []byte("first b")))
+	mustClose(t, a)
+	a = mustOpen(t, dir, Options{CrawlID: "two"})
+	defer mustClose(t, a)
+	if !mustWrite(t, a, page("http://example.test/a", 200, []byte("first a"))).Revisit {
+		t.Fatal("the same payload again is not a revisit")
+	}
+	mustWrite(t, a, page("http://example.test/c", 200, []byte("new c")))
+
+	var got []string
+	err := a.CapturesIn(context.Background(), func(file string) bool { return strings.HasPrefix(file, "rankfile-two-") },
+		func(c record.Capture) error {
+			got = append(got, c.URL+" "+string(c.Body))
+			return nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"http://example.test/a first a", "http://example.test/c new c"}; !equalStrings(got, want) {
+		t.Errorf("crawl two's captures %q, want %q", got, want)
 	}
 }

@@ -126,7 +126,7 @@ func (a *Archive) checkFile(ctx context.Context, ref fileRef, rep *Report, found
 // checkIndex compares the index with the records found in the files.
 func (a *Archive) checkIndex(rep *Report, found map[location]Entry) {
 	inIndex := map[location]bool{}
-	for _, e := range a.idx.entries() {
+	err := a.idx.each(func(e Entry) error {
 		rep.Entries++
 		loc := location{e.File, e.Offset}
 		inIndex[loc] = true
@@ -134,12 +134,16 @@ func (a *Archive) checkIndex(rep *Report, found map[location]Entry) {
 		if !ok {
 			rep.Problems = append(rep.Problems, Problem{File: e.File, Offset: e.Offset,
 				Err: fmt.Errorf("%w: entry for %s points at no response or revisit record", ErrIndex, e.URL)})
-			continue
+			return nil
 		}
 		if diff := entryDiff(e, got); diff != "" {
 			rep.Problems = append(rep.Problems, Problem{File: e.File, Offset: e.Offset,
 				Err: fmt.Errorf("%w: entry for %s: %s", ErrIndex, e.URL, diff)})
 		}
+		return nil
+	})
+	if err != nil {
+		rep.Problems = append(rep.Problems, Problem{Offset: -1, Err: fmt.Errorf("%w: %w", ErrIndex, err)})
 	}
 	for loc, e := range found {
 		if !inIndex[loc] {
@@ -203,24 +207,24 @@ func (a *Archive) Reindex(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var es []Entry
 	var damaged []error
-	for _, ref := range refs {
-		if err := ctx.Err(); err != nil {
-			return err
+	err = a.idx.rewrite(func(add func(Entry) error) error {
+		for _, ref := range refs {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			damage, err := indexFile(ref.path, ref.name, ref.limit, add)
+			if err != nil {
+				return fmt.Errorf("reindex %s: %w", filepath.Base(ref.name), err)
+			}
+			if damage != nil {
+				a.log.Warn("damaged warc record", "warc_file", ref.name, "error", damage)
+				damaged = append(damaged, damage)
+			}
 		}
-		got, damage, err := indexFile(ref.path, ref.name, ref.limit)
-		if err != nil {
-			return fmt.Errorf("reindex %s: %w", filepath.Base(ref.name), err)
-		}
-		if damage != nil {
-			a.log.Warn("damaged warc record", "warc_file", ref.name, "error", damage)
-			damaged = append(damaged, damage)
-		}
-		es = append(es, got...)
-	}
-	a.idx.replace(es)
-	if err := a.idx.flush(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	return errors.Join(damaged...)

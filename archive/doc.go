@@ -64,8 +64,9 @@
 // to the index journal (index.cdxj.log), so a killed process leaves at most a
 // partial gzip member at the end of the .open file. Open finishes such files:
 // it cuts the partial member, renames the file, drops index entries pointing
-// past the end of a file and indexes records the index lacks. Close writes the
-// sorted index.cdxj (through a synced temporary file) and drops the journal.
+// past the end of a file and indexes records the index lacks. Close merges
+// the journal into the sorted index.cdxj (through a synced temporary file)
+// and drops it; so does Open with a journal a killed process left.
 // Damage inside a file (a hole of zeros that a power loss can leave in data
 // not yet synced, a flipped bit) costs only the records it touches: reading
 // goes on at the next gzip member holding a record (Reader.Resync), so
@@ -78,9 +79,15 @@
 // a SURT key, a 14-digit timestamp and a JSON block with url, mime, status,
 // digest, length, offset and filename (mime "warc/revisit" for revisits),
 // plus rankfile's own etag and last_modified (the response's validators,
-// for a conditional GET on the next crawl; pywb ignores them). Lookup,
-// Latest and Nearest answer from it in memory. Reindex rebuilds it
-// from the WARC files; Check verifies every record's digests, that every
+// for a conditional GET on the next crawl; pywb ignores them). The index
+// stays on disk, however large the archive: Lookup, Latest and Nearest
+// find a key's lines in index.cdxj by binary search, as pywb does, and in
+// the journal through a table of key hashes to journal offsets (some 20
+// bytes an entry), the only part held in memory. The journal is merged
+// into index.cdxj, sorting on disk in bounded runs (internal/linesort),
+// whenever it passes 64 MiB and at Close, so the table stays small. An
+// index.cdxj in no order (another tool's) is sorted at Open; a read-only
+// Archive reads it as sorted. Reindex rebuilds it from the WARC files; Check verifies every record's digests, that every
 // revisit leads to its original, and every entry against the files.
 // WriteIndex and Files give the index and the files to exporters (WACZ).
 //

@@ -275,7 +275,9 @@ func (a *Archive) importFile(ctx context.Context, src source, salvage bool) (Imp
 		copied.Offset = off
 		if e, ok := entryOf(scanned{rec: &copied, block: s.block, end: off + n}, name); ok {
 			m.entry = &e
-			m.dup = a.haveCapture(e, m.id)
+			if m.dup, err = a.haveCapture(e, m.id); err != nil {
+				return err
+			}
 		}
 		members = append(members, m)
 		off += n
@@ -363,23 +365,27 @@ func salvaged(damage error) error {
 // haveCapture reports whether the archive holds the capture e (record ID
 // id) already: one of the same URL, second and kind (revisit or not) with
 // the same payload digest and status, or with the same WARC-Record-ID.
-func (a *Archive) haveCapture(e Entry, id string) bool {
-	for _, o := range a.idx.lookup(e.Key) {
+func (a *Archive) haveCapture(e Entry, id string) (bool, error) {
+	es, err := a.idx.lookup(e.Key)
+	if err != nil {
+		return false, err
+	}
+	for _, o := range es {
 		if !o.Time.Equal(e.Time) || o.Revisit() != e.Revisit() || o.URL != e.URL {
 			continue
 		}
 		if o.Digest != "" && strings.EqualFold(o.Digest, e.Digest) && o.Status == e.Status {
-			return true
+			return true, nil
 		}
 		if rec, f, err := a.recordAt(o.File, o.Offset); err == nil {
 			same := id != "" && rec.ID() == id
 			f.Close()
 			if same {
-				return true
+				return true, nil
 			}
 		}
 	}
-	return false
+	return false, nil
 }
 
 // dropDuplicates returns the members to keep: not a capture already in

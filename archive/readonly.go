@@ -24,7 +24,7 @@ func OpenReadOnly(dir string) (*Archive, error) {
 	}
 	a := &Archive{dir: dir, opts: withDefaults(Options{}), open: map[string]*warcFile{}, infos: map[location]recordInfo{}}
 	a.log = a.opts.Logger.With("component", "archive")
-	a.idx = newIndex(dir)
+	a.idx = newIndex(dir, false)
 	a.comp.New = func() any { return newCompressor() }
 	if _, err := a.idx.load(); err != nil { // a torn last journal line is left out, not cut
 		return nil, err
@@ -105,25 +105,27 @@ type Summary struct {
 	Last     time.Time `json:"last"`     // the newest capture
 }
 
-// Summary counts the captures in the capture index.
+// Summary counts the captures in the capture index, reading it through.
 func (a *Archive) Summary() Summary {
-	a.idx.mu.RLock()
-	defer a.idx.mu.RUnlock()
-	s := Summary{URLs: len(a.idx.byKey)}
-	for _, list := range a.idx.byKey {
-		for _, e := range list {
-			s.Captures++
-			if e.Revisit() {
-				s.Revisits++
-			}
-			if s.First.IsZero() || e.Time.Before(s.First) {
-				s.First = e.Time
-			}
-			if e.Time.After(s.Last) {
-				s.Last = e.Time
-			}
+	var s Summary
+	var key string
+	a.idx.each(func(e Entry) error {
+		s.Captures++
+		if e.Revisit() {
+			s.Revisits++
 		}
-	}
+		if s.URLs == 0 || e.Key != key { // the index is sorted by key
+			s.URLs++
+			key = e.Key
+		}
+		if s.First.IsZero() || e.Time.Before(s.First) {
+			s.First = e.Time
+		}
+		if e.Time.After(s.Last) {
+			s.Last = e.Time
+		}
+		return nil
+	})
 	return s
 }
 

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"rankfile/internal/linesort"
 )
 
 // recover runs at Open. It finishes the WARC files a killed process left
@@ -25,6 +27,13 @@ func (a *Archive) recover() error {
 	}
 	var recovered []string
 	for _, e := range ents {
+		if !e.IsDir() && isIndexTemp(e.Name()) {
+			// A merge of the index cut short: index.cdxj and the journal are whole.
+			if err := os.Remove(filepath.Join(a.dir, e.Name())); err != nil {
+				return fmt.Errorf("remove unfinished index merge: %w", err)
+			}
+			continue
+		}
 		if !e.IsDir() && strings.HasSuffix(e.Name(), importSuffix) {
 			// An import cut short: its source is still where it was.
 			a.log.Warn("removing the copy of an import that did not finish; import the file again", "file", e.Name())
@@ -45,6 +54,12 @@ func (a *Archive) recover() error {
 		}
 	}
 	return a.reconcile(recovered)
+}
+
+// isIndexTemp reports whether name is a file an index merge writes before
+// its rename: the new index.cdxj, or a run of its sort.
+func isIndexTemp(name string) bool {
+	return strings.HasPrefix(name, "."+indexName+"-") && strings.HasSuffix(name, ".tmp") || strings.HasPrefix(name, linesort.TempPrefix)
 }
 
 // recoverFile cuts an open file back to its whole records and renames it;
@@ -97,7 +112,10 @@ func (a *Archive) recoverFile(openName string) (string, error) {
 }
 
 // reconcile makes the index agree with the WARC files in the directory;
-// reindex names files whose records must be indexed again.
+// reindex names files whose records must be indexed again. It reads the
+// index through once; only when an entry must go, a file is not indexed,
+// or the index is not sorted (as an index written by another tool may not
+// be) does it write the index anew, sorting on disk.
 func (a *Archive) reconcile(reindex []string) error {
 	sizes := map[string]int64{}
 	ents, err := os.ReadDir(a.dir)
@@ -109,51 +127,78 @@ func (a *Archive) reconcile(reindex []string) error {
 			sizes[e.Name()] = info.Size()
 		}
 	}
-	old := a.idx.entries()
-	keep := make([]Entry, 0, len(old))
 	indexed := map[string]bool{}
-	for _, e := range old {
+	changed := false
+	var prev string
+	fits := func(e Entry) bool {
 		size, ok := sizes[e.File]
-		if !ok || e.Offset < 0 || e.Offset+e.Length > size {
-			a.log.Warn("drop index entry past the end of its file", "url", e.URL, "warc_file", e.File, "warc_offset", e.Offset)
-			continue
-		}
-		keep = append(keep, e)
-		indexed[e.File] = true
+		return ok && e.Offset >= 0 && e.Offset+e.Length <= size
 	}
-	changed := len(keep) != len(old)
-	for name := range sizes {
-		if indexed[name] && !slices.Contains(reindex, name) {
-			continue
+	// the entries of a file indexed again are those its records give now
+	keep := func(e Entry) bool { return fits(e) && !slices.Contains(reindex, e.File) }
+	err = a.idx.eachLine(func(line string) error {
+		if line < prev {
+			changed = true // not sorted
 		}
-		es, damage, err := indexFile(filepath.Join(a.dir, name), name, -1)
+		prev = line
+		e, err := parseEntry(line)
 		if err != nil {
-			return fmt.Errorf("index %s: %w", name, err)
+			return fmt.Errorf("capture index: %w", err)
 		}
-		if damage != nil {
-			a.log.Warn("damaged warc record", "warc_file", name, "error", damage)
-		}
-		if len(es) > 0 {
-			keep = append(keep, es...)
+		if !keep(e) {
 			changed = true
-		}
-	}
-	if !changed {
-		return nil
-	}
-	a.idx.replace(keep)
-	return a.idx.flush()
-}
-
-// indexFile returns the index entries of a WARC file's records, and the
-// damage that cut the scan short, if any.
-func indexFile(path, name string, limit int64) ([]Entry, error, error) {
-	var es []Entry
-	_, damage, err := scanFile(path, name, limit, func(s scanned) error {
-		if e, ok := entryOf(s, name); ok {
-			es = append(es, e)
+		} else {
+			indexed[e.File] = true
 		}
 		return nil
 	})
-	return es, damage, err
+	if err != nil {
+		return err
+	}
+	var toIndex []string
+	for name := range sizes {
+		if !indexed[name] || slices.Contains(reindex, name) {
+			toIndex = append(toIndex, name)
+		}
+	}
+	slices.Sort(toIndex)
+	if !changed && len(toIndex) == 0 {
+		return nil
+	}
+	return a.idx.rewrite(func(add func(Entry) error) error {
+		err := a.idx.each(func(e Entry) error {
+			if !fits(e) {
+				a.log.Warn("drop index entry past the end of its file", "url", e.URL, "warc_file", e.File, "warc_offset", e.Offset)
+			}
+			if !keep(e) {
+				return nil
+			}
+			return add(e)
+		})
+		if err != nil {
+			return err
+		}
+		for _, name := range toIndex {
+			damage, err := indexFile(filepath.Join(a.dir, name), name, -1, add)
+			if err != nil {
+				return fmt.Errorf("index %s: %w", name, err)
+			}
+			if damage != nil {
+				a.log.Warn("damaged warc record", "warc_file", name, "error", damage)
+			}
+		}
+		return nil
+	})
+}
+
+// indexFile calls add with the index entry of each capture record of a
+// WARC file, and returns the damage that cut the scan short, if any.
+func indexFile(path, name string, limit int64, add func(Entry) error) (damage, err error) {
+	_, damage, err = scanFile(path, name, limit, func(s scanned) error {
+		if e, ok := entryOf(s, name); ok {
+			return add(e)
+		}
+		return nil
+	})
+	return damage, err
 }

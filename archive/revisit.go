@@ -31,7 +31,12 @@ func (a *Archive) referent(p *exchangeParts, ex *Exchange) *referent {
 		return nil
 	}
 	var ref *referent
-	es := a.idx.lookup(p.key)
+	es, err := a.idx.lookup(p.key)
+	if err != nil {
+		// Without the earlier captures, keep the body.
+		a.log.Warn("capture index unreadable; writing a full response", "url", ex.URL, "error", err)
+		return nil
+	}
 	if p.resp.Status == 304 {
 		for i := len(es) - 1; i >= 0; i-- {
 			if !es[i].Revisit() {
@@ -61,11 +66,20 @@ func (a *Archive) referent(p *exchangeParts, ex *Exchange) *referent {
 	return ref
 }
 
+// maxInfos bounds the record IDs and dates remember keeps: those of the
+// responses written last, which a revisit in the same crawl (a page
+// fetched again under another URL of the same SURT key) most likely names.
+// Older ones are read from their WARC file when a revisit needs them.
+const maxInfos = 4096
+
 // remember keeps the record ID and date of a response just written, for
 // revisits of it.
 func (a *Archive) remember(loc location, info recordInfo) {
 	a.infoMu.Lock()
 	defer a.infoMu.Unlock()
+	if len(a.infos) >= maxInfos {
+		clear(a.infos)
+	}
 	a.infos[loc] = info
 }
 

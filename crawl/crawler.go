@@ -77,7 +77,7 @@ type Crawler struct {
 	done                       map[string]*archived // what an interrupted run archived; read-only during Run
 	seen                       seenSet              // normalized URLs queued
 	frontier                   frontier             // URLs queued and not yet handed to colly
-	inflight                   inflight             // crawl context of the URLs queued, for metadata records and hop paths
+	inflight                   inflight             // crawl context of the URLs under way, for metadata records and hop paths
 	leftover                   int                  // inflight entries a finished Run found and dropped (tests check for 0)
 	queued, finished, failures atomic.Int64
 	pages                      map[string]*atomic.Int64 // site name -> URLs queued

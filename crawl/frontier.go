@@ -70,13 +70,13 @@ func (c *Crawler) enqueue(ctx context.Context, from *Site, u *url.URL, depth int
 		c.walkArchived(ctx, site, a, depth, raw, o.hops())
 		return
 	}
-	uc := c.inflight.add(raw, o)
+	uc := newURLContext(o)
 	uc.site, uc.charged, uc.requisite = site, counter, requisite
 	c.queued.Add(1)
 	if c.opts.Progress != nil {
 		c.opts.Progress(c.progress())
 	}
-	c.frontier.push(queuedURL{url: raw, via: o.via, depth: depth, site: site})
+	c.frontier.push(queuedURL{url: raw, depth: depth, uc: uc})
 	c.startQueued()
 }
 
@@ -85,11 +85,11 @@ func (c *Crawler) enqueue(ctx context.Context, from *Site, u *url.URL, depth int
 // dozen bytes a URL, and hands them over as requests finish.
 const maxRunning = 256
 
-// queuedURL is a URL in the frontier, waiting for colly.
+// queuedURL is a URL in the frontier, waiting for colly, with its context.
 type queuedURL struct {
-	url, via string
-	depth    int
-	site     *Site
+	url   string
+	depth int
+	uc    *urlContext
 }
 
 // frontier is the crawl's queue of URLs to fetch, first in first out.
@@ -143,12 +143,13 @@ func (c *Crawler) startQueued() {
 		}
 		cctx := colly.NewContext()
 		cctx.Put("depth", strconv.Itoa(q.depth))
-		cctx.Put("via", q.via)
+		cctx.Put("via", q.uc.via)
+		c.inflight.add(q.url, q.uc)
 		if err := c.col.Request(http.MethodGet, q.url, nil, cctx, nil); err != nil {
 			c.inflight.finished(q.url)
 			c.ended(true)
 			c.log.Warn("not queued", "url", q.url, "error", err)
-			c.report.fail(q.site.Name, URLProblem{URL: q.url, Reason: "queue", Detail: err.Error(), Via: q.via})
+			c.report.fail(q.uc.site.Name, URLProblem{URL: q.url, Reason: "queue", Detail: err.Error(), Via: q.uc.via})
 		}
 	}
 }

@@ -1,9 +1,17 @@
 package crawl
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"runtime"
+	"strings"
+	"sync"
 	"testing"
+
+	"rankfile/archive"
 )
 
 // heapAfter returns the live heap after fn, collected before and after.
@@ -60,5 +68,85 @@ func TestFrontier_order(t *testing.T) {
 	f.done()
 	if q, ok := f.next(); !ok || q.url != fmt.Sprint(maxRunning) {
 		t.Errorf("after one ended: %q, %v", q.url, ok)
+	}
+}
+
+// TestCrawler_inflightBounded crawls a page of 3,000 links whose pages
+// answer only once all are queued: meanwhile the crawl context map holds
+// the URLs handed to colly (at most maxRunning), not the frontier's
+// thousands, which keep their context in the frontier alone.
+func TestCrawler_inflightBounded(t *testing.T) {
+	const links = 3000
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/":
+			w.Header().Set("Content-Type", "text/html")
+			for i := range links {
+				fmt.Fprintf(w, `<a href="/p/%d">%d</a> `, i, i)
+			}
+		case strings.HasPrefix(r.URL.Path, "/p/"):
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+			w.Header().Set("Content-Type", "text/html")
+			io.WriteString(w, "<p>a page</p>")
+		default: // robots.txt, sitemap.xml
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	defer closeOnce(release)
+	sites, err := ParseSites([]byte(fmt.Sprintf("defaults: {delay: 0s, parallelism: 8, max_depth: 0, max_pages: 0}\nsites:\n  - name: Wide\n    kind: caucus\n    seeds: [%s/]\n", srv.URL)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	arc, err := archive.Open(t.TempDir(), archive.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer arc.Close()
+	var c *Crawler
+	counted := make(chan int, 1)
+	var once sync.Once
+	c, err = New(Options{Sites: sites, Archive: arc, Progress: func(p Progress) {
+		if p.Queued == links+1 {
+			once.Do(func() {
+				n := 0
+				c.inflight.urls.Range(func(any, any) bool { n++; return true })
+				counted <- n
+				closeOnce(release)
+			})
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	report, err := c.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := <-counted; n > maxRunning+1 {
+		t.Errorf("%d URL contexts held with %d URLs queued, want at most %d (those handed to colly)", n, links+1, maxRunning+1)
+	}
+	if got := report.Totals().Status["200"]; got != links+1 {
+		t.Errorf("%d pages fetched, want %d", got, links+1)
+	}
+	if c.leftover != 0 {
+		t.Errorf("crawl left %d URL contexts or found links behind", c.leftover)
+	}
+}
+
+var closeMu sync.Mutex
+
+// closeOnce closes ch unless it is closed already.
+func closeOnce(ch chan struct{}) {
+	closeMu.Lock()
+	defer closeMu.Unlock()
+	select {
+	case <-ch:
+	default:
+		close(ch)
 	}
 }

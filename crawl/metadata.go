@@ -73,23 +73,24 @@ type urlContext struct {
 	prev, next string
 }
 
-// inflight is the crawl context of the URLs queued and not yet finished,
-// shared by the frontier, which knows how each URL was found, and the
-// recorder, which sees only the *http.Request: the context of each URL
-// (filled when it is queued or redirected to) and the links the recorder
-// found on each page (until follow queues them). Entries are dropped when
+// inflight is the crawl context of the URLs handed to colly and not yet
+// finished, shared by the frontier, which knows how each URL was found, and
+// the recorder, which sees only the *http.Request: the context of each URL
+// (filled when it leaves the frontier or is redirected to) and the links
+// the recorder found on each page (until follow queues them). Entries are dropped when
 // their URL is finished; clear drops what a crawl left.
 type inflight struct {
 	urls  sync.Map // normalized URL -> *urlContext
 	pages sync.Map // request URL -> *foundLinks
 }
 
-// add records how the crawler came to the URL key.
-func (f *inflight) add(key string, o origin) *urlContext {
-	uc := &urlContext{via: o.via, hops: o.hops()}
-	f.urls.Store(key, uc)
-	return uc
-}
+// newURLContext returns the context of a URL the crawler came to by o.
+func newURLContext(o origin) *urlContext { return &urlContext{via: o.via, hops: o.hops()} }
+
+// add records the context of the URL key as it is handed to colly. (A URL
+// waiting in the frontier keeps its context there: the map holds only
+// those under way.)
+func (f *inflight) add(key string, uc *urlContext) { f.urls.Store(key, uc) }
 
 // context returns the context of the URL u as requested, and the key it is
 // kept under. The request's URL may be spelled otherwise than the

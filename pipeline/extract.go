@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"rankfile/archive"
@@ -118,22 +117,16 @@ func replaceStore(fresh, path string) error {
 
 // extractCrawls extracts the captures of the given crawls that the store
 // does not hold yet (those of a crawl whose extraction was cut short) by
-// a scan of the archive.
+// a scan of those crawls' files.
 func (p *Pipeline) extractCrawls(ctx context.Context, d *deriver, arc *archive.Archive, crawlIDs ...string) error {
-	return arc.Captures(ctx, func(c record.Capture) error {
+	return arc.CapturesIn(ctx, ofCrawls(crawlIDs...), func(c record.Capture) error {
 		if c.Status != 200 || c.Revisit {
 			return nil
 		}
-		for _, id := range crawlIDs {
-			if !strings.HasPrefix(c.File, "rankfile-"+id+"-") {
-				continue
-			}
-			if done, err := d.has(record.Place(c.File, c.Offset)); err != nil || done {
-				return err
-			}
-			return d.add(c)
+		if done, err := d.has(record.Place(c.File, c.Offset)); err != nil || done {
+			return err
 		}
-		return nil
+		return d.add(c)
 	})
 }
 

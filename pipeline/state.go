@@ -66,13 +66,19 @@ func (p *Pipeline) saveState(st crawlState) error {
 
 // resumeFrom hands the crawler the captures the crawl id already archived.
 func resumeFrom(arc *archive.Archive, id string) crawl.ResumeFunc {
-	prefix := "rankfile-" + id + "-"
 	return func(ctx context.Context, fn func(record.Capture) error) error {
-		return arc.Captures(ctx, func(c record.Capture) error {
-			if !strings.HasPrefix(c.File, prefix) {
-				return nil
+		return arc.CapturesIn(ctx, ofCrawls(id), fn)
+	}
+}
+
+// ofCrawls matches the names of the WARC files a crawl wrote.
+func ofCrawls(ids ...string) func(file string) bool {
+	return func(file string) bool {
+		for _, id := range ids {
+			if strings.HasPrefix(file, "rankfile-"+id+"-") {
+				return true
 			}
-			return fn(c)
-		})
+		}
+		return false
 	}
 }

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha1"
@@ -16,6 +17,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,6 +27,7 @@ import (
 
 	"rankfile/archive"
 	"rankfile/crawl"
+	"rankfile/internal/linesort"
 	"rankfile/record"
 )
 
@@ -115,20 +119,17 @@ func (p *Pipeline) writeWACZ(ctx context.Context, arc *archive.Archive, w io.Wri
 		}
 		res = append(res, r)
 	}
-	index, err := waczIndex(arc)
-	if err != nil {
-		return 0, err
-	}
-	r, err := deflateFile(zw, "indexes/index.cdxj", index, now)
+	r, err := deflateStream(zw, "indexes/index.cdxj", now, func(w io.Writer) error { return waczIndex(arc, w) })
 	if err != nil {
 		return 0, err
 	}
 	res = append(res, r)
-	pages, n, err := p.waczPages(ctx, arc)
+	var n int
+	r, err = deflateStream(zw, "pages/pages.jsonl", now, func(w io.Writer) (err error) {
+		n, err = p.waczPages(ctx, arc, w)
+		return err
+	})
 	if err != nil {
-		return 0, err
-	}
-	if r, err = deflateFile(zw, "pages/pages.jsonl", pages, now); err != nil {
 		return 0, err
 	}
 	res = append(res, r)
@@ -157,22 +158,20 @@ func (p *Pipeline) writeWACZ(ctx context.Context, arc *archive.Archive, w io.Wri
 	return n, zw.Close()
 }
 
-// waczIndex returns the package's capture index: the archive's, except that
-// a revisit recording a 304 Not Modified (server-not-modified profile) gets
-// the status of the full capture it stands on, the latest one of its URL
-// with its payload digest at or before it. The archive's index keeps the
-// 304, as webrecorder's cdxj-indexer writes it, but ReplayWeb.page answers
-// a line's status as it stands and gives a 304 no body: every page a
-// recrawl found unchanged would replay empty at its latest capture. With
+// waczIndex writes the package's capture index to w: the archive's, except
+// that a revisit recording a 304 Not Modified (server-not-modified profile)
+// gets the status of the full capture it stands on, the latest one of its
+// URL with its payload digest at or before it. The archive's index keeps
+// the 304, as webrecorder's cdxj-indexer writes it, but ReplayWeb.page
+// answers a line's status as it stands and gives a 304 no body: every page
+// a recrawl found unchanged would replay empty at its latest capture. With
 // the original's status it reads the revisit, follows it to its original
-// and replays that.
-func waczIndex(arc *archive.Archive) ([]byte, error) {
-	var index bytes.Buffer
-	if err := arc.WriteIndex(&index); err != nil {
-		return nil, err
-	}
-	var out bytes.Buffer
-	out.Grow(index.Len())
+// and replays that. The index streams through, one URL's captures at a time.
+func waczIndex(arc *archive.Archive, w io.Writer) error {
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(arc.WriteIndex(pw)) }()
+	defer pr.Close() // stops the writer when this returns early
+	bw := bufio.NewWriterSize(w, 64<<10)
 	// the index is sorted by SURT key: the captures of a URL come together
 	var entries []archive.Entry
 	flush := func() {
@@ -186,26 +185,31 @@ func waczIndex(arc *archive.Archive) ([]byte, error) {
 					}
 				}
 			}
-			out.WriteString(e.Line())
-			out.WriteByte('\n')
+			bw.WriteString(e.Line())
+			bw.WriteByte('\n')
 		}
 		entries = entries[:0]
 	}
-	for _, line := range strings.Split(strings.TrimSuffix(index.String(), "\n"), "\n") {
+	lines := linesort.NewReader(pr)
+	for lines.Next() {
+		line := lines.Line()
 		if line == "" {
 			continue
 		}
 		e, err := archive.ParseEntry(line)
 		if err != nil {
-			return nil, fmt.Errorf("capture index: %w", err)
+			return fmt.Errorf("capture index: %w", err)
 		}
 		if len(entries) > 0 && entries[0].Key != e.Key {
 			flush()
 		}
 		entries = append(entries, e)
 	}
+	if err := lines.Err(); err != nil {
+		return err
+	}
 	flush()
-	return out.Bytes(), nil
+	return bw.Flush()
 }
 
 // storeFile adds the file at src to zw as name, stored uncompressed. It
@@ -245,17 +249,39 @@ func storeFile(ctx context.Context, zw *zip.Writer, src, name string) (waczResou
 
 // deflateFile adds data to zw as name, deflated.
 func deflateFile(zw *zip.Writer, name string, data []byte, mod time.Time) (waczResource, error) {
+	return deflateStream(zw, name, mod, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// deflateStream adds to zw as name, deflated, what write writes, counting
+// and hashing it on the way.
+func deflateStream(zw *zip.Writer, name string, mod time.Time, write func(io.Writer) error) (waczResource, error) {
 	hdr := &zip.FileHeader{Name: name, Method: zip.Deflate, Modified: mod}
 	hdr.SetMode(0o644)
 	out, err := zw.CreateHeader(hdr)
 	if err != nil {
 		return waczResource{}, err
 	}
-	if _, err := out.Write(data); err != nil {
+	sum := sha256.New()
+	cw := &countWriter{w: io.MultiWriter(out, sum)}
+	if err := write(cw); err != nil {
 		return waczResource{}, err
 	}
-	sum := sha256.Sum256(data)
-	return waczResource{Name: filepath.Base(name), Path: name, Hash: "sha256:" + hex.EncodeToString(sum[:]), Bytes: int64(len(data))}, nil
+	return waczResource{Name: filepath.Base(name), Path: name, Hash: sha256Label(sum), Bytes: cw.n}, nil
+}
+
+// countWriter counts the bytes written through it.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 func sha256Label(h hash.Hash) string { return "sha256:" + hex.EncodeToString(h.Sum(nil)) }
@@ -284,64 +310,181 @@ func copyCtx(ctx context.Context, dst io.Writer, src io.Reader) (int64, error) {
 	}
 }
 
-// waczPages returns pages/pages.jsonl: its header line, then one line per
-// HTML 200 response in the archive, in archive order, and the count of
-// those lines. Damaged records are left out (and logged): archive check
-// says what is wrong with them.
-func (p *Pipeline) waczPages(ctx context.Context, arc *archive.Archive) ([]byte, int, error) {
-	texts, err := p.captureTexts()
+// waczPages writes pages/pages.jsonl to w: its header line, then one line
+// per HTML 200 response in the archive, in archive order, and returns the
+// count of those lines. Damaged records are left out (and logged): archive
+// check says what is wrong with them.
+func (p *Pipeline) waczPages(ctx context.Context, arc *archive.Archive, w io.Writer) (int, error) {
+	texts, err := p.openCaptureTexts(ctx)
 	if err != nil {
-		return nil, 0, err
+		return 0, err
 	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
+	defer texts.close()
+	bw := bufio.NewWriterSize(w, 64<<10)
+	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
 	enc.Encode(map[string]string{"format": "json-pages-1.0", "id": "pages", "title": "All Pages"})
 	n := 0
+	var textErr error
 	err = arc.Captures(ctx, func(c record.Capture) error {
 		if c.Revisit || c.Status != 200 || !isHTML(c.Header.Get("Content-Type")) {
 			return nil
+		}
+		text, err := texts.of(c.File, c.Offset)
+		if err != nil {
+			textErr = err
+			return err
 		}
 		ts := c.Time.UTC().Format(time.RFC3339)
 		id := sha1.Sum([]byte(c.URL + " " + ts))
 		n++
 		return enc.Encode(waczPage{ID: hex.EncodeToString(id[:8]), URL: c.URL, TS: ts,
-			Title: pageTitle(c.Body, c.Header.Get("Content-Type")), Text: texts[record.Place(c.File, c.Offset)]})
+			Title: pageTitle(c.Body, c.Header.Get("Content-Type")), Text: text})
 	})
 	if cerr := ctx.Err(); cerr != nil {
-		return nil, 0, cerr
+		return 0, cerr
+	}
+	if textErr != nil {
+		return 0, textErr
 	}
 	if err != nil {
 		p.logger().Warn("damaged captures left out of pages.jsonl", "error", err)
 	}
-	return b.Bytes(), n, nil
+	return n, bw.Flush()
 }
 
-// captureTexts returns the writing extracted from each capture, keyed by
-// record.Place: the texts of the records it yielded, in the records file's
-// order, joined by blank lines.
-// Without a records file there are none.
-func (p *Pipeline) captureTexts() (map[string]string, error) {
-	recs, err := record.ReadFile(p.path(recordsFile))
+// captureTexts gives the writing extracted from each capture, in archive
+// order (WARC file name, then offset), without holding the records: the
+// records file's lines are sorted on disk by the place of their capture
+// (file, offset, then line order) and read in step with the captures.
+type captureTexts struct {
+	f      *os.File // records.jsonl; nil when there is none
+	sorter *linesort.Sorter
+	lines  linesort.Source
+	ahead  bool          // lines holds a line not yet taken
+	r      *bufio.Reader // reads a record's line
+}
+
+// placeKey orders records by capture: file name, NUL, offset in 20 digits.
+func placeKey(file string, offset int64) string { return fmt.Sprintf("%s\x00%020d", file, offset) }
+
+// openCaptureTexts reads records.jsonl through once, sorting its lines'
+// places; without a records file there are no texts.
+func (p *Pipeline) openCaptureTexts(ctx context.Context) (*captureTexts, error) {
+	f, err := os.Open(p.path(recordsFile))
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
+		return &captureTexts{}, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	texts := map[string]string{}
-	for _, r := range recs {
-		place := r.WARCPlace()
-		if place == "" || strings.TrimSpace(r.Text) == "" {
-			continue
+	t := &captureTexts{f: f, sorter: linesort.New(filepath.Dir(f.Name()), 0)}
+	r := bufio.NewReaderSize(f, 256<<10)
+	var off int64
+	for n := 1; ; n++ {
+		if err := ctx.Err(); err != nil {
+			t.close()
+			return nil, err
 		}
-		if t := texts[place]; t != "" {
-			texts[place] = t + "\n\n" + r.Text
-		} else {
-			texts[place] = r.Text
+		line, rerr := r.ReadBytes('\n')
+		var place struct {
+			File   string `json:"warc_file"`
+			Offset int64  `json:"warc_offset"`
+		}
+		if len(bytes.TrimSpace(line)) > 0 {
+			if err := json.Unmarshal(line, &place); err != nil {
+				t.close()
+				return nil, fmt.Errorf("records line %d: %w", n, err)
+			}
+		}
+		if place.File != "" {
+			if err := t.sorter.Add(fmt.Sprintf("%s\x00%020d", placeKey(place.File, place.Offset), off)); err != nil {
+				t.close()
+				return nil, err
+			}
+		}
+		off += int64(len(line))
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			t.close()
+			return nil, fmt.Errorf("read records: %w", rerr)
 		}
 	}
-	return texts, nil
+	if t.lines, err = t.sorter.Sorted(); err != nil {
+		t.close()
+		return nil, err
+	}
+	t.ahead = t.lines.Next()
+	return t, t.lines.Err()
+}
+
+// of returns the writing extracted from the capture at file and offset:
+// the texts of the records it yielded, in the records file's order (a
+// record's later line in place of its earlier), joined by blank lines.
+// Captures must be asked for in archive order.
+func (t *captureTexts) of(file string, offset int64) (string, error) {
+	if t.f == nil {
+		return "", nil
+	}
+	want := placeKey(file, offset) + "\x00"
+	var ids, texts []string
+	for ; t.ahead; t.ahead = t.lines.Next() {
+		line := t.lines.Line()
+		if line < want {
+			continue // a capture not asked for: a revisit's, say
+		}
+		if !strings.HasPrefix(line, want) {
+			break
+		}
+		at, err := strconv.ParseInt(line[len(want):], 10, 64)
+		if err != nil {
+			return "", fmt.Errorf("records file place: %w", err)
+		}
+		rec, err := t.recordAt(at)
+		if err != nil {
+			return "", err
+		}
+		if strings.TrimSpace(rec.Text) == "" {
+			continue
+		}
+		if i := slices.Index(ids, rec.ID); i >= 0 && rec.ID != "" {
+			texts[i] = rec.Text
+		} else {
+			ids, texts = append(ids, rec.ID), append(texts, rec.Text)
+		}
+	}
+	if err := t.lines.Err(); err != nil {
+		return "", err
+	}
+	return strings.Join(texts, "\n\n"), nil
+}
+
+// recordAt reads the record on the records file's line starting at off.
+func (t *captureTexts) recordAt(off int64) (record.Record, error) {
+	if t.r == nil {
+		t.r = bufio.NewReaderSize(nil, 64<<10)
+	}
+	t.r.Reset(io.NewSectionReader(t.f, off, 1<<62))
+	line, err := t.r.ReadBytes('\n')
+	if err != nil && err != io.EOF {
+		return record.Record{}, fmt.Errorf("read records: %w", err)
+	}
+	var rec record.Record
+	if err := json.Unmarshal(line, &rec); err != nil {
+		return record.Record{}, fmt.Errorf("records file at byte %d: %w", off, err)
+	}
+	return rec, nil
+}
+
+func (t *captureTexts) close() {
+	if t.sorter != nil {
+		t.sorter.Close()
+	}
+	if t.f != nil {
+		t.f.Close()
+	}
 }
 
 // pageTitle returns the text of an HTML page's <title>, whitespace

@@ -18,6 +18,7 @@ import (
 
 	"rankfile/crawl"
 	"rankfile/fixtures"
+	"rankfile/record"
 )
 
 // readZip returns every entry of the zip file at path, by name, with its
@@ -230,5 +231,54 @@ func checkWACZIndex(t *testing.T, files map[string][]byte) {
 	}
 	if revisits == 0 {
 		t.Errorf("index.cdxj has no revisit lines; the second crawl wrote revisits")
+	}
+}
+
+// TestCaptureTexts joins captures, asked for in archive order, to the
+// records file's lines in any order: a capture's records in the file's
+// order, a record's later line in place of its earlier, nothing for a
+// capture without records, and lines of captures not asked for passed by.
+func TestCaptureTexts(t *testing.T) {
+	p := &Pipeline{Dir: t.TempDir()}
+	recs := []record.Record{
+		{ID: "b1", Text: "b one", WARCFile: "b.warc.gz", WARCOffset: 900},
+		{ID: "a2", Text: "a at 20", WARCFile: "a.warc.gz", WARCOffset: 20},
+		{ID: "a1", Text: "a at 3, first", WARCFile: "a.warc.gz", WARCOffset: 3},
+		{ID: "skip", Text: "a revisit's place", WARCFile: "a.warc.gz", WARCOffset: 10},
+		{ID: "a1b", Text: "a at 3, second", WARCFile: "a.warc.gz", WARCOffset: 3},
+		{ID: "a1", Text: "a at 3, first, changed", WARCFile: "a.warc.gz", WARCOffset: 3},
+		{ID: "none", Text: "no capture"},
+	}
+	if err := os.MkdirAll(filepath.Dir(p.path(recordsFile)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	for _, r := range recs {
+		line, _ := json.Marshal(r)
+		b.Write(append(line, '\n'))
+	}
+	if err := os.WriteFile(p.path(recordsFile), b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	texts, err := p.openCaptureTexts(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer texts.close()
+	for _, c := range []struct {
+		file   string
+		offset int64
+		want   string
+	}{
+		{"a.warc.gz", 3, "a at 3, first, changed\n\na at 3, second"},
+		{"a.warc.gz", 15, ""},
+		{"a.warc.gz", 20, "a at 20"},
+		{"a2.warc.gz", 5, ""},
+		{"b.warc.gz", 900, "b one"},
+		{"c.warc.gz", 1, ""},
+	} {
+		if got, err := texts.of(c.file, c.offset); err != nil || got != c.want {
+			t.Errorf("text of %s@%d = %q, %v; want %q", c.file, c.offset, got, err, c.want)
+		}
 	}
 }
