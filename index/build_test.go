@@ -170,20 +170,8 @@ func mustBuild(t *testing.T, dir string, recs []record.Record) {
 // index instead of failing on bleve's builder, and that the record is found.
 func TestBuildPlan_emptyShard(t *testing.T) {
 	recs := []record.Record{{ID: "only", Kind: record.KindPage, URL: "http://x.test/", Title: "Lonely", Text: "a single page about solidarity"}}
-	src := func(f func(record.Record) error) error {
-		for _, r := range recs {
-			if err := f(r); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	pl, err := planBuild(src)
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := filepath.Join(t.TempDir(), "idx")
-	if err := pl.build(dir, src, 4); err != nil {
+	if err := buildInto(dir, recs, 4); err != nil {
 		t.Fatalf("build with empty shards: %v", err)
 	}
 	for s := range 4 {

@@ -57,11 +57,12 @@ var multiFacets = []struct {
 type facetTables struct {
 	mu     sync.Mutex
 	tables map[index.IndexReader]*facetTable
+	shards int // of the index
 }
 
-// maxFacetTables bounds the cached tables: a writable index gets a new
-// snapshot after each write and merge.
-const maxFacetTables = 16
+// maxFacetTables bounds the cached tables, per shard: a writable index
+// gets a new snapshot after each write and merge.
+const maxFacetTables = 4
 
 // table returns the facet table of the snapshot r, building it the first
 // time. It fails when r's document numbers are not what it knows (an index
@@ -76,7 +77,7 @@ func (c *facetTables) table(ctx context.Context, r index.IndexReader) (*facetTab
 	if err != nil {
 		return nil, err
 	}
-	if c.tables == nil || len(c.tables) >= maxFacetTables {
+	if c.tables == nil || len(c.tables) >= maxFacetTables*max(c.shards, 4) {
 		c.tables = map[index.IndexReader]*facetTable{}
 	}
 	c.tables[r] = t
