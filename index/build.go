@@ -117,7 +117,13 @@ type Source func(fn func(record.Record) error) error
 // BuildFrom fails with ErrLocked, leaving the old index in place, when a
 // process has dir open for writing (Open): that writer's background merges
 // would go on writing into dir.
-func BuildFrom(dir string, src Source) error {
+//
+// Options may ask for progress (OnIndexed).
+func BuildFrom(dir string, src Source, opts ...BuildOption) error {
+	var o buildOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	return replace(dir, func(fresh, scratch string) error {
 		sp, err := newSpool(scratch)
 		if err != nil {
@@ -130,13 +136,35 @@ func BuildFrom(dir string, src Source) error {
 			return err
 		}
 		n, text := sp.records()
-		return buildShards(fresh, sp, shardsFor(n, text))
+		return buildShards(fresh, sp, shardsFor(n, text), o.indexed)
 	})
+}
+
+// BuildOption sets an option of BuildFrom.
+type BuildOption func(*buildOptions)
+
+type buildOptions struct {
+	indexed func(n int)
+}
+
+// OnIndexed has BuildFrom call fn with the number of records it indexed
+// since its last call, every few records, once they are read and spooled;
+// fn is never called twice at once.
+func OnIndexed(fn func(n int)) BuildOption {
+	return func(o *buildOptions) {
+		var mu sync.Mutex
+		o.indexed = func(n int) {
+			mu.Lock()
+			defer mu.Unlock()
+			fn(n)
+		}
+	}
 }
 
 // buildShards builds the shards of an index of the records of sp into dir,
 // which must not exist, as many at a time as there are CPUs.
-func buildShards(dir string, sp *spool, shards int) error {
+// indexed, when not nil, is told of the records indexed, from any of them.
+func buildShards(dir string, sp *spool, shards int, indexed func(int)) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -162,7 +190,7 @@ func buildShards(dir string, sp *spool, shards int) error {
 				if stop {
 					return
 				}
-				if err := buildShard(filepath.Join(dir, shardName(s)), sp.shard(s, shards)); err != nil {
+				if err := buildShard(filepath.Join(dir, shardName(s)), sp.shard(s, shards), indexed); err != nil {
 					mu.Lock()
 					errs, failed = append(errs, fmt.Errorf("shard %d: %w", s, err)), true
 					mu.Unlock()
@@ -228,8 +256,9 @@ func closeBuilder(b bleve.Builder, count int) (err error) {
 // reads twice: once to find each record's latest version, once to index
 // them with bleve's offline builder, which analyses and writes segments
 // without the online index's persistence round trips and merges them into
-// one at the end.
-func buildShard(dir string, src Source) error {
+// one at the end. indexed, when not nil, is told of the records indexed
+// (those read, duplicates included).
+func buildShard(dir string, src Source, indexed func(int)) error {
 	pl, err := planBuild(src)
 	if err != nil {
 		return err
@@ -242,9 +271,20 @@ func buildShard(dir string, src Source) error {
 	if err != nil {
 		return err
 	}
-	count, i := 0, 0
+	count, i, told := 0, 0, 0
+	tell := func() {
+		if indexed != nil && i > told {
+			indexed(i - told)
+			told = i
+		}
+	}
+	defer tell()
 	err = src(func(r record.Record) error {
-		defer func() { i++ }()
+		defer func() {
+			if i++; i-told >= 64 {
+				tell()
+			}
+		}()
 		id := DocID(r)
 		if pl.last[id] != i {
 			return nil // a later duplicate of this version wins

@@ -99,5 +99,5 @@ func buildInto(dir string, recs []record.Record, n int) error {
 	if err := sp.finish(); err != nil {
 		return err
 	}
-	return buildShards(dir, sp, n)
+	return buildShards(dir, sp, n, nil)
 }

@@ -105,7 +105,7 @@ func TestBuildFrom_shardsByText(t *testing.T) {
 	defer func(old int64) { shardText = old }(shardText)
 	shardText = text/5 + 1
 	dir := filepath.Join(t.TempDir(), "index")
-	reads := 0
+	reads, indexed := 0, 0
 	err := BuildFrom(dir, func(fn func(record.Record) error) error {
 		reads++
 		for _, r := range recs {
@@ -114,12 +114,15 @@ func TestBuildFrom_shardsByText(t *testing.T) {
 			}
 		}
 		return nil
-	})
+	}, OnIndexed(func(n int) { indexed += n }))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if reads != 1 {
 		t.Errorf("the source was read %d times, want once", reads)
+	}
+	if indexed != len(recs) {
+		t.Errorf("progress told of %d records indexed, want %d", indexed, len(recs))
 	}
 	x := mustReopen(t, dir)()
 	if len(x.shards) != 8 {
