@@ -165,9 +165,13 @@ func OnIndexed(fn func(n int)) BuildOption {
 // which must not exist, as many at a time as there are CPUs.
 // indexed, when not nil, is told of the records indexed, from any of them.
 func buildShards(dir string, sp *spool, shards int, indexed func(int)) error {
+	if shards < 1 || spoolBuckets%shards != 0 {
+		return fmt.Errorf("%d shards: not a divisor of %d", shards, spoolBuckets)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
+	merging := make(chan struct{}, 1) // one shard's final merge at a time
 	next := make(chan int, shards)
 	for s := range shards {
 		next <- s
@@ -190,7 +194,7 @@ func buildShards(dir string, sp *spool, shards int, indexed func(int)) error {
 				if stop {
 					return
 				}
-				if err := buildShard(filepath.Join(dir, shardName(s)), sp.shard(s, shards), indexed); err != nil {
+				if err := buildShard(filepath.Join(dir, shardName(s)), sp.shard(s, shards), merging, indexed); err != nil {
 					mu.Lock()
 					errs, failed = append(errs, fmt.Errorf("shard %d: %w", s, err)), true
 					mu.Unlock()
@@ -256,9 +260,10 @@ func closeBuilder(b bleve.Builder, count int) (err error) {
 // reads twice: once to find each record's latest version, once to index
 // them with bleve's offline builder, which analyses and writes segments
 // without the online index's persistence round trips and merges them into
-// one at the end. indexed, when not nil, is told of the records indexed
-// (those read, duplicates included).
-func buildShard(dir string, src Source, indexed func(int)) error {
+// one at the end, holding merging meanwhile (the merge takes the most
+// memory of the build). indexed, when not nil, is told of the records
+// indexed (those read, duplicates included).
+func buildShard(dir string, src Source, merging chan struct{}, indexed func(int)) error {
 	pl, err := planBuild(src)
 	if err != nil {
 		return err
@@ -278,7 +283,6 @@ func buildShard(dir string, src Source, indexed func(int)) error {
 			told = i
 		}
 	}
-	defer tell()
 	err = src(func(r record.Record) error {
 		defer func() {
 			if i++; i-told >= 64 {
@@ -295,11 +299,14 @@ func buildShard(dir string, src Source, indexed func(int)) error {
 		count++
 		return nil
 	})
+	tell()
 	if err != nil {
-		closeBuilder(b, count)
-		return err
+		return err // the builder's files go with the build's directory
 	}
-	if err := closeBuilder(b, count); err != nil {
+	merging <- struct{}{}
+	err = closeBuilder(b, count)
+	<-merging
+	if err != nil {
 		return err
 	}
 	if count == 0 { // the builder cannot make an empty index

@@ -18,11 +18,13 @@ import (
 )
 
 // spoolBuckets is how many files BuildFrom spools records into, by a hash
-// of their record ID; a shard is the buckets whose number is the shard's
-// modulo the number of shards, which is therefore a power of two of at
-// most spoolBuckets. bucket % shards is then the record's shardOf, so the
-// spooled shards are the ones Update and UpdateFrom write to.
-const spoolBuckets = 256
+// of their record ID; shard s of an index of n shards is made of the
+// buckets whose number is s modulo n, n being a divisor of spoolBuckets
+// (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 16, 20, 24, 30, 40, 48, 60, 80, 120 or
+// 240). The bucket modulo n is then the record's shardOf, so the shards
+// built are the ones Update and UpdateFrom write to, as they were before
+// indexes were spooled (one to four shards).
+const spoolBuckets = 240
 
 // spoolBufferSize is each bucket file's write buffer.
 const spoolBufferSize = 16 << 10
@@ -107,27 +109,16 @@ func (sp *spool) records() (n int, text int64) {
 	return n, text
 }
 
-// shard returns the source of shard s of shards: its buckets' records,
-// bucket by bucket, each in the order spooled. When shards does not divide
-// spoolBuckets (an index of three shards) it reads every bucket for the
-// records shardOf puts in s.
+// shard returns the source of shard s of shards (a divisor of
+// spoolBuckets): its buckets' records, bucket by bucket, each in the order
+// spooled.
 func (sp *spool) shard(s, shards int) Source {
 	return func(fn func(record.Record) error) error {
-		first, step, mine := s, shards, fn
-		if spoolBuckets%shards != 0 {
-			first, step = 0, 1
-			mine = func(r record.Record) error {
-				if shardOf(r.ID, shards) != s {
-					return nil
-				}
-				return fn(r)
-			}
-		}
-		for b := first; b < spoolBuckets; b += step {
+		for b := s; b < spoolBuckets; b += shards {
 			if sp.count[b] == 0 {
 				continue
 			}
-			if err := sp.read(b, mine); err != nil {
+			if err := sp.read(b, fn); err != nil {
 				return err
 			}
 		}
