@@ -61,6 +61,13 @@ func replace(dir string, fill func(fresh, scratch string) error) error {
 		return err
 	}
 	defer unlock()
+	// a build directory left now is a killed build's (the lock is ours):
+	// its spool may hold a copy of the archive's records
+	if left, err := filepath.Glob(filepath.Join(parent, "."+filepath.Base(dir)+".build-*")); err == nil {
+		for _, d := range left {
+			os.RemoveAll(d)
+		}
+	}
 	tmp, err := perm.MkdirTemp(parent, "."+filepath.Base(dir)+".build-*")
 	if err != nil {
 		return fmt.Errorf("create build directory: %w", err)
