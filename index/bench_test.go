@@ -8,9 +8,11 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"slices"
+	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -281,42 +283,133 @@ func BenchmarkQuery(b *testing.B) {
 }
 
 // BenchmarkIndex_Scale builds an index of the generated corpus streaming
-// (BuildFrom: the records are never all in memory), reports its peak RSS
-// and the latency of faceted searches on it (p50, p99 of 200); the issue's
-// figure is at 1,000,000 records, beside plain bleve's at 100,000
-// (BenchmarkIndex and BenchmarkQuery with RANKFILE_BENCH_RECORDS=100000).
+// (BuildFrom: the records are never all in memory), reports its build time,
+// CPU, peak RSS (VmHWM, which counts the segment files bleve maps, and the
+// highest anonymous RSS sampled) and the latency of faceted searches on it
+// (p50, p99 of 200 after a warm-up); then the same for plain bleve
+// (plainMapping, batches of 1,000, built in a child process so that its
+// peak RSS is its own) over the first 100,000 records, or
+// RANKFILE_BENCH_PLAIN records (0: none). The figure is at
+// 1,000,000 records:
 //
 //	RANKFILE_BENCH_RECORDS=1000000 nice -n 10 go test -run '^$' -bench Index_Scale -benchtime 1x -timeout 3h ./index/
 func BenchmarkIndex_Scale(b *testing.B) {
 	n := benchRecords(b)
+	plainN := min(n, 100000)
+	if s := os.Getenv("RANKFILE_BENCH_PLAIN"); s != "" {
+		var err error
+		if plainN, err = strconv.Atoi(s); err != nil || plainN < 0 {
+			b.Fatalf("RANKFILE_BENCH_PLAIN=%q: want a number", s)
+		}
+	}
+	ctx := context.Background()
 	for range b.N {
 		dir := filepath.Join(b.TempDir(), "index")
+		runtime.GC()
+		debug.FreeOSMemory()
 		os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) // the peak RSS of the build alone
+		anon := sampleAnon()
+		cpu0 := cpuTime()
 		start := time.Now()
 		if err := BuildFrom(dir, func(fn func(record.Record) error) error { return genEach(n, 1, fn) }); err != nil {
 			b.Fatal(err)
 		}
-		b.ReportMetric(float64(n)/time.Since(start).Seconds(), "records/s")
-		b.ReportMetric(float64(statusBytes("VmHWM:"))/(1<<20), "build-peak-RSS-MB")
-		b.ReportMetric(float64(dirSize(dir))/(1<<20), "MiB")
+		rk := childResult{Seconds: time.Since(start).Seconds(), CPU: (cpuTime() - cpu0).Seconds(), MaxRSS: statusBytes("VmHWM:")}
+		peakAnon := anon()
 		x, err := OpenReadOnly(dir)
 		if err != nil {
 			b.Fatal(err)
 		}
-		ctx := context.Background()
-		var lat []time.Duration
-		for i := range 200 {
-			t := time.Now()
-			if _, err := x.Search(ctx, Query{Text: benchQueries[i%len(benchQueries)], Facets: true}); err != nil {
-				b.Fatal(err)
-			}
-			lat = append(lat, time.Since(t))
-		}
+		shards := len(x.shards)
+		rkLat := timeQueries(b, func(q string) error {
+			_, err := x.Search(ctx, Query{Text: q, Facets: true})
+			return err
+		})
 		x.Close()
-		slices.Sort(lat)
-		b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "facets-p50-ms")
-		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "facets-p99-ms")
+		fmt.Printf("\n%-22s %9s %9s %10s %9s %9s %9s %7s %9s %9s\n", "", "records", "build s", "records/s", "CPU s", "peak MB", "anon MB", "shards", "p50 ms", "p99 ms")
+		fmt.Printf("%-22s %9d %9.1f %10.0f %9.1f %9.0f %9.0f %7d %9.1f %9.1f\n", "rankfile", n, rk.Seconds, float64(n)/rk.Seconds, rk.CPU,
+			mib(rk.MaxRSS), mib(peakAnon), shards, msf(percentile(rkLat, 50)), msf(percentile(rkLat, 99)))
+		b.ReportMetric(float64(n)/rk.Seconds, "records/s")
+		b.ReportMetric(mib(rk.MaxRSS), "build-peak-RSS-MB")
+		b.ReportMetric(mib(peakAnon), "build-peak-anon-MB")
+		b.ReportMetric(mib(dirSize(dir)), "MiB")
+		b.ReportMetric(msf(percentile(rkLat, 50)), "facets-p50-ms")
+		b.ReportMetric(msf(percentile(rkLat, 99)), "facets-p99-ms")
+		os.RemoveAll(dir)
+		if plainN == 0 {
+			continue
+		}
+		work := b.TempDir()
+		jsonl, pdir := filepath.Join(work, "records.jsonl"), filepath.Join(work, "plain")
+		if err := record.WriteFile(jsonl, genRecords(plainN, 1)); err != nil {
+			b.Fatal(err)
+		}
+		pl, err := runChild("bleve", jsonl, pdir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bi, err := bleve.OpenUsing(pdir, map[string]any{"read_only": true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		plLat := timeQueries(b, func(q string) error {
+			_, err := bi.SearchInContext(ctx, plainRequest(q))
+			return err
+		})
+		bi.Close()
+		fmt.Printf("%-22s %9d %9.1f %10.0f %9.1f %9.0f %9s %7d %9.1f %9.1f\n", "plain bleve", plainN, pl.Seconds, float64(plainN)/pl.Seconds, pl.CPU,
+			mib(pl.MaxRSS), "-", 1, msf(percentile(plLat, 50)), msf(percentile(plLat, 99)))
+		b.ReportMetric(float64(plainN)/pl.Seconds, "plain-records/s")
+		b.ReportMetric(mib(pl.MaxRSS), "plain-peak-RSS-MB")
+		b.ReportMetric(msf(percentile(plLat, 99)), "plain-facets-p99-ms")
 	}
+}
+
+// timeQueries runs benchQueries once to warm up, then 200 times in turn,
+// and returns the latencies.
+func timeQueries(b *testing.B, search func(q string) error) []time.Duration {
+	for _, q := range benchQueries {
+		if err := search(q); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var lat []time.Duration
+	for i := range 200 {
+		t := time.Now()
+		if err := search(benchQueries[i%len(benchQueries)]); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t))
+	}
+	return lat
+}
+
+func msf(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// sampleAnon samples the process's anonymous RSS every 50 ms until the
+// function it returns is called, which returns the highest sampled.
+func sampleAnon() func() int64 {
+	stop, peak := make(chan struct{}), make(chan int64)
+	go func() {
+		var p int64
+		for {
+			p = max(p, statusBytes("RssAnon:"))
+			select {
+			case <-stop:
+				peak <- p
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}()
+	return func() int64 { close(stop); return <-peak }
+}
+
+// cpuTime returns the user and system time this process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // statusBytes reads a kB field of /proc/self/status, in bytes.

@@ -170,25 +170,38 @@ func mustBuild(t *testing.T, dir string, recs []record.Record) {
 // index instead of failing on bleve's builder, and that the record is found.
 func TestBuildPlan_emptyShard(t *testing.T) {
 	recs := []record.Record{{ID: "only", Kind: record.KindPage, URL: "http://x.test/", Title: "Lonely", Text: "a single page about solidarity"}}
-	src := func(f func(record.Record) error) error {
-		for _, r := range recs {
-			if err := f(r); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	pl, err := planBuild(src)
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := filepath.Join(t.TempDir(), "idx")
-	if err := pl.build(dir, src, 4); err != nil {
+	if err := buildInto(dir, recs, 4); err != nil {
 		t.Fatalf("build with empty shards: %v", err)
 	}
 	for s := range 4 {
 		if _, err := os.Stat(filepath.Join(dir, shardName(s))); err != nil {
 			t.Errorf("shard %d: %v", s, err)
 		}
+	}
+}
+
+// TestBuild_removesKilledBuilds checks that a build directory a killed
+// build left beside the index (with its spool, a copy of the records) is
+// removed by the next build.
+func TestBuild_removesKilledBuilds(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	left := filepath.Join(filepath.Dir(dir), ".index.build-123", "scratch")
+	if err := os.MkdirAll(left, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(left, "bucket-7"), []byte("records"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mustBuild(t, dir, mustCorpus(t))
+	if _, err := os.Stat(filepath.Dir(left)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the killed build's directory is still there (%v)", err)
+	}
+	if entries, _ := os.ReadDir(filepath.Dir(dir)); len(entries) != 2 { // the index and its lock file
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("beside the index: %q", names)
 	}
 }

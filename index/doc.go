@@ -32,10 +32,15 @@
 // An index is a directory of shards, each a bleve index, and a file naming
 // them (rankfile-index.json). A record's versions all live in the shard its
 // ID hashes to. Build makes one shard per CPU, up to four and no more than
-// one per 5,000 records, and builds them in parallel with bleve's offline
-// builder; searches run on every shard at once behind a bleve index alias.
-// Each shard scores with its own term statistics, which for shards of
-// thousands of records are close to the whole index's.
+// one per 5,000 records, and more for a large archive: a shard holds at
+// most 128 MiB of text (up to 240 shards; see spoolBuckets), since bleve's
+// builder merges each shard into one segment at the end, with memory that
+// grows with the shard. It reads the records once, spooling them to disk
+// by shard, and builds the shards from there, as many at a time as there
+// are CPUs (one final merge at a time), with bleve's offline builder;
+// searches run on every shard at once behind a bleve index alias. Each
+// shard scores with its own term statistics, which for shards of thousands
+// of records are close to the whole index's.
 //
 // # Opening, building, updating, syncing
 //

@@ -37,10 +37,15 @@ var facetFields = []struct{ name, field string }{
 
 // facetTable holds the facet values of every document of one snapshot of
 // a shard, by document number: code 0 is no value, code c is values[c-1].
+// It is laid out for countingSearcher.count, which reads it for every
+// match: a document's three single codes side by side, and the codes of a
+// multi-valued facet in one array, a document's from multi[m][start[m][d]]
+// to multi[m][start[m][d+1]].
 type facetTable struct {
-	single [3][]uint32   // site, kind, year codes
-	values [5][]string   // site, kind, year, author, organization values by code-1
-	multi  [2][][]uint32 // author and organization codes, by document number
+	single [][3]uint32 // site, kind, year codes, by document number
+	values [5][]string // site, kind, year, author, organization values by code-1
+	multi  [2][]uint32 // author and organization codes, of every document in turn
+	start  [2][]uint32 // where each document's codes start in multi, one more for the end
 }
 
 // multiFacets are the facets a document may have several values of, in
@@ -57,11 +62,12 @@ var multiFacets = []struct {
 type facetTables struct {
 	mu     sync.Mutex
 	tables map[index.IndexReader]*facetTable
+	shards int // of the index
 }
 
-// maxFacetTables bounds the cached tables: a writable index gets a new
-// snapshot after each write and merge.
-const maxFacetTables = 16
+// maxFacetTables bounds the cached tables, per shard: a writable index
+// gets a new snapshot after each write and merge.
+const maxFacetTables = 4
 
 // table returns the facet table of the snapshot r, building it the first
 // time. It fails when r's document numbers are not what it knows (an index
@@ -76,7 +82,7 @@ func (c *facetTables) table(ctx context.Context, r index.IndexReader) (*facetTab
 	if err != nil {
 		return nil, err
 	}
-	if c.tables == nil || len(c.tables) >= maxFacetTables {
+	if c.tables == nil || len(c.tables) >= maxFacetTables*max(c.shards, 4) {
 		c.tables = map[index.IndexReader]*facetTable{}
 	}
 	c.tables[r] = t
@@ -88,7 +94,10 @@ func buildFacetTable(ctx context.Context, r index.IndexReader) (*facetTable, err
 	for i, f := range facetFields {
 		err := eachPosting(ctx, r, f.field, func(code uint32, value string, doc uint64) {
 			t.values[i] = named(t.values[i], code, value)
-			t.single[i] = setAt(t.single[i], doc, code)
+			if uint64(len(t.single)) <= doc {
+				t.single = append(t.single, make([][3]uint32, int(doc)+1-len(t.single))...)
+			}
+			t.single[doc][i] = code
 		})
 		if err != nil {
 			return nil, err
@@ -98,6 +107,7 @@ func buildFacetTable(ctx context.Context, r index.IndexReader) (*facetTable, err
 		// one code space over the facet's fields, one code for the ways of
 		// writing a name ("The Alliance …" and "Alliance …"; see nameKey)
 		codes := map[string]uint32{}
+		var byDoc [][]uint32
 		for _, field := range mf.fields {
 			err := eachPosting(ctx, r, field, func(_ uint32, value string, doc uint64) {
 				key := nameKey(value)
@@ -109,16 +119,21 @@ func buildFacetTable(ctx context.Context, r index.IndexReader) (*facetTable, err
 				} else if shown := t.values[3+m][code-1]; hasArticle(shown) && !hasArticle(value) {
 					t.values[3+m][code-1] = value // the name as a list files it
 				}
-				for uint64(len(t.multi[m])) <= doc {
-					t.multi[m] = append(t.multi[m], nil)
+				for uint64(len(byDoc)) <= doc {
+					byDoc = append(byDoc, nil)
 				}
-				if !slices.Contains(t.multi[m][doc], code) {
-					t.multi[m][doc] = append(t.multi[m][doc], code)
+				if !slices.Contains(byDoc[doc], code) {
+					byDoc[doc] = append(byDoc[doc], code)
 				}
 			})
 			if err != nil {
 				return nil, err
 			}
+		}
+		t.start[m] = make([]uint32, len(byDoc)+1)
+		for d, cs := range byDoc {
+			t.multi[m] = append(t.multi[m], cs...)
+			t.start[m][d+1] = uint32(len(t.multi[m]))
 		}
 	}
 	return t, nil
@@ -131,14 +146,6 @@ func named(values []string, code uint32, value string) []string {
 	}
 	values[code-1] = value
 	return values
-}
-
-func setAt(s []uint32, i uint64, v uint32) []uint32 {
-	if uint64(len(s)) <= i {
-		s = append(s, make([]uint32, int(i)+1-len(s))...)
-	}
-	s[i] = v
-	return s
 }
 
 // eachPosting calls fn for every document of every term of field in r,
@@ -260,16 +267,16 @@ func (s *countingSearcher) count(id index.IndexInternalID) {
 	if !ok {
 		return
 	}
-	for i, codes := range s.t.single {
-		var c uint32
-		if doc < uint64(len(codes)) {
-			c = codes[doc]
-		}
+	var single [3]uint32
+	if doc < uint64(len(s.t.single)) {
+		single = s.t.single[doc]
+	}
+	for i, c := range single {
 		s.single[i][c]++
 	}
-	for m, byDoc := range s.t.multi {
-		if doc < uint64(len(byDoc)) && len(byDoc[doc]) > 0 {
-			for _, c := range byDoc[doc] {
+	for m, start := range s.t.start {
+		if doc+1 < uint64(len(start)) && start[doc] < start[doc+1] {
+			for _, c := range s.t.multi[m][start[doc]:start[doc+1]] {
 				s.multi[m][c]++
 			}
 		} else {

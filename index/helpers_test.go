@@ -2,6 +2,8 @@ package index
 
 import (
 	"context"
+	"errors"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -79,4 +81,23 @@ func instant(s string) time.Time {
 		panic(err)
 	}
 	return t
+}
+
+// buildInto writes an index of recs with n shards into dir, which must not
+// exist.
+func buildInto(dir string, recs []record.Record, n int) error {
+	sp, err := newSpool(filepath.Join(filepath.Dir(dir), "."+filepath.Base(dir)+".spool"))
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(sp.dir)
+	for _, r := range recs {
+		if err := sp.add(r); err != nil {
+			return errors.Join(err, sp.finish())
+		}
+	}
+	if err := sp.finish(); err != nil {
+		return err
+	}
+	return buildShards(dir, sp, n, nil)
 }

@@ -35,13 +35,22 @@ const lockTimeout = 5 * time.Second
 // directory while it is opening it.
 const openAttempts = 5
 
-// maxShards bounds the shards of an index: one per CPU, at most this.
-const maxShards = 4
+// shardRecords is the fewest records per shard that Build gives an index
+// of up to one shard per CPU (at most maxCPUShards). Each shard scores
+// matches by its own term statistics, which are close to the whole index's
+// only when a shard holds a large sample of it; a small index is one shard.
+const (
+	shardRecords = 5000
+	maxCPUShards = 4
+)
 
-// shardRecords is the fewest records per shard. Each shard scores matches
-// by its own term statistics, which are close to the whole index's only
-// when a shard holds a large sample of it; a small index is one shard.
-const shardRecords = 5000
+// shardText bounds the text a shard is built from: a larger index gets more
+// shards. bleve's builder merges a shard's segments into one at the end,
+// holding the positions of a term in every document of the shard in memory
+// at once (several times their size), so that merge would grow with the
+// archive; searching many shards costs a little more per search than
+// searching few (about 0.3 ms of CPU per shard and search).
+var shardText int64 = 128 << 20 // a variable for tests
 
 // metaFile, in the index directory, names the layout and the shards; each
 // shard is a bleve index in the subdirectory shardName(i).
@@ -55,9 +64,15 @@ type meta struct {
 
 func shardName(i int) string { return "shard-" + strconv.Itoa(i) }
 
-// shardsFor returns the number of shards of an index of n records.
-func shardsFor(n int) int {
-	return max(1, min(n/shardRecords, runtime.GOMAXPROCS(0), maxShards))
+// shardsFor returns the number of shards Build gives an index of n records
+// of text bytes of text: a divisor of spoolBuckets.
+func shardsFor(n int, text int64) int {
+	byCPU := max(1, min(n/shardRecords, runtime.GOMAXPROCS(0), maxCPUShards))
+	byText := 1
+	for byText < spoolBuckets && (spoolBuckets%byText != 0 || int64(byText)*shardText < text) {
+		byText++
+	}
+	return max(byCPU, byText)
 }
 
 // shardOf returns the shard holding the versions of record recID: all
@@ -168,6 +183,7 @@ func openShards(dir string, readOnly bool) (*Index, error) {
 		x.shards = append(x.shards, bi)
 	}
 	x.all = bleve.NewIndexAlias(x.shards...)
+	x.tables.shards = len(x.shards)
 	return x, nil
 }
 

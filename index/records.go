@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
-
 	"rankfile/record"
 )
 
@@ -83,25 +80,21 @@ func (x *Index) Records(ctx context.Context, q Query, fn func(Version) error) er
 	}
 	for start := 0; start < len(ids); start += recordsChunk {
 		chunk := ids[start:min(start+recordsChunk, len(ids))]
-		docs := make(map[string]Version, len(chunk))
-		creq := bleve.NewSearchRequestOptions(query.NewDocIDQuery(chunk), len(chunk), 0, false)
-		creq.Fields = storedFields
-		cres, err := x.all.SearchInContext(ctx, creq)
+		docs, _, err := x.storedDocs(ctx, chunk)
 		if err != nil {
-			return fmt.Errorf("load records: %w", err)
+			return err
 		}
-		for _, dm := range cres.Hits {
-			s, err := fromFields(dm.ID, dm.Fields)
+		for _, id := range chunk {
+			f, ok := docs[id]
+			if !ok {
+				continue
+			}
+			s, err := fromFields(id, f)
 			if err != nil {
 				return err
 			}
-			docs[dm.ID] = Version{DocID: dm.ID, Latest: s.latest, Record: s.rec}
-		}
-		for _, id := range chunk {
-			if v, ok := docs[id]; ok {
-				if err := fn(v); err != nil {
-					return err
-				}
+			if err := fn(Version{DocID: id, Latest: s.latest, Record: s.rec}); err != nil {
+				return err
 			}
 		}
 	}

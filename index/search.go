@@ -96,6 +96,10 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		counted = &facetQuery{Query: req.Query, tables: &x.tables}
 		req.Query = counted
 	}
+	// the matches' stored fields are loaded afterwards, for the hits kept
+	// only: bleve's alias would load them for the best fetch hits of every
+	// shard, most of which the merge of the shards' hits drops
+	req.Fields = nil
 	var hits []Hit
 	for {
 		req.Size = fetch
@@ -109,6 +113,11 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		}
 		hits = hits[:0]
 		breakTies(res.Hits)
+		took, err := x.loadFields(ctx, res.Hits)
+		if err != nil {
+			return nil, err
+		}
+		out.Took += took
 		for _, dm := range res.Hits {
 			h, err := hit(dm)
 			if err != nil {
@@ -134,6 +143,43 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		return nil, err
 	}
 	return out, nil
+}
+
+// loadFields sets the stored fields (storedFields) of the matches dms,
+// which a search without fields found, from one search for them by ID.
+func (x *Index) loadFields(ctx context.Context, dms search.DocumentMatchCollection) (time.Duration, error) {
+	if len(dms) == 0 {
+		return 0, nil
+	}
+	ids := make([]string, len(dms))
+	for i, dm := range dms {
+		ids[i] = dm.ID
+	}
+	fields, took, err := x.storedDocs(ctx, ids)
+	if err != nil {
+		return took, err
+	}
+	for _, dm := range dms {
+		dm.Fields = fields[dm.ID]
+	}
+	return took, nil
+}
+
+// storedDocs returns the stored fields (storedFields) of the documents ids,
+// by ID, and the time bleve took to find them.
+func (x *Index) storedDocs(ctx context.Context, ids []string) (map[string]map[string]any, time.Duration, error) {
+	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
+	req.Fields = storedFields
+	req.Score = bleve.ScoreNone
+	res, err := x.all.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, 0, fmt.Errorf("load records: %w", err)
+	}
+	out := make(map[string]map[string]any, len(res.Hits))
+	for _, dm := range res.Hits {
+		out[dm.ID] = dm.Fields
+	}
+	return out, res.Took, nil
 }
 
 // breakTies orders the runs of hits that tie, by score or by their sort

@@ -89,3 +89,80 @@ func TestShards_facets(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildFrom_shardsByText builds an archive whose text is larger than a
+// shard may hold (shardText, made small here), streaming: it gets shards
+// enough (a divisor of spoolBuckets), each record's versions in the shard Update
+// writes them to, and searches, facets and latest marks as one shard gives
+// them; an update afterwards lands in the right shards.
+func TestBuildFrom_shardsByText(t *testing.T) {
+	corpus := mustCorpus(t)
+	recs := append(slices.Clone(corpus), v2023, v2024, v2023) // a repeated version: the last counts
+	var text int64
+	for _, r := range recs {
+		text += int64(len(r.Text))
+	}
+	defer func(old int64) { shardText = old }(shardText)
+	shardText = text/5 + 1
+	dir := filepath.Join(t.TempDir(), "index")
+	reads, indexed := 0, 0
+	err := BuildFrom(dir, func(fn func(record.Record) error) error {
+		reads++
+		for _, r := range recs {
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, OnIndexed(func(n int) { indexed += n }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reads != 1 {
+		t.Errorf("the source was read %d times, want once", reads)
+	}
+	if indexed != len(recs) {
+		t.Errorf("progress told of %d records indexed, want %d", indexed, len(recs))
+	}
+	x := mustReopen(t, dir)()
+	if len(x.shards) != 5 {
+		t.Fatalf("%d shards for text of 5 shards' size, want 5", len(x.shards))
+	}
+	for s, bi := range x.shards {
+		n, err := bi.DocCount()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var held int
+		for _, r := range append(slices.Clone(corpus), v2023, v2024) {
+			if shardOf(r.ID, len(x.shards)) == s {
+				held++
+			}
+		}
+		if n != uint64(held) {
+			t.Errorf("shard %d holds %d documents, want the %d shardOf puts there", s, n, held)
+		}
+	}
+	one := mustOpen(t, append(slices.Clone(corpus), v2023, v2024))
+	for _, q := range []Query{{Facets: true}, {Text: "schools", Facets: true}, {Author: "Ben Cole", Facets: true}, {Text: "charter", AllVersions: true}} {
+		got, want := mustSearch(t, x, q), mustSearch(t, one, q)
+		if g, w := fmt.Sprint(got.Facets), fmt.Sprint(want.Facets); g != w {
+			t.Errorf("%+v: five shards count\n%s\none counts\n%s", q, g, w)
+		}
+		if g, w := sorted(recordIDs(got)), sorted(recordIDs(want)); !slices.Equal(g, w) {
+			t.Errorf("%+v: five shards find %q, one %q", q, g, w)
+		}
+	}
+	x.Close()
+	if err := Update(dir, []record.Record{v2025}); err != nil {
+		t.Fatal(err)
+	}
+	x = mustReopen(t, dir)()
+	marks := versionMarks(t, x, "charter")
+	want := map[string]bool{DocID(v2023): false, DocID(v2024): false, DocID(v2025): true}
+	for id, latest := range want {
+		if got, ok := marks[id]; !ok || got != latest {
+			t.Errorf("%s: latest=%v (present %v), want %v", id, got, ok, latest)
+		}
+	}
+}

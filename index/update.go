@@ -24,7 +24,7 @@ import (
 // ErrNoIndex when dir holds no index, ErrOldIndex when its layout is
 // another version's, and ErrLocked when a process has it open for writing.
 func Update(dir string, recs []record.Record) error {
-	return replace(dir, func(fresh string) error {
+	return replace(dir, func(fresh, _ string) error {
 		if err := cloneIndex(dir, fresh); err != nil {
 			return err
 		}
@@ -96,7 +96,7 @@ const (
 // so that they are never all in memory: versions to put, and documents to
 // delete (a record assembling has removed). It fails as Update does.
 func UpdateFrom(dir string, changes Changes) error {
-	return replace(dir, func(fresh string) error {
+	return replace(dir, func(fresh, _ string) error {
 		if err := cloneIndex(dir, fresh); err != nil {
 			return err
 		}

@@ -82,9 +82,9 @@ func (p *Pipeline) updateIndex(ctx context.Context, st *store.Store, dirty int) 
 	return err
 }
 
-// buildIndex builds the whole index from the store, streaming, one shard
-// per core, from one snapshot of the store (both of BuildFrom's passes
-// read the same records), and unmarks the documents dirty in it.
+// buildIndex builds the whole index from the store, streaming, from one
+// snapshot of the store (BuildFrom reads it once), and unmarks the
+// documents dirty in it.
 func (p *Pipeline) buildIndex(ctx context.Context, st *store.Store) error {
 	var count int
 	var mark int64
@@ -98,8 +98,12 @@ func (p *Pipeline) buildIndex(ctx context.Context, st *store.Store) error {
 		var bar *counterBar
 		if p.Progress != nil {
 			bar = newCounterBar(p.Progress, "index", "records")
-			bar.max(2 * int64(count)) // read once to plan, once to index
+			bar.max(2 * int64(count)) // read and spooled, then indexed
 			defer bar.finish()
+		}
+		var opts []index.BuildOption
+		if bar != nil {
+			opts = append(opts, index.OnIndexed(bar.add))
 		}
 		return index.BuildFrom(p.path(indexDir), func(fn func(record.Record) error) error {
 			return tx.Records(func(_ uint64, r record.Record) error {
@@ -108,7 +112,7 @@ func (p *Pipeline) buildIndex(ctx context.Context, st *store.Store) error {
 				}
 				return fn(r)
 			})
-		})
+		}, opts...)
 	})
 	if err != nil {
 		return err

@@ -263,6 +263,9 @@ func measureStage(b *testing.B, name string, log *crawlEnd, fn func() error) sta
 	if end := log.at(); !end.IsZero() {
 		f.tail = time.Since(end)
 	}
+	// each stage as it ends, for a long run cut short
+	fmt.Fprintf(os.Stderr, "stage %q: wall %.1f s, CPU %.1f s, after crawl %.1f s, peak RSS %.0f MB, peak anon %.0f MB\n",
+		name, f.wall.Seconds(), f.cpu.Seconds(), f.tail.Seconds(), float64(f.peakRSS)/(1<<20), float64(f.peakAnon)/(1<<20))
 	return f
 }
 
