@@ -89,9 +89,9 @@ type Politeness struct {
 type Added int
 
 const (
-	AddedQueued   Added = iota // queued
-	AddedSeen                  // seen before: not queued
-	AddedOverLimit             // the counter is at its limit: not queued
+	AddedQueued    Added = iota // queued
+	AddedSeen                   // seen before: not queued
+	AddedOverLimit              // the counter is at its limit: not queued
 )
 
 // ErrSharedState wraps an error of the shared crawl state that stopped the
