@@ -53,9 +53,12 @@ func (s *State) Seen(ctx context.Context, u string) (bool, error) {
 
 // Take leases the next URL a host may be asked for (see crawl.Shared).
 func (s *State) Take(ctx context.Context) (l crawl.Lease, ok bool, wait time.Duration, done bool, err error) {
-	id := s.worker + "-" + s.run + "-" + strconv.FormatInt(s.seq.Add(1), 36)
+	var id string
 	var res []any
 	err = s.retry(ctx, func(ctx context.Context) error {
+		// a new ID for each try: a try that Redis ran but whose answer was
+		// lost leaves a lease of its own, which runs out and goes back
+		id = s.worker + "-" + s.run + "-" + strconv.FormatInt(s.seq.Add(1), 36)
 		var err error
 		res, err = takeScript.Run(ctx, s.rdb, []string{crawlKey}, s.prefix, s.crawlID, s.worker, s.lease.Milliseconds(), id).Slice()
 		return err
