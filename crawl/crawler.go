@@ -285,20 +285,26 @@ func (c *Crawler) sitemaps(ctx context.Context, s *Site) {
 			continue
 		}
 		hosts[u.Host] = true
-		e := c.robots.rules(ctx, u.Scheme, u.Host)
-		if e.unreachable != "" {
-			continue // the host is disallowed; its seeds are named as dropped
-		}
-		maps := e.sitemaps()
-		o := origin{via: u.Scheme + "://" + u.Host + "/robots.txt", hop: hopInferred}
-		if len(maps) == 0 {
-			maps = []string{u.Scheme + "://" + u.Host + "/sitemap.xml"}
-			o.via = "" // guessed, not found
-		}
-		for _, m := range maps {
-			if mu, err := Normalize(nil, m); err == nil {
-				c.enqueue(ctx, s, mu, 0, o)
-			}
+		c.hostSitemaps(ctx, s, u.Scheme, u.Host)
+	}
+}
+
+// hostSitemaps queues the sitemaps robots.txt names for scheme://host, or
+// /sitemap.xml where it names none.
+func (c *Crawler) hostSitemaps(ctx context.Context, s *Site, scheme, host string) {
+	e := c.robots.rules(ctx, scheme, host)
+	if e.unreachable != "" {
+		return // the host is disallowed; its seeds are named as dropped
+	}
+	maps := e.sitemaps()
+	o := origin{via: scheme + "://" + host + "/robots.txt", hop: hopInferred}
+	if len(maps) == 0 {
+		maps = []string{scheme + "://" + host + "/sitemap.xml"}
+		o.via = "" // guessed, not found
+	}
+	for _, m := range maps {
+		if mu, err := Normalize(nil, m); err == nil {
+			c.enqueue(ctx, s, mu, 0, o)
 		}
 	}
 }

@@ -28,6 +28,10 @@ type sharedRun struct {
 // when no host is ready: other workers' pages may have queued new URLs.
 const sharedPoll = 250 * time.Millisecond
 
+// sharedSeedCheck is how often an idle worker checks that the crawl was
+// seeded.
+const sharedSeedCheck = 5 * time.Second
+
 // sharedReportEvery is how often a worker keeps its report in the state.
 const sharedReportEvery = 5 * time.Second
 
@@ -64,30 +68,8 @@ func (c *Crawler) runShared(ctx context.Context, col *colly.Collector) error {
 	})
 	col.OnScraped(func(r *colly.Response) { c.endLease(ctx, r.Request, false) })
 
-	seeding, err := s.state.Seeding(ctx)
-	if err != nil {
+	if err := c.seedShared(ctx); err != nil {
 		return err
-	}
-	if seeding {
-		c.bg.Go(func() {
-			for _, site := range c.opts.Sites.Sites {
-				for _, seed := range site.Seeds {
-					if u, err := Normalize(nil, seed); err == nil {
-						c.enqueue(ctx, site, u, 0, origin{})
-					}
-				}
-			}
-			var wg sync.WaitGroup
-			for _, site := range c.opts.Sites.Sites {
-				wg.Go(func() { c.sitemaps(ctx, site) })
-			}
-			wg.Wait()
-			if ctx.Err() == nil {
-				if err := s.state.Seeded(ctx); err != nil {
-					c.log.Warn("seeding not noted in the shared state", "error", err)
-				}
-			}
-		})
 	}
 	keeping := make(chan struct{})
 	kept := make(chan struct{})
@@ -95,12 +77,35 @@ func (c *Crawler) runShared(ctx context.Context, col *colly.Collector) error {
 		defer close(kept)
 		c.keepReports(ctx, keeping)
 	}()
-	err = c.pump(ctx, col)
+	err := c.pump(ctx, col)
 	c.bg.Wait()
 	col.Wait()
 	close(keeping)
 	<-kept
 	return err
+}
+
+// seedShared queues the seeds when this worker is the one to (see
+// Shared.Seeding): the first to join, or, when the seeder died before it
+// was done, a worker that finds its claim run out. A seed's lease queues
+// its host's sitemaps when it ends (endLeaseID), so a worker killed in
+// between loses none.
+func (c *Crawler) seedShared(ctx context.Context) error {
+	seeding, err := c.shared.state.Seeding(ctx)
+	if err != nil || !seeding {
+		return err
+	}
+	for _, site := range c.opts.Sites.Sites {
+		for _, seed := range site.Seeds {
+			if u, err := Normalize(nil, seed); err == nil {
+				c.enqueue(ctx, site, u, 0, origin{})
+			}
+		}
+	}
+	if ctx.Err() != nil {
+		return nil
+	}
+	return c.shared.state.Seeded(ctx)
 }
 
 // keepReports keeps the worker's report in the state every
@@ -132,6 +137,7 @@ func (c *Crawler) keepReports(ctx context.Context, stop <-chan struct{}) {
 // maxRunning at once, until the state reports the crawl done.
 func (c *Crawler) pump(ctx context.Context, col *colly.Collector) error {
 	s := c.shared
+	lastSeedCheck := time.Now()
 	for ctx.Err() == nil {
 		if s.running.Load() >= maxRunning {
 			c.waitShared(ctx, sharedPoll)
@@ -149,6 +155,13 @@ func (c *Crawler) pump(ctx context.Context, col *colly.Collector) error {
 			continue
 		case done && s.running.Load() == 0:
 			return nil
+		case !done && time.Since(lastSeedCheck) > sharedSeedCheck:
+			// a crawl whose seeder died before it was done is never done:
+			// the first worker to find its claim run out seeds it
+			lastSeedCheck = time.Now()
+			if err := c.seedShared(ctx); err != nil && ctx.Err() == nil {
+				return err
+			}
 		}
 		if wait <= 0 || wait > sharedPoll {
 			wait = sharedPoll
@@ -225,6 +238,13 @@ func (c *Crawler) endLeaseID(ctx context.Context, id string, failed bool) {
 		return
 	}
 	l := v.(Lease)
+	if l.Via == "" && l.Hops == "" { // a seed: its host's sitemaps, robots.txt now known
+		if site := c.siteNamed(l.Site); site != nil {
+			if u, err := url.Parse(l.URL); err == nil {
+				c.hostSitemaps(ctx, site, u.Scheme, u.Host)
+			}
+		}
+	}
 	// a finished page whose end the state cannot hear of (ctx ended) is
 	// handed to another worker when its lease runs out
 	if err := s.state.Finish(ctx, l, c.hostDelay(l.Host)); err != nil && ctx.Err() == nil {
