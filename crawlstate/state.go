@@ -57,7 +57,8 @@ type State struct {
 	pages   atomic.Int64 // leases finished by this process
 	seq     atomic.Int64 // lease ID counter
 
-	down atomic.Bool // Redis is unreachable: a warning was logged
+	down  atomic.Bool // Redis is unreachable: a warning was logged
+	calls *callCounter
 
 	stop chan struct{}
 	wg   sync.WaitGroup
@@ -93,8 +94,10 @@ func Open(rawURL string, opts Options) (*State, error) {
 	ro.MaxRetries = -1 // the state tries again itself, logging once that Redis is gone
 	b := make([]byte, 4)
 	rand.Read(b)
-	return &State{rdb: redis.NewClient(ro), worker: opts.Worker, lease: opts.Lease, run: hex.EncodeToString(b),
-		log: opts.Logger.With("component", "crawlstate", "worker", opts.Worker), held: map[string]bool{}, stop: make(chan struct{})}, nil
+	s := &State{rdb: redis.NewClient(ro), worker: opts.Worker, lease: opts.Lease, run: hex.EncodeToString(b),
+		log: opts.Logger.With("component", "crawlstate", "worker", opts.Worker), held: map[string]bool{}, stop: make(chan struct{}), calls: &callCounter{}}
+	s.rdb.AddHook(s.calls)
+	return s, nil
 }
 
 // Join joins the crawl of the sites file (its bytes) under way, or starts
@@ -218,4 +221,28 @@ func transient(err error) bool {
 		return false
 	}
 	return true
+}
+
+// Calls is the number of commands this State sent to Redis (a script
+// counting as one, each command of a pipeline as one), tries that failed
+// included: what the benchmarks report per page.
+func (s *State) Calls() int64 { return s.calls.n.Load() }
+
+// callCounter is a go-redis hook counting the commands sent.
+type callCounter struct{ n atomic.Int64 }
+
+func (h *callCounter) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h *callCounter) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		h.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+
+func (h *callCounter) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		h.n.Add(int64(len(cmds)))
+		return next(ctx, cmds)
+	}
 }
