@@ -1,8 +1,8 @@
 package crawlstate
 
 import (
-	"context"
 	"bytes"
+	"context"
 	"net"
 	"sync/atomic"
 	"testing"
