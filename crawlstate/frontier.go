@@ -91,10 +91,10 @@ func (s *State) Finish(ctx context.Context, l crawl.Lease, delay time.Duration) 
 		n, err = finishScript.Run(ctx, s.rdb, nil, s.prefix, l.ID, delay.Milliseconds()).Int64()
 		return err
 	})
-	s.release(l.ID)
-	if err != nil {
+	if err != nil { // still held: Close gives it back
 		return fmt.Errorf("crawlstate: finish %s: %w", l.URL, err)
 	}
+	s.release(l.ID)
 	s.pages.Add(1)
 	if n == 0 {
 		s.log.Warn("lease ran out before the page was done: another worker fetched it too", "url", l.URL)
@@ -114,10 +114,10 @@ func (s *State) Retry(ctx context.Context, l crawl.Lease, wait, delay time.Durat
 	err = s.retry(ctx, func(ctx context.Context) error {
 		return retryScript.Run(ctx, s.rdb, nil, s.prefix, l.ID, item, max(wait, delay).Milliseconds()).Err()
 	})
-	s.release(l.ID)
 	if err != nil {
 		return fmt.Errorf("crawlstate: retry %s: %w", l.URL, err)
 	}
+	s.release(l.ID)
 	return nil
 }
 

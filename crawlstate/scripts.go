@@ -191,3 +191,23 @@ for i = 3, #ARGV do
 end
 return n
 `)
+
+// giveBackScript: ARGV prefix, lease ids. It puts the URLs of the leases
+// back first in their hosts' queues (a worker stopping: they were not
+// done), each host asked again no sooner than its delay from now, and
+// returns how many it gave back.
+var giveBackScript = redis.NewScript(luaLib + `
+local p = ARGV[1]
+local now = now_ms()
+local n = 0
+for i = 2, #ARGV do
+  local host, worker, item = drop_lease(p, ARGV[i])
+  if host then
+    redis.call('LPUSH', p .. 'q:' .. host, item)
+    redis.call('HINCRBY', p .. 'stats', 'queued', 1)
+    release(p, host, now + tonumber(redis.call('HGET', p .. 'host:' .. host, 'delay') or '0'))
+    n = n + 1
+  end
+end
+return n
+`)

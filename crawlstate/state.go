@@ -138,8 +138,10 @@ func (s *State) CrawlID() string { return s.crawlID }
 // Worker is this worker's name.
 func (s *State) Worker() string { return s.worker }
 
-// Close stops renewing the leases, drops this worker's heartbeat and closes
-// the connection. Leases still held run out and go to other workers.
+// Close stops renewing the leases, gives back those still held (a worker
+// stopped part way: their URLs go to the other workers at once, first in
+// their hosts' queues), drops this worker's heartbeat and closes the
+// connection. Leases it cannot give back (Redis gone) run out.
 func (s *State) Close() error {
 	select {
 	case <-s.stop:
@@ -150,6 +152,16 @@ func (s *State) Close() error {
 	s.wg.Wait()
 	if s.crawlID != "" {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		s.mu.Lock()
+		args := []any{s.prefix}
+		for id := range s.held {
+			args = append(args, id)
+		}
+		s.mu.Unlock()
+		if len(args) > 1 {
+			n, err := giveBackScript.Run(ctx, s.rdb, nil, args...).Int64()
+			s.log.Info("leases given back", "leases", n, "error", err)
+		}
 		s.rdb.HDel(ctx, s.prefix+"workers", s.worker)
 		cancel()
 	}

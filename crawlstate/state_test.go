@@ -173,7 +173,7 @@ func TestState_leaseRunsOut(t *testing.T) {
 	other := mustJoin(t, srv.URL(), "other", 300*time.Millisecond, "sites")
 	mustAdd(t, gone, "a.test", "http://a.test/1", crawl.Politeness{Parallelism: 1})
 	l := takeWhenReady(t, gone)
-	gone.Close() // no more renewals, as a kill -9
+	gone.abandon() // no more renewals, as a kill -9
 	again := takeWhenReady(t, other)
 	if again.URL != l.URL || again.ID == l.ID {
 		t.Fatalf("after the lease ran out, other took %+v; want %s under a new lease", again, l.URL)
@@ -271,5 +271,33 @@ func TestState_Report(t *testing.T) {
 	tot := r.Totals()
 	if tot.Fetched != 5 || tot.Status["200"] != 4 || len(tot.FailedURLs) != 1 || r.Duration != 3*time.Minute {
 		t.Errorf("report = fetched %d, status %v, failed %v, duration %v; want 5, 200=4 404=1, one URL, 3m", tot.Fetched, tot.Status, tot.FailedURLs, r.Duration)
+	}
+}
+
+// abandon stops the worker as a kill -9 would: no renewals, nothing given back.
+func (s *State) abandon() {
+	close(s.stop)
+	s.wg.Wait()
+	s.rdb.Close()
+}
+
+// TestState_Close: a worker stopping gives its leases back at once.
+func TestState_Close(t *testing.T) {
+	srv := redistest.Start(t)
+	ctx := context.Background()
+	a := mustJoin(t, srv.URL(), "a", time.Hour, "sites")
+	b := mustJoin(t, srv.URL(), "b", time.Hour, "sites")
+	mustAdd(t, a, "a.test", "http://a.test/1", crawl.Politeness{Parallelism: 1})
+	held := takeWhenReady(t, a)
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	l, ok, _, _, err := b.Take(ctx)
+	if err != nil || !ok || l.URL != held.URL {
+		t.Fatalf("Take after a stopped: %+v ok %v err %v; want %s at once", l.Queued, ok, err, held.URL)
+	}
+	st, _ := b.ReadStatus(ctx)
+	if st.Expired != 0 || len(st.Workers) != 1 {
+		t.Errorf("status = %+v; want no lease run out, only b's line", st)
 	}
 }
