@@ -195,6 +195,15 @@ func TestSharedCrawl_workers(t *testing.T) {
 		t.Errorf("status after w0's kill: %+v; want three workers, w0 holding %d leases, not finished", st, len(inFlight))
 	}
 
+	// a crawl of another sites file is refused while this one is under way
+	other := filepath.Join(dir, "other.yaml")
+	if err := os.WriteFile(other, web.SitesFile(time.Second, 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := rankfile(t, "--data", data, "crawl", "--sites", other, "--state", srv.URL(), "--worker", "w9"); code == 0 || !strings.Contains(errOut, "another crawl") {
+		t.Errorf("a crawl of another sites file on the same state: exit %d, %s; want refused", code, errOut)
+	}
+
 	// kill Redis once the others have archived 150 more, wait for both to
 	// notice, and start it again
 	ws[1].waitFor(t, "75 captures", func(w *worker) bool { return w.captures >= 75 })
