@@ -99,54 +99,8 @@ func (s *State) Report(ctx context.Context) (*crawl.Report, error) {
 		if e := r.Started.Add(r.Duration); e.After(end) {
 			end = e
 		}
-		addReport(sum, &r)
+		sum.Add(&r)
 	}
 	sum.Duration = end.Sub(sum.Started)
 	return sum, nil
-}
-
-// addReport adds r's sites to sum's.
-func addReport(sum, r *crawl.Report) {
-	for _, sr := range r.Sites {
-		var t *crawl.SiteReport
-		for _, have := range sum.Sites {
-			if have.Site == sr.Site {
-				t = have
-			}
-		}
-		if t == nil {
-			t = &crawl.SiteReport{Site: sr.Site, Status: map[string]int{}, Failed: map[string]int{}, Dropped: map[string]int{}}
-			sum.Sites = append(sum.Sites, t)
-		}
-		t.Fetched += sr.Fetched
-		t.New += sr.New
-		t.Changed += sr.Changed
-		t.Unchanged += sr.Unchanged
-		t.Resumed += sr.Resumed
-		t.Retried += sr.Retried
-		t.Bytes += sr.Bytes
-		for _, m := range []struct{ dst, src map[string]int }{{t.Status, sr.Status}, {t.Failed, sr.Failed}, {t.Dropped, sr.Dropped}} {
-			for k, v := range m.src {
-				m.dst[k] += v
-			}
-		}
-		t.FailedURLs = appendNew(t.FailedURLs, sr.FailedURLs)
-		t.DroppedURLs = appendNew(t.DroppedURLs, sr.DroppedURLs)
-		t.TruncatedURLs = appendNew(t.TruncatedURLs, sr.TruncatedURLs)
-	}
-}
-
-// appendNew appends the problems of src whose URL and reason dst lacks.
-func appendNew(dst, src []crawl.URLProblem) []crawl.URLProblem {
-	have := map[string]bool{}
-	for _, p := range dst {
-		have[p.URL+"\x00"+p.Reason] = true
-	}
-	for _, p := range src {
-		if !have[p.URL+"\x00"+p.Reason] {
-			have[p.URL+"\x00"+p.Reason] = true
-			dst = append(dst, p)
-		}
-	}
-	return dst
 }
