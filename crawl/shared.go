@@ -13,7 +13,7 @@ import (
 // the sites once between them; without one the crawler keeps all of it in
 // memory, as a single machine does.
 //
-// A URL is taken with a lease (Take): while the worker holds it no other
+// A URL is taken with a lease (TakeMany): while the worker holds it no other
 // worker is handed it, and its host is asked by nobody else beyond the
 // host's Parallelism. A worker that dies or loses the state has its leases
 // handed to the others when they run out, so nothing is lost, and nothing is
@@ -30,11 +30,11 @@ type Shared interface {
 	// Seen marks u as seen (a redirect's target fetched within another's
 	// lease) and reports whether it was seen before.
 	Seen(ctx context.Context, u string) (bool, error)
-	// Take leases the next URL whose host may be asked now. When there is
-	// none, ok is false and wait says when a host will be ready (0 when no
-	// host is waiting); done is set when no URL is queued or leased by any
-	// worker: the crawl is over.
-	Take(ctx context.Context) (l Lease, ok bool, wait time.Duration, done bool, err error)
+	// TakeMany leases up to n URLs whose hosts may be asked now, in one
+	// call. When there is none, wait says when a host will be ready (0 when
+	// no host is waiting); done is set when no URL is queued or leased by
+	// any worker: the crawl is over.
+	TakeMany(ctx context.Context, n int) (ls []Lease, wait time.Duration, done bool, err error)
 	// Finish ends the lease l: the URL is done; its host may be asked again
 	// delay after now (the site's delay, or robots.txt's Crawl-delay).
 	Finish(ctx context.Context, l Lease, delay time.Duration) error
@@ -52,7 +52,7 @@ type Shared interface {
 	// seeded and its seeder gone.
 	Seeding(ctx context.Context) (bool, error)
 	// Seeded notes that this worker queued the seeds and sitemaps: until a
-	// worker has, Take never reports the crawl done.
+	// worker has, TakeMany never reports the crawl done.
 	Seeded(ctx context.Context) error
 	// KeepReport keeps this worker's report, so far, in the crawl's report.
 	KeepReport(ctx context.Context, r *Report) error

@@ -28,6 +28,10 @@ type sharedRun struct {
 // when no host is ready: other workers' pages may have queued new URLs.
 const sharedPoll = 250 * time.Millisecond
 
+// sharedBatch is the most leases a worker takes in one call: many hosts
+// ready at once are not taken one round trip each.
+const sharedBatch = 32
+
 // sharedSeedCheck is how often an idle worker checks that the crawl was
 // seeded.
 const sharedSeedCheck = 5 * time.Second
@@ -143,15 +147,17 @@ func (c *Crawler) pump(ctx context.Context, col *colly.Collector) error {
 			c.waitShared(ctx, sharedPoll)
 			continue
 		}
-		l, ok, wait, done, err := s.state.Take(ctx)
+		ls, wait, done, err := s.state.TakeMany(ctx, min(maxRunning-int(s.running.Load()), sharedBatch))
 		switch {
 		case err != nil:
 			if ctx.Err() != nil {
 				return nil
 			}
 			return err
-		case ok:
-			c.startLease(ctx, col, l)
+		case len(ls) > 0:
+			for _, l := range ls {
+				c.startLease(ctx, col, l)
+			}
 			continue
 		case done && s.running.Load() == 0:
 			return nil

@@ -51,36 +51,52 @@ func (s *State) Seen(ctx context.Context, u string) (bool, error) {
 	return n == 0, err
 }
 
-// Take leases the next URL a host may be asked for (see crawl.Shared).
+// Take leases the next URL a host may be asked for: TakeMany of one.
 func (s *State) Take(ctx context.Context) (l crawl.Lease, ok bool, wait time.Duration, done bool, err error) {
-	var id string
+	ls, wait, done, err := s.TakeMany(ctx, 1)
+	if len(ls) == 1 {
+		return ls[0], true, 0, false, err
+	}
+	return l, false, wait, done, err
+}
+
+// TakeMany leases up to n URLs whose hosts may be asked now, one call for
+// all of them (see crawl.Shared).
+func (s *State) TakeMany(ctx context.Context, n int) (ls []crawl.Lease, wait time.Duration, done bool, err error) {
+	var idp string
 	var res []any
 	err = s.retry(ctx, func(ctx context.Context) error {
-		// a new ID for each try: a try that Redis ran but whose answer was
-		// lost leaves a lease of its own, which runs out and goes back
-		id = s.worker + "-" + s.run + "-" + strconv.FormatInt(s.seq.Add(1), 36)
+		// new IDs for each try: a try that Redis ran but whose answer was
+		// lost leaves leases of their own, which run out and go back
+		idp = s.worker + "-" + s.run + "-" + strconv.FormatInt(s.seq.Add(1), 36)
 		var err error
-		res, err = takeScript.Run(ctx, s.rdb, []string{crawlKey}, s.prefix, s.crawlID, s.worker, s.lease.Milliseconds(), id).Slice()
+		res, err = takeScript.Run(ctx, s.rdb, []string{crawlKey}, s.prefix, s.crawlID, s.worker, s.lease.Milliseconds(), idp, max(n, 1)).Slice()
 		return err
 	})
 	if err != nil {
-		return l, false, 0, false, fmt.Errorf("crawlstate: take: %w", err)
+		return nil, 0, false, fmt.Errorf("crawlstate: take: %w", err)
 	}
-	if res[0].(int64) == 0 {
+	got := int(res[0].(int64))
+	if got == 0 {
 		wait = time.Duration(res[1].(int64)) * time.Millisecond
 		if expiry := time.Duration(res[2].(int64)) * time.Millisecond; expiry > 0 && (wait <= 0 || expiry < wait) {
 			wait = expiry // a lease running out hands a URL back
 		}
-		return l, false, wait, res[3].(int64) == 1, nil
-	}
-	l.ID, l.Host = id, res[1].(string)
-	if err := json.Unmarshal([]byte(res[2].(string)), &l.Queued); err != nil {
-		return l, false, 0, false, fmt.Errorf("crawlstate: a queued URL of %s: %w", l.Host, err)
+		return nil, wait, res[3].(int64) == 1, nil
 	}
 	s.mu.Lock()
-	s.held[id] = true
-	s.mu.Unlock()
-	return l, true, 0, false, nil
+	defer s.mu.Unlock()
+	for i := range got {
+		l := crawl.Lease{ID: idp + "." + strconv.Itoa(i+1), Host: res[4+2*i].(string)}
+		if err := json.Unmarshal([]byte(res[5+2*i].(string)), &l.Queued); err != nil {
+			// handed on all the same, without a URL: its fetch fails at
+			// once and its lease is finished, not handed round for ever
+			s.log.Error("a queued URL cannot be read", "host", l.Host, "error", err)
+		}
+		s.held[l.ID] = true
+		ls = append(ls, l)
+	}
+	return ls, 0, false, nil
 }
 
 // Finish ends a lease; its host may be asked again delay from now.

@@ -93,12 +93,14 @@ return 0
 `)
 
 // takeScript: KEYS[1] the crawl key; ARGV prefix, crawl id, worker,
-// lease ms, lease id. It first hands back up to 64 leases run out, then
-// leases the first URL of a host whose time has come. It returns
-// {1, host, item}, or {0, ms until a host is ready (0: none waiting), ms
-// until a lease runs out (0: none), 1 if the crawl is done}.
+// lease ms, lease ID prefix, most leases. It first hands back up to 64
+// leases run out, then leases the first URL of each host whose time has
+// come, up to the most asked, under IDs prefix.1, prefix.2, ... It
+// returns {n leased, ms until a host is ready (0: none waiting), ms until
+// a lease runs out (0: none), 1 if the crawl is done, then host and item
+// of each lease}.
 var takeScript = redis.NewScript(luaLib + `
-local p, worker, ttl, id = ARGV[1], ARGV[3], tonumber(ARGV[4]), ARGV[5]
+local p, worker, ttl, idp, most = ARGV[1], ARGV[3], tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
 local now = now_ms()
 for _, lid in ipairs(redis.call('ZRANGEBYSCORE', p .. 'leases', '-inf', now, 'LIMIT', 0, 64)) do
   local host, w, item = drop_lease(p, lid)
@@ -111,42 +113,52 @@ for _, lid in ipairs(redis.call('ZRANGEBYSCORE', p .. 'leases', '-inf', now, 'LI
     redis.call('ZREM', p .. 'leases', lid)
   end
 end
-local h = redis.call('ZRANGEBYSCORE', p .. 'hosts', '-inf', now, 'LIMIT', 0, 1)
-if #h == 0 then
+local out = {0, 0, 0, 0}
+local n = 0
+while n < most do
+  local h = redis.call('ZRANGEBYSCORE', p .. 'hosts', '-inf', now, 'LIMIT', 0, 1)
+  if #h == 0 then
+    break
+  end
+  local host = h[1]
+  local hk = p .. 'host:' .. host
+  local item = redis.call('LPOP', p .. 'q:' .. host)
+  if not item then
+    redis.call('ZREM', p .. 'hosts', host)
+  else
+    local busy = redis.call('HINCRBY', hk, 'busy', 1)
+    local par = tonumber(redis.call('HGET', hk, 'par') or '1')
+    if busy >= par or redis.call('LLEN', p .. 'q:' .. host) == 0 then
+      redis.call('ZREM', p .. 'hosts', host)
+    else
+      local nxt = now + tonumber(redis.call('HGET', hk, 'delay') or '0')
+      redis.call('HSET', hk, 'next', nxt)
+      redis.call('ZADD', p .. 'hosts', nxt, host)
+    end
+    n = n + 1
+    local id = idp .. '.' .. n
+    redis.call('ZADD', p .. 'leases', now + ttl, id)
+    redis.call('HSET', p .. 'lease', id, host .. '\n' .. worker .. '\n' .. item)
+    redis.call('HINCRBY', p .. 'wleases', worker, 1)
+    redis.call('HINCRBY', p .. 'stats', 'queued', -1)
+    table.insert(out, host)
+    table.insert(out, item)
+  end
+end
+out[1] = n
+if n == 0 then
   local first = redis.call('ZRANGE', p .. 'hosts', 0, 0, 'WITHSCORES')
   local lease = redis.call('ZRANGE', p .. 'leases', 0, 0, 'WITHSCORES')
-  local wait, expiry, done = 0, 0, 0
-  if #first == 2 then wait = tonumber(first[2]) - now end
-  if #lease == 2 then expiry = tonumber(lease[2]) - now end
+  if #first == 2 then out[2] = tonumber(first[2]) - now end
+  if #lease == 2 then out[3] = tonumber(lease[2]) - now end
   if #first == 0 and #lease == 0 and redis.call('HGET', p .. 'meta', 'seeded') then
-    done = 1
+    out[4] = 1
     if redis.call('HGET', KEYS[1], 'crawl_id') == ARGV[2] then
       redis.call('HSETNX', KEYS[1], 'finished', now)
     end
   end
-  return {0, wait, expiry, done}
 end
-local host = h[1]
-local hk = p .. 'host:' .. host
-local item = redis.call('LPOP', p .. 'q:' .. host)
-if not item then
-  redis.call('ZREM', p .. 'hosts', host)
-  return {0, 1, 0, 0}
-end
-local busy = redis.call('HINCRBY', hk, 'busy', 1)
-local par = tonumber(redis.call('HGET', hk, 'par') or '1')
-if busy >= par or redis.call('LLEN', p .. 'q:' .. host) == 0 then
-  redis.call('ZREM', p .. 'hosts', host)
-else
-  local nxt = now + tonumber(redis.call('HGET', hk, 'delay') or '0')
-  redis.call('HSET', hk, 'next', nxt)
-  redis.call('ZADD', p .. 'hosts', nxt, host)
-end
-redis.call('ZADD', p .. 'leases', now + ttl, id)
-redis.call('HSET', p .. 'lease', id, host .. '\n' .. worker .. '\n' .. item)
-redis.call('HINCRBY', p .. 'wleases', worker, 1)
-redis.call('HINCRBY', p .. 'stats', 'queued', -1)
-return {1, host, item}
+return out
 `)
 
 // finishScript: ARGV prefix, lease id, delay ms. It returns 1, or 0 when
