@@ -17,12 +17,20 @@ import (
 
 // TestState_crawlers runs three crawlers in this process on one shared
 // state, each archiving into its own folder: together they archive every
-// page of a 30-host web once, and no host is asked faster than its delay.
+// page of a 30-host web once, and no host is asked faster than its delay,
+// or than robots.txt's Crawl-delay where that is longer.
 func TestState_crawlers(t *testing.T) {
+	t.Run("delay", func(t *testing.T) { testCrawlers(t, 40*time.Millisecond, "", 40*time.Millisecond) })
+	t.Run("crawl-delay", func(t *testing.T) {
+		testCrawlers(t, 0, "User-agent: *\nCrawl-delay: 0.1\n", 100*time.Millisecond)
+	})
+}
+
+func testCrawlers(t *testing.T, delay time.Duration, robots string, spacing time.Duration) {
 	srv := redistest.Start(t)
 	web := genweb.Start(30, 6, 2000)
+	web.Robots = robots
 	defer web.Close()
-	const delay = 40 * time.Millisecond
 	sitesFile := web.SitesFile(delay, 1)
 	sites, err := crawl.ParseSites(sitesFile)
 	if err != nil {
@@ -73,7 +81,7 @@ func TestState_crawlers(t *testing.T) {
 			t.Errorf("%s archived %d times (%v), want once", u, n, got[u])
 		}
 	}
-	if bad := web.Impolite(delay); len(bad) > 0 {
+	if bad := web.Impolite(spacing); len(bad) > 0 {
 		t.Errorf("%d requests broke politeness, first: %v", len(bad), bad[0])
 	}
 	st, err := Open(srv.URL(), Options{})
@@ -85,7 +93,11 @@ func TestState_crawlers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tot := r.Totals(); tot.Status["200"] != len(web.URLs()) {
-		t.Errorf("the crawl's report counts %d pages fetched with 200, want %d (%v)", tot.Status["200"], len(web.URLs()), tot.Status)
+	want := len(web.URLs())
+	if robots != "" {
+		want += web.Hosts // robots.txt answers 200 too
+	}
+	if tot := r.Totals(); tot.Status["200"] != want {
+		t.Errorf("the crawl's report counts %d fetches answered 200, want %d (%v)", tot.Status["200"], want, tot.Status)
 	}
 }

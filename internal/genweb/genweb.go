@@ -26,6 +26,8 @@ type Web struct {
 	Hosts, Pages int // hosts, and pages per host
 	srv          *httptest.Server
 	filler       []byte
+	// Robots, when set, is served as every host's robots.txt (else 404).
+	Robots string
 	// Hold, when set, is called at the start of each page request (not
 	// robots.txt) with its URL; tests use it to hold a fetch in flight.
 	Hold func(url string)
@@ -108,6 +110,10 @@ func (w *Web) serve(rw http.ResponseWriter, r *http.Request) {
 		w.requests[host] = append(w.requests[host], Request{Path: r.URL.Path, Start: start, End: time.Now()})
 		w.mu.Unlock()
 	}()
+	if r.URL.Path == "/robots.txt" && w.Robots != "" {
+		fmt.Fprint(rw, w.Robots)
+		return
+	}
 	if r.URL.Path == "/robots.txt" || r.URL.Path == "/sitemap.xml" {
 		http.NotFound(rw, r)
 		return
