@@ -54,7 +54,7 @@ func (c *Crawler) runShared(ctx context.Context, col *colly.Collector) error {
 			}
 		}
 	}
-	c.robots.archived = c.sharedRobots
+	c.robots.archived = func(scheme, host string) (*robotstxt.RobotsData, bool) { return c.sharedRobots(ctx, scheme, host) }
 	c.robots.keep = func(scheme, host string, status int, body []byte) {
 		if err := s.state.KeepRobots(ctx, scheme, host, status, body); err != nil {
 			c.log.Warn("robots.txt not kept in the shared state", "host", host, "error", err)
@@ -324,8 +324,8 @@ func (c *Crawler) hostDelay(host string) time.Duration {
 }
 
 // sharedRobots is the robots.txt another worker kept for scheme://host.
-func (c *Crawler) sharedRobots(scheme, host string) (*robotstxt.RobotsData, bool) {
-	status, body, ok, err := c.shared.state.Robots(context.Background(), scheme, host)
+func (c *Crawler) sharedRobots(ctx context.Context, scheme, host string) (*robotstxt.RobotsData, bool) {
+	status, body, ok, err := c.shared.state.Robots(ctx, scheme, host)
 	if err != nil || !ok {
 		return nil, false
 	}
