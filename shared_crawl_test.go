@@ -182,7 +182,11 @@ func TestSharedCrawl_workers(t *testing.T) {
 		}
 	}()
 
-	// kill w0 after its 60th capture, and note what it held
+	// kill w0 after its 60th capture, once all three are crawling, and note
+	// what it held
+	for _, w := range ws[1:] {
+		w.waitFor(t, "its first capture", func(w *worker) bool { return w.captures >= 1 })
+	}
 	ws[0].waitFor(t, "60 captures", func(w *worker) bool { return w.captures >= 60 })
 	if err := ws[0].cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
@@ -190,9 +194,10 @@ func TestSharedCrawl_workers(t *testing.T) {
 	ws[0].cmd.Wait()
 	inFlight := leasedBy(t, srv.URL(), "w0")
 	t.Logf("w0 killed after %d captures, holding %d leases: %v", ws[0].captures, len(inFlight), inFlight)
+	w0Held := len(inFlight)
 	st := sharedStatusOf(t, srv.URL())
-	if len(st.Workers) != 3 || st.Workers[0].Name != "w0" || st.Workers[0].Leases != int64(len(inFlight)) || st.Finished != nil {
-		t.Errorf("status after w0's kill: %+v; want three workers, w0 holding %d leases, not finished", st, len(inFlight))
+	if len(st.Workers) != 3 || st.Workers[0].Name != "w0" || st.Workers[0].Leases != int64(w0Held) || st.Finished != nil {
+		t.Errorf("status after w0's kill: %+v; want three workers, w0 holding %d leases, not finished", st, w0Held)
 	}
 
 	// a crawl of another sites file is refused while this one is under way
@@ -208,6 +213,13 @@ func TestSharedCrawl_workers(t *testing.T) {
 	// notice, and start it again
 	ws[1].waitFor(t, "75 captures", func(w *worker) bool { return w.captures >= 75 })
 	ws[2].waitFor(t, "75 captures", func(w *worker) bool { return w.captures >= 75 })
+	// what w1 and w2 hold when Redis goes is in flight too: should Redis be
+	// back only after their leases ran out, those are fetched again
+	for _, w := range []string{"w1", "w2"} {
+		for u := range leasedBy(t, srv.URL(), w) {
+			inFlight[u] = true
+		}
+	}
 	srv.Kill()
 	for _, w := range ws[1:] {
 		w.waitFor(t, "noticing Redis gone", func(w *worker) bool { return w.unreachable })
@@ -227,8 +239,8 @@ func TestSharedCrawl_workers(t *testing.T) {
 	}
 
 	st = sharedStatusOf(t, srv.URL())
-	if st.Finished == nil || st.Frontier != 0 || st.Leased != 0 || st.Expired < int64(len(inFlight)) || st.Done < int64(len(web.URLs())) {
-		t.Errorf("status at the end: %+v; want finished, nothing queued or leased, w0's %d leases run out, every page done", st, len(inFlight))
+	if st.Finished == nil || st.Frontier != 0 || st.Leased != 0 || st.Expired < int64(w0Held) || st.Done < int64(len(web.URLs())) {
+		t.Errorf("status at the end: %+v; want finished, nothing queued or leased, w0's %d leases run out, every page done", st, w0Held)
 	}
 
 	main := filepath.Join(dir, "merged")
@@ -261,7 +273,7 @@ func TestSharedCrawl_workers(t *testing.T) {
 			}
 			t.FailNow()
 		case n > 1 && !inFlight[u]:
-			t.Errorf("%s archived %d times (%v), and w0 did not hold it when killed", u, n, got[u])
+			t.Errorf("%s archived %d times (%v), and it was not in flight when w0 or Redis was killed", u, n, got[u])
 		}
 	}
 	workers := map[string]int{}

@@ -332,6 +332,8 @@ func (c *Crawler) follow(ctx context.Context, r *colly.Response) {
 	if found.malformed > 0 {
 		c.report.update(site.Name, func(sr *SiteReport) { sr.Dropped[DropMalformed] += found.malformed }) // not named: no URL to name
 	}
+	ctx, queue := c.batchAdds(ctx) // a shared crawl queues the page's links in one call
+	defer queue()
 	// a requisite's own links are not followed, and its requisites (a
 	// stylesheet's fonts and pictures) only maxEmbedHops deep from a page
 	embeds := trailingEmbeds(hops)

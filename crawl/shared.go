@@ -23,10 +23,9 @@ import (
 // until it can or ctx ends; an error means ctx ended or the state refused
 // the call.
 type Shared interface {
-	// Add queues q for host unless its URL was seen before. The host is asked
-	// as p says. When limit is positive, at most limit URLs are queued under
-	// counter (a site's pages, or its requisites), for all workers together.
-	Add(ctx context.Context, host string, q Queued, p Politeness, counter string, limit int) (Added, error)
+	// AddMany queues each URL for its host unless it was seen before, in
+	// one call, and says what it did with each (in order).
+	AddMany(ctx context.Context, adds []Adding) ([]Added, error)
 	// Seen marks u as seen (a redirect's target fetched within another's
 	// lease) and reports whether it was seen before.
 	Seen(ctx context.Context, u string) (bool, error)
@@ -69,6 +68,17 @@ type Queued struct {
 	Depth     int    `json:"depth,omitempty"`
 	Tries     int    `json:"tries,omitempty"` // tries repeated so far
 	Requisite bool   `json:"requisite,omitempty"`
+}
+
+// Adding is a URL to queue for Host, asked as Politeness says. When Limit
+// is positive, at most Limit URLs are queued under Counter (a site's pages,
+// or its requisites), for all workers together.
+type Adding struct {
+	Host string
+	Queued
+	Politeness Politeness
+	Counter    string
+	Limit      int
 }
 
 // Lease is a queued URL taken by one worker.

@@ -99,13 +99,15 @@ func (c *Crawler) seedShared(ctx context.Context) error {
 	if err != nil || !seeding {
 		return err
 	}
+	bctx, queue := c.batchAdds(ctx)
 	for _, site := range c.opts.Sites.Sites {
 		for _, seed := range site.Seeds {
 			if u, err := Normalize(nil, seed); err == nil {
-				c.enqueue(ctx, site, u, 0, origin{})
+				c.enqueue(bctx, site, u, 0, origin{})
 			}
 		}
 	}
+	queue()
 	if ctx.Err() != nil {
 		return nil
 	}
@@ -337,21 +339,64 @@ func (c *Crawler) sharedRobots(ctx context.Context, scheme, host string) (*robot
 }
 
 // enqueueShared queues u in the shared frontier (its seen set, its limits)
-// for site; drop names it when it is not queued.
+// for site; drop names it when it is not queued. Within a batch (follow's,
+// see batchAdds) it waits to go with the page's other links.
 func (c *Crawler) enqueueShared(ctx context.Context, site *Site, u *url.URL, depth int, o origin, requisite bool, drop func(reason, detail string)) {
 	counter, limit, over := site.Name+"\x00pages", site.MaxPages, DropMaxPages
 	if o.hop == hopEmbed {
 		counter, limit, over = site.Name+"\x00requisites", site.MaxRequisites, DropMaxRequisites
 	}
 	q := Queued{URL: u.String(), Site: site.Name, Via: o.via, Hops: o.hops(), Depth: depth, Requisite: requisite}
-	added, err := c.shared.state.Add(ctx, u.Host, q, c.politeness(u.Host), counter, limit)
-	switch {
-	case err != nil:
-		drop(DropStopped, "not queued in the shared state: "+err.Error())
-	case added == AddedSeen:
-		drop(DropSeen, "")
-	case added == AddedOverLimit:
-		drop(over, "")
+	a := pendingAdd{Adding: Adding{Host: u.Host, Queued: q, Politeness: c.politeness(u.Host), Counter: counter, Limit: limit}, drop: drop, over: over}
+	if b, ok := ctx.Value(addBatchKey{}).(*[]pendingAdd); ok {
+		*b = append(*b, a)
+		return
+	}
+	c.addShared(ctx, []pendingAdd{a})
+}
+
+// pendingAdd is a URL waiting to be queued in the shared state, with how to
+// name it if it is not.
+type pendingAdd struct {
+	Adding
+	drop func(reason, detail string)
+	over string // the drop reason of its limit
+}
+
+// addBatchKey keys, in a context, the URLs a page queues together.
+type addBatchKey struct{}
+
+// batchAdds returns ctx carrying a batch that enqueueShared fills, and the
+// function that queues the batch in one call to the shared state (a page's
+// links, before its lease ends). Without a shared state it does nothing.
+func (c *Crawler) batchAdds(ctx context.Context) (context.Context, func()) {
+	if c.shared == nil {
+		return ctx, func() {}
+	}
+	b := &[]pendingAdd{}
+	return context.WithValue(ctx, addBatchKey{}, b), func() {
+		if len(*b) > 0 {
+			c.addShared(ctx, *b)
+		}
+	}
+}
+
+// addShared queues adds in the shared state and names those it did not queue.
+func (c *Crawler) addShared(ctx context.Context, adds []pendingAdd) {
+	as := make([]Adding, len(adds))
+	for i, a := range adds {
+		as[i] = a.Adding
+	}
+	got, err := c.shared.state.AddMany(ctx, as)
+	for i, a := range adds {
+		switch {
+		case err != nil:
+			a.drop(DropStopped, "not queued in the shared state: "+err.Error())
+		case got[i] == AddedSeen:
+			a.drop(DropSeen, "")
+		case got[i] == AddedOverLimit:
+			a.drop(a.over, "")
+		}
 	}
 }
 

@@ -21,23 +21,43 @@ func seenKey(u string) string {
 	return string(h[:16])
 }
 
-// Add queues q for host unless it was seen (see crawl.Shared).
+// Add queues q for host unless it was seen: AddMany of one.
 func (s *State) Add(ctx context.Context, host string, q crawl.Queued, p crawl.Politeness, counter string, limit int) (crawl.Added, error) {
-	item, err := json.Marshal(q)
+	got, err := s.AddMany(ctx, []crawl.Adding{{Host: host, Queued: q, Politeness: p, Counter: counter, Limit: limit}})
 	if err != nil {
 		return 0, err
 	}
-	var n int64
-	err = s.retry(ctx, func(ctx context.Context) error {
+	return got[0], nil
+}
+
+// AddMany queues each URL for its host unless it was seen, in one call
+// (see crawl.Shared).
+func (s *State) AddMany(ctx context.Context, adds []crawl.Adding) ([]crawl.Added, error) {
+	args := []any{s.prefix}
+	for _, a := range adds {
+		item, err := json.Marshal(a.Queued)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, seenKey(a.URL), a.Host, item, a.Counter, a.Limit, max(a.Politeness.Parallelism, 1), a.Politeness.Delay.Milliseconds())
+	}
+	var res []any
+	err := s.retry(ctx, func(ctx context.Context) error {
 		var err error
-		n, err = addScript.Run(ctx, s.rdb, nil, s.prefix, seenKey(q.URL), host, item, counter, limit,
-			max(p.Parallelism, 1), p.Delay.Milliseconds()).Int64()
+		res, err = addScript.Run(ctx, s.rdb, nil, args...).Slice()
 		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("crawlstate: add %s: %w", q.URL, err)
+		return nil, fmt.Errorf("crawlstate: add %d URLs: %w", len(adds), err)
 	}
-	return crawl.Added(n), nil
+	if len(res) != len(adds) {
+		return nil, fmt.Errorf("crawlstate: add %d URLs: %d answers", len(adds), len(res))
+	}
+	got := make([]crawl.Added, len(res))
+	for i, r := range res {
+		got[i] = crawl.Added(r.(int64))
+	}
+	return got, nil
 }
 
 // Seen marks u seen and reports whether it was before.

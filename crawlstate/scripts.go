@@ -68,28 +68,36 @@ redis.call('HSET', KEYS[1], 'sites', ARGV[1], 'crawl_id', ARGV[2], 'started', no
 return {ARGV[2], 1, m[2] or ''}
 `)
 
-// addScript: ARGV prefix, seen key, host, item, counter, limit,
-// parallelism, delay ms. It returns 0 queued, 1 seen, 2 over the limit.
+// addScript: ARGV prefix, then for each URL seven fields: seen key, host,
+// item, counter, limit, parallelism, delay ms. It returns, for each URL,
+// 0 queued, 1 seen, 2 over the limit.
 var addScript = redis.NewScript(luaLib + `
-local p, host = ARGV[1], ARGV[3]
-if redis.call('SADD', p .. 'seen', ARGV[2]) == 0 then
-  return 1
+local p = ARGV[1]
+local out = {}
+for i = 2, #ARGV, 7 do
+  local seen, host, item, counter, limit, par, delay = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], tonumber(ARGV[i+4]), ARGV[i+5], ARGV[i+6]
+  local r = 0
+  if redis.call('SADD', p .. 'seen', seen) == 0 then
+    r = 1
+  elseif limit > 0 and redis.call('HINCRBY', p .. 'counts', counter, 1) > limit then
+    r = 2
+  else
+    if limit <= 0 then
+      redis.call('HINCRBY', p .. 'counts', counter, 1)
+    end
+    local hk = p .. 'host:' .. host
+    redis.call('RPUSH', p .. 'q:' .. host, item)
+    redis.call('HINCRBY', p .. 'stats', 'queued', 1)
+    if redis.call('HSETNX', hk, 'par', par) == 1 then
+      redis.call('HSET', hk, 'delay', delay, 'busy', 0, 'next', 0)
+    end
+    if tonumber(redis.call('HGET', hk, 'busy') or '0') < tonumber(redis.call('HGET', hk, 'par')) then
+      redis.call('ZADD', p .. 'hosts', 'NX', tonumber(redis.call('HGET', hk, 'next') or '0'), host)
+    end
+  end
+  table.insert(out, r)
 end
-local n = redis.call('HINCRBY', p .. 'counts', ARGV[5], 1)
-local limit = tonumber(ARGV[6])
-if limit > 0 and n > limit then
-  return 2
-end
-local hk = p .. 'host:' .. host
-redis.call('RPUSH', p .. 'q:' .. host, ARGV[4])
-redis.call('HINCRBY', p .. 'stats', 'queued', 1)
-if redis.call('HSETNX', hk, 'par', ARGV[7]) == 1 then
-  redis.call('HSET', hk, 'delay', ARGV[8], 'busy', 0, 'next', 0)
-end
-if tonumber(redis.call('HGET', hk, 'busy') or '0') < tonumber(redis.call('HGET', hk, 'par')) then
-  redis.call('ZADD', p .. 'hosts', 'NX', tonumber(redis.call('HGET', hk, 'next') or '0'), host)
-end
-return 0
+return out
 `)
 
 // takeScript: KEYS[1] the crawl key; ARGV prefix, crawl id, worker,
