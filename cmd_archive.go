@@ -34,6 +34,20 @@ func archiveCommand() *cli.Command {
 				return p.Reindex(c.Context)
 			},
 		}, {
+			Name:      "merge",
+			Usage:     "bring the WARC files of other data directories or archives (a shared crawl's workers) into this archive, then extract and index",
+			ArgsUsage: "DIR...",
+			Action: func(c *cli.Context) error {
+				if c.NArg() == 0 {
+					return fmt.Errorf("%w: archive merge needs data directories or archive folders", errUsage)
+				}
+				p, err := newPipeline(c, c.String("data"))
+				if err != nil {
+					return err
+				}
+				return p.Merge(c.Context, c.Args().Slice())
+			},
+		}, {
 			Name:      "captures",
 			Usage:     "list every capture of a URL, oldest first: time, status, response or revisit, type, digest, WARC file@offset",
 			ArgsUsage: "URL",

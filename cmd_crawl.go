@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"runtime/debug"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"rankfile/crawl"
+	"rankfile/crawlstate"
 	"rankfile/pipeline"
 )
 
@@ -29,6 +31,9 @@ func crawlCommand() *cli.Command {
 			&cli.DurationFlag{Name: "timeout", Value: time.Minute, Usage: "give up on a request (robots.txt included) after this long"},
 			&cli.IntFlag{Name: "retries", Value: 3, Usage: "tries after a server error, a 429 or a network fault (0: none), with exponential backoff"},
 			&cli.BoolFlag{Name: "no-index", Usage: "archive only; do not extract or index"},
+			&cli.StringFlag{Name: "state", Usage: "share the crawl with other workers through this Redis: redis://HOST:PORT/DB (archive only; see archive merge)"},
+			&cli.StringFlag{Name: "worker", Usage: "with --state: this worker's name, unique among the crawl's workers; it writes into DATA/workers/NAME"},
+			&cli.DurationFlag{Name: "lease", Value: crawlstate.DefaultLease, Usage: "with --state: how long a URL stays with a worker that stopped answering before another takes it"},
 			&cli.BoolFlag{Name: "check", Usage: "validate the sites file and print what would be crawled; fetch and write nothing"},
 		},
 		Action: func(c *cli.Context) error {
@@ -63,15 +68,30 @@ func crawlCommand() *cli.Command {
 			if retries == 0 {
 				retries = -1 // the crawler's "none"
 			}
-			p, err := newPipeline(c, c.String("data"))
+			dir := c.String("data")
+			if c.String("state") != "" {
+				if c.String("worker") == "" {
+					return fmt.Errorf("%w: --state needs --worker NAME", errUsage)
+				}
+				dir = pipeline.WorkerDir(dir, c.String("worker"))
+			}
+			p, err := newPipeline(c, dir)
 			if err != nil {
 				return err
 			}
-			report, err := p.Crawl(c.Context, pipeline.CrawlOptions{
+			o := pipeline.CrawlOptions{
 				SitesFile: c.String("sites"), Contact: c.String("contact"),
 				Operator: c.String("operator"), NoIndex: c.Bool("no-index"), MaxFileSize: size,
 				Timeout: c.Duration("timeout"), Retries: retries,
-			})
+			}
+			o.Transport, _ = c.App.Metadata[transportKey].(http.RoundTripper)
+			if u := c.String("state"); u != "" {
+				if o.State, err = crawlstate.Open(u, crawlstate.Options{Worker: c.String("worker"), Lease: c.Duration("lease"), Logger: p.Logger}); err != nil {
+					return fmt.Errorf("%w: --state: %v", errUsage, err)
+				}
+				defer o.State.Close()
+			}
+			report, err := p.Crawl(c.Context, o)
 			sum.add(report)
 			return err
 		},
@@ -86,6 +106,11 @@ func crawlCommand() *cli.Command {
 // large one, extracting beside the crawl) has its collector run more
 // often, at most half the CPU; set GOMEMLIMIT to lift it.
 const crawlMemoryLimit = 224 << 20
+
+// transportKey keys, in the app's metadata, the HTTP transport the crawl
+// uses instead of the network's: tests put there one that reaches their
+// loopback web.
+const transportKey = "crawl-transport"
 
 // summaryKey keys the crawl's summary in the app's metadata: run prints it
 // once the exit code is known.

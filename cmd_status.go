@@ -1,9 +1,14 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
+	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"rankfile/crawlstate"
 )
 
 func statusCommand() *cli.Command {
@@ -16,8 +21,12 @@ func statusCommand() *cli.Command {
 			"records), so a monitor can run it.",
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "json", Usage: "one JSON object"},
+			&cli.StringFlag{Name: "state", Usage: "show the crawl shared through this Redis instead: redis://HOST:PORT/DB"},
 		},
 		Action: func(c *cli.Context) error {
+			if u := c.String("state"); u != "" {
+				return sharedStatus(c, u)
+			}
 			p, err := newPipeline(c, c.String("data"))
 			if err != nil {
 				return err
@@ -41,4 +50,28 @@ func statusCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// sharedStatus shows the crawl shared through the Redis at url: every
+// worker, its leases and pages per second, the frontier and the hosts
+// waiting.
+func sharedStatus(c *cli.Context, url string) error {
+	state, err := crawlstate.Open(url, crawlstate.Options{})
+	if err != nil {
+		return fmt.Errorf("%w: --state: %v", errUsage, err)
+	}
+	defer state.Close()
+	ctx, cancel := context.WithTimeout(c.Context, 10*time.Second)
+	defer cancel()
+	st, err := state.ReadStatus(ctx)
+	if err != nil {
+		return err
+	}
+	if c.Bool("json") {
+		enc := json.NewEncoder(c.App.Writer)
+		enc.SetIndent("", "  ")
+		return enc.Encode(st)
+	}
+	st.WriteText(c.App.Writer, time.Now())
+	return nil
 }

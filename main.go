@@ -48,8 +48,13 @@ func main() {
 // diagnostics to stderr, and returns the process exit code. Global flags
 // may also follow the command ("rankfile crawl --data DIR").
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runApp(ctx, newApp(stdout, stderr), args, stderr)
+}
+
+// runApp runs args on app, an app newApp built (whose metadata a test may
+// have added to), as run does.
+func runApp(ctx context.Context, app *cli.App, args []string, stderr io.Writer) int {
 	args = hoistGlobalFlags(args)
-	app := newApp(stdout, stderr)
 	err := app.RunContext(ctx, args)
 	jsonLog := flagValue(args, "log-format") == "json"
 	code := exitCode(err, stderr, jsonLog)

@@ -23,6 +23,10 @@ type Options struct {
 	// CrawlID names the crawl in file names and warcinfo records; it
 	// defaults to the UTC time of Open as YYYYMMDDhhmmss.
 	CrawlID string
+	// Worker names the worker of a crawl shared by several (see crawlstate):
+	// it follows the crawl ID in file names and is a warcinfo field, so
+	// each worker's files are its own.
+	Worker string
 	// Software is the warcinfo 'software' field, e.g. "rankfile/0.3.0"; it
 	// defaults to "rankfile".
 	Software string

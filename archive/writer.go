@@ -36,8 +36,12 @@ type warcFile struct {
 // createFile creates the next WARC file and writes its warcinfo record.
 func (a *Archive) createFile() (*warcFile, error) {
 	now := a.opts.Now().UTC()
+	id := a.opts.CrawlID
+	if a.opts.Worker != "" {
+		id += "-" + a.opts.Worker
+	}
 	for tries := 0; ; tries++ {
-		name := fmt.Sprintf("rankfile-%s-%s-%05d.warc.gz", a.opts.CrawlID, now.Format(timestamp14), a.serial)
+		name := fmt.Sprintf("rankfile-%s-%s-%05d.warc.gz", id, now.Format(timestamp14), a.serial)
 		a.serial++
 		path := filepath.Join(a.dir, name+openSuffix)
 		if _, err := os.Stat(filepath.Join(a.dir, name)); err == nil {
@@ -97,6 +101,7 @@ func (a *Archive) warcinfoBlock() []byte {
 	field("conformsTo", "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/")
 	field("operator", a.opts.Operator)
 	field("isPartOf", a.opts.CrawlID)
+	field("worker", a.opts.Worker)
 	names := make([]string, 0, len(a.opts.Settings))
 	for k := range a.opts.Settings {
 		names = append(names, k)

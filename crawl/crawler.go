@@ -57,6 +57,11 @@ type Options struct {
 	// capture of its URL (If-None-Match, If-Modified-Since); a 304 is
 	// archived as a revisit and the page's links are read from that capture.
 	History History
+	// Shared, when set, is the crawl state this crawler shares with other
+	// workers: the frontier, seen set, politeness, robots.txt and report
+	// are theirs together (see Shared). Resume is not used with it: the
+	// state is the crawl's memory.
+	Shared Shared
 	// Progress, when set, is called (from many goroutines, so it must be
 	// safe for concurrent use) whenever a URL is queued or finished.
 	Progress func(Progress)
@@ -85,6 +90,7 @@ type Crawler struct {
 	gates                      sync.Map                 // host -> *hostGate, for robots.txt's Crawl-delay
 	bg                         sync.WaitGroup           // goroutines that queue URLs beside colly's (sitemaps)
 	stop                       context.CancelCauseFunc  // ends the crawl at once, with why
+	shared                     *sharedRun               // the shared state's side, when Options.Shared is set
 }
 
 // New returns a Crawler for opts.
@@ -198,6 +204,9 @@ func (c *Crawler) Run(parent context.Context) (*Report, error) {
 	col.WithTransport(rec)
 	col.SetRequestTimeout(c.opts.Timeout)
 	col.SetRedirectHandler(c.redirect)
+	if c.opts.Shared != nil {
+		return c.endRun(ctx, parent, started, c.runShared(ctx, col))
+	}
 	if err := c.limits(col); err != nil {
 		return c.report, err
 	}
@@ -224,6 +233,11 @@ func (c *Crawler) Run(parent context.Context) (*Report, error) {
 	}
 	c.bg.Wait() // before col.Wait: what they queue, colly then waits for
 	col.Wait()
+	return c.endRun(ctx, parent, started, nil)
+}
+
+// endRun ends Run: it notes the duration and says why the crawl stopped.
+func (c *Crawler) endRun(ctx, parent context.Context, started time.Time, err error) (*Report, error) {
 	c.leftover = c.inflight.clear()
 	c.report.Duration = c.opts.now().Sub(started)
 	c.log.Info("crawl finished", "crawl_id", c.opts.CrawlID, "duration", c.report.Duration)
@@ -232,6 +246,9 @@ func (c *Crawler) Run(parent context.Context) (*Report, error) {
 	}
 	if err := parent.Err(); err != nil {
 		return c.report, fmt.Errorf("crawl interrupted: %w", err)
+	}
+	if err != nil {
+		return c.report, fmt.Errorf("%w: %w", ErrSharedState, err)
 	}
 	return c.report, nil
 }
@@ -268,20 +285,26 @@ func (c *Crawler) sitemaps(ctx context.Context, s *Site) {
 			continue
 		}
 		hosts[u.Host] = true
-		e := c.robots.rules(ctx, u.Scheme, u.Host)
-		if e.unreachable != "" {
-			continue // the host is disallowed; its seeds are named as dropped
-		}
-		maps := e.sitemaps()
-		o := origin{via: u.Scheme + "://" + u.Host + "/robots.txt", hop: hopInferred}
-		if len(maps) == 0 {
-			maps = []string{u.Scheme + "://" + u.Host + "/sitemap.xml"}
-			o.via = "" // guessed, not found
-		}
-		for _, m := range maps {
-			if mu, err := Normalize(nil, m); err == nil {
-				c.enqueue(ctx, s, mu, 0, o)
-			}
+		c.hostSitemaps(ctx, s, u.Scheme, u.Host)
+	}
+}
+
+// hostSitemaps queues the sitemaps robots.txt names for scheme://host, or
+// /sitemap.xml where it names none.
+func (c *Crawler) hostSitemaps(ctx context.Context, s *Site, scheme, host string) {
+	e := c.robots.rules(ctx, scheme, host)
+	if e.unreachable != "" {
+		return // the host is disallowed; its seeds are named as dropped
+	}
+	maps := e.sitemaps()
+	o := origin{via: scheme + "://" + host + "/robots.txt", hop: hopInferred}
+	if len(maps) == 0 {
+		maps = []string{scheme + "://" + host + "/sitemap.xml"}
+		o.via = "" // guessed, not found
+	}
+	for _, m := range maps {
+		if mu, err := Normalize(nil, m); err == nil {
+			c.enqueue(ctx, s, mu, 0, o)
 		}
 	}
 }
@@ -309,6 +332,8 @@ func (c *Crawler) follow(ctx context.Context, r *colly.Response) {
 	if found.malformed > 0 {
 		c.report.update(site.Name, func(sr *SiteReport) { sr.Dropped[DropMalformed] += found.malformed }) // not named: no URL to name
 	}
+	ctx, queue := c.batchAdds(ctx) // a shared crawl queues the page's links in one call
+	defer queue()
 	// a requisite's own links are not followed, and its requisites (a
 	// stylesheet's fonts and pictures) only maxEmbedHops deep from a page
 	embeds := trailingEmbeds(hops)
@@ -366,6 +391,11 @@ func (c *Crawler) finish(failed bool) {
 // pages it also logs a line, for logs that no terminal shows.
 func (c *Crawler) ended(failed bool) {
 	c.frontier.done()
+	c.count(failed)
+}
+
+// count counts one URL as done and reports progress.
+func (c *Crawler) count(failed bool) {
 	if failed {
 		c.failures.Add(1)
 	}

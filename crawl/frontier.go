@@ -54,6 +54,10 @@ func (c *Crawler) enqueue(ctx context.Context, from *Site, u *url.URL, depth int
 		drop(DropMaxDepth, "")
 		return
 	}
+	if c.shared != nil {
+		c.enqueueShared(ctx, site, u, depth, o, requisite, drop)
+		return
+	}
 	if c.seen.add(raw) {
 		drop(DropSeen, "")
 		return
@@ -215,10 +219,16 @@ func (c *Crawler) admit(ctx context.Context, r *colly.Request) {
 			c.report.drop(site.Name, URLProblem{URL: raw, Reason: reason, Detail: detail, Via: via})
 		}
 		c.inflight.finished(raw)
-		c.finish(false)
+		c.endRequest(ctx, r, false)
 		return
 	}
 	delay := e.crawlDelay()
+	if c.shared != nil { // the shared state spaces the host's requests, for every worker
+		if delay > 0 {
+			c.shared.delays.Store(r.URL.Host, delay)
+		}
+		return
+	}
 	if delay > 0 && (site == nil || delay > site.Delay) {
 		g, _ := c.gates.LoadOrStore(r.URL.Host, &hostGate{})
 		g.(*hostGate).wait(ctx, min(delay, c.opts.MaxRetryWait))
@@ -266,7 +276,7 @@ func (c *Crawler) redirect(req *http.Request, via []*http.Request) error {
 		drop(DropOutOfScope, "a redirect "+scopeDetail(site))
 		return http.ErrUseLastResponse
 	}
-	if c.seen.add(u.String()) {
+	if c.seenAdd(req.Context(), u.String()) {
 		return http.ErrUseLastResponse
 	}
 	if ok, reason, detail := c.robots.rules(req.Context(), u.Scheme, u.Host).admits(u.RequestURI()); !ok {

@@ -114,21 +114,66 @@ func (r *Report) Totals() SiteReport {
 	defer r.mu.Unlock()
 	t := SiteReport{Site: "all", Status: map[string]int{}, Failed: map[string]int{}, Dropped: map[string]int{}}
 	for _, s := range r.Sites {
-		t.Fetched += s.Fetched
-		t.New += s.New
-		t.Changed += s.Changed
-		t.Unchanged += s.Unchanged
-		t.Resumed += s.Resumed
-		t.Retried += s.Retried
-		t.Bytes += s.Bytes
-		addAll(t.Status, s.Status)
-		addAll(t.Failed, s.Failed)
-		addAll(t.Dropped, s.Dropped)
-		t.FailedURLs = append(t.FailedURLs, s.FailedURLs...)
-		t.DroppedURLs = append(t.DroppedURLs, s.DroppedURLs...)
-		t.TruncatedURLs = append(t.TruncatedURLs, s.TruncatedURLs...)
+		t.add(s, false)
 	}
 	return t
+}
+
+// Add adds the counts of o, another worker's report of the same crawl, to
+// r's, site by site; a URL both name under the same reason is named once.
+func (r *Report) Add(o *Report) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range o.Sites {
+		var t *SiteReport
+		for _, have := range r.Sites {
+			if have.Site == s.Site {
+				t = have
+			}
+		}
+		if t == nil {
+			t = &SiteReport{Site: s.Site, Status: map[string]int{}, Failed: map[string]int{}, Dropped: map[string]int{}}
+			r.Sites = append(r.Sites, t)
+		}
+		t.add(s, true)
+	}
+}
+
+// add adds the counts and URLs of s to t; with once, a URL t names
+// already under the same reason is not named again.
+func (t *SiteReport) add(s *SiteReport, once bool) {
+	t.Fetched += s.Fetched
+	t.New += s.New
+	t.Changed += s.Changed
+	t.Unchanged += s.Unchanged
+	t.Resumed += s.Resumed
+	t.Retried += s.Retried
+	t.Bytes += s.Bytes
+	addAll(t.Status, s.Status)
+	addAll(t.Failed, s.Failed)
+	addAll(t.Dropped, s.Dropped)
+	t.FailedURLs = appendProblems(t.FailedURLs, s.FailedURLs, once)
+	t.DroppedURLs = appendProblems(t.DroppedURLs, s.DroppedURLs, once)
+	t.TruncatedURLs = appendProblems(t.TruncatedURLs, s.TruncatedURLs, once)
+}
+
+// appendProblems appends src to dst; with once, only the problems whose
+// URL and reason dst lacks.
+func appendProblems(dst, src []URLProblem, once bool) []URLProblem {
+	if !once {
+		return append(dst, src...)
+	}
+	have := map[string]bool{}
+	for _, p := range dst {
+		have[p.URL+"\x00"+p.Reason] = true
+	}
+	for _, p := range src {
+		if k := p.URL + "\x00" + p.Reason; !have[k] {
+			have[k] = true
+			dst = append(dst, p)
+		}
+	}
+	return dst
 }
 
 func addAll(dst, src map[string]int) {

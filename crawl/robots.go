@@ -31,6 +31,9 @@ type robots struct {
 	// archived returns robots.txt as an interrupted run of the crawl
 	// archived it, so a resumed run does not fetch it again.
 	archived func(scheme, host string) (*robotstxt.RobotsData, bool)
+	// keep, when set, is given every robots.txt fetched and read (a 2xx or a
+	// 4xx), for a crawl's other workers.
+	keep func(scheme, host string, status int, body []byte)
 }
 
 type robotsEntry struct {
@@ -70,7 +73,12 @@ func (r *robots) rules(ctx context.Context, scheme, host string) *robotsEntry {
 	e.once.Do(func() {
 		data, ok := r.archived(scheme, host)
 		if !ok {
-			data, e.unreachable = r.fetch(ctx, scheme+"://"+host+"/robots.txt")
+			var status int
+			var body []byte
+			data, status, body, e.unreachable = r.fetch(ctx, scheme+"://"+host+"/robots.txt")
+			if r.keep != nil && data != nil && status != 0 {
+				r.keep(scheme, host, status, body)
+			}
 		}
 		if data != nil {
 			e.data = data
@@ -82,8 +90,9 @@ func (r *robots) rules(ctx context.Context, scheme, host string) *robotsEntry {
 
 // fetch gets and reads robots.txt at url, trying again after a server
 // error or a network fault; it returns the rules, or nil and why the host
-// must be taken as disallowed.
-func (r *robots) fetch(ctx context.Context, url string) (*robotstxt.RobotsData, string) {
+// must be taken as disallowed, and the status and body it read them from
+// (0 and nil when it read none).
+func (r *robots) fetch(ctx context.Context, url string) (*robotstxt.RobotsData, int, []byte, string) {
 	allowAll, _ := robotstxt.FromStatusAndBytes(http.StatusNotFound, nil)
 	for attempt := 0; ; attempt++ {
 		last := attempt >= r.retries
@@ -95,22 +104,22 @@ func (r *robots) fetch(ctx context.Context, url string) (*robotstxt.RobotsData, 
 		case status >= 200 && status < 300:
 			data, err := robotstxt.FromStatusAndBytes(status, body)
 			if err != nil {
-				return allowAll, ""
+				return allowAll, 0, nil, ""
 			}
-			return data, ""
+			return data, status, body, ""
 		case status == http.StatusTooManyRequests, status >= 500:
 			why = fmt.Sprintf("robots.txt answered %d", status)
 		default: // a 4xx, or a 3xx past five redirects: no robots.txt, no rules
-			return allowAll, ""
+			return allowAll, http.StatusNotFound, nil, ""
 		}
 		if last || ctx.Err() != nil {
-			return nil, why
+			return nil, 0, nil, why
 		}
 		t := time.NewTimer(min(backoff(r.base, attempt+1), r.maxWait))
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return nil, why
+			return nil, 0, nil, why
 		case <-t.C:
 		}
 	}

@@ -13,6 +13,7 @@ import (
 
 	"rankfile/archive"
 	"rankfile/crawl"
+	"rankfile/crawlstate"
 	"rankfile/internal/perm"
 	"rankfile/store"
 )
@@ -33,6 +34,9 @@ type CrawlOptions struct {
 	// (negative: none); 0 means the crawler's defaults (60s, 3).
 	Timeout time.Duration
 	Retries int
+	// State, when set, makes this run a worker of a crawl shared through it
+	// (see crawlShared).
+	State *crawlstate.State
 }
 
 // Crawl crawls the sites, archives every exchange, keeps the sites file
@@ -53,25 +57,15 @@ func (p *Pipeline) Crawl(ctx context.Context, o CrawlOptions) (*crawl.Report, er
 	if err := os.MkdirAll(p.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
+	if o.State != nil {
+		return p.crawlShared(ctx, sites, data, o)
+	}
 	st, resumed, err := p.chooseCrawl(data, time.Now())
 	if err != nil {
 		return nil, err
 	}
 	// The archive's lock is the data directory's: nothing is written before it is held.
-	arc, err := archive.Open(p.path(archiveDir), archive.Options{
-		CrawlID:     st.CrawlID,
-		Software:    "rankfile/" + crawl.Version,
-		Operator:    o.Operator,
-		MaxFileSize: o.MaxFileSize,
-		Logger:      p.logger(),
-		Settings: map[string]string{
-			"user-agent": crawl.UserAgent(o.Contact),
-			"robots":     "obey",
-			"sites":      strconv.Itoa(len(sites.Sites)),
-			"max-depth":  strconv.Itoa(sites.Defaults.MaxDepth),
-			"delay":      sites.Defaults.Delay.String(),
-		},
-	})
+	arc, err := archive.Open(p.path(archiveDir), crawlArchiveOptions(st.CrawlID, "", sites, o, p))
 	if err != nil {
 		return nil, fmt.Errorf("open archive: %w", err)
 	}
@@ -87,6 +81,12 @@ func (p *Pipeline) Crawl(ctx context.Context, o CrawlOptions) (*crawl.Report, er
 	if err := arc.Close(); err != nil && runErr == nil {
 		runErr = fmt.Errorf("close archive: %w", err)
 	}
+	return p.endCrawl(report, runErr)
+}
+
+// endCrawl keeps and prints the crawl's report and says how it ended: an
+// error wrapping ErrPartial when some fetches failed.
+func (p *Pipeline) endCrawl(report *crawl.Report, runErr error) (*crawl.Report, error) {
 	if report != nil {
 		if err := p.keepReport(report); err != nil && runErr == nil {
 			runErr = err
@@ -100,6 +100,26 @@ func (p *Pipeline) Crawl(ctx context.Context, o CrawlOptions) (*crawl.Report, er
 		return report, fmt.Errorf("crawl %s: %w: %v", report.CrawlID, ErrPartial, failed)
 	}
 	return report, nil
+}
+
+// crawlArchiveOptions are the archive's options for a crawl: its id, the
+// worker's name in a shared crawl, and the settings warcinfo records.
+func crawlArchiveOptions(id, worker string, sites *crawl.Sites, o CrawlOptions, p *Pipeline) archive.Options {
+	return archive.Options{
+		CrawlID:     id,
+		Worker:      worker,
+		Software:    "rankfile/" + crawl.Version,
+		Operator:    o.Operator,
+		MaxFileSize: o.MaxFileSize,
+		Logger:      p.logger(),
+		Settings: map[string]string{
+			"user-agent": crawl.UserAgent(o.Contact),
+			"robots":     "obey",
+			"sites":      strconv.Itoa(len(sites.Sites)),
+			"max-depth":  strconv.Itoa(sites.Defaults.MaxDepth),
+			"delay":      sites.Defaults.Delay.String(),
+		},
+	}
 }
 
 // reserveSize is the room a crawl keeps aside on the data directory's disk
