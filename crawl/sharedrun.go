@@ -193,7 +193,8 @@ func (c *Crawler) waitShared(ctx context.Context, d time.Duration) {
 // startLease hands the leased URL to colly with its crawl context.
 func (c *Crawler) startLease(ctx context.Context, col *colly.Collector, l Lease) {
 	s := c.shared
-	uc := c.inflight.add(l.URL, origin{via: l.Via, path: l.Hops})
+	uc := newURLContext(origin{via: l.Via, path: l.Hops})
+	c.inflight.add(l.URL, uc)
 	uc.site, uc.requisite = c.siteNamed(l.Site), l.Requisite
 	uc.tries.Store(int32(l.Tries))
 	s.leases.Store(l.ID, l)
