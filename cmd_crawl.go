@@ -69,6 +69,9 @@ func crawlCommand() *cli.Command {
 				retries = -1 // the crawler's "none"
 			}
 			dir := c.String("data")
+			if c.String("state") == "" && c.String("worker") != "" {
+				return fmt.Errorf("%w: --worker names a worker of a shared crawl: it needs --state", errUsage)
+			}
 			if c.String("state") != "" {
 				if c.String("worker") == "" {
 					return fmt.Errorf("%w: --state needs --worker NAME", errUsage)

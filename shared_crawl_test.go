@@ -352,3 +352,19 @@ func dumpHost(t *testing.T, url, host string) {
 	t.Logf("stats %v leases %v hosts %v", rdb.HGetAll(ctx, p+"stats").Val(), rdb.HGetAll(ctx, p+"lease").Val(), rdb.ZRangeWithScores(ctx, p+"hosts", 0, -1).Val())
 	t.Logf("meta %v workers %v wleases %v", rdb.HGetAll(ctx, p+"meta").Val(), rdb.HGetAll(ctx, p+"workers").Val(), rdb.HGetAll(ctx, p+"wleases").Val())
 }
+
+// TestCrawl_stateUsage: --state and --worker go together, and --state
+// must be a Redis URL; each mistake is a usage error, before anything runs.
+func TestCrawl_stateUsage(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"--state", "redis://127.0.0.1:1/0"},
+		{"--worker", "w1"},
+		{"--state", "http://127.0.0.1:1/", "--worker", "w1"},
+	} {
+		_, errOut, code := rankfile(t, append([]string{"--data", dir, "crawl", "--sites", filepath.Join(dir, "sites.yaml")}, args...)...)
+		if code != exitUsage {
+			t.Errorf("crawl %v: exit %d %s; want %d", args, code, errOut, exitUsage)
+		}
+	}
+}
