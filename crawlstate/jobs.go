@@ -270,9 +270,11 @@ if redis.call('GET', p .. 'asm') == worker then redis.call('PEXPIRE', p .. 'asm'
 return 1
 `)
 
-// ARGV: prefix, worker, lease ms. 1 when the worker holds the claim.
+// ARGV: prefix, worker, lease ms. 1 when the worker holds the claim; 0
+// when another does, or the run was assembled and forgotten.
 var jobsClaimScript = redis.NewScript(`
 local p, worker = ARGV[1], ARGV[2]
+if redis.call('EXISTS', p .. 'total') == 0 then return 0 end
 if redis.call('SET', p .. 'asm', worker, 'NX', 'PX', tonumber(ARGV[3])) then return 1 end
 if redis.call('GET', p .. 'asm') == worker then return 1 end
 return 0

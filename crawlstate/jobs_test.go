@@ -93,6 +93,9 @@ func TestJobs_leases(t *testing.T) {
 	if _, total, _ := c.Counts(ctx); total != -1 {
 		t.Fatalf("total %d after Forget, want no run", total)
 	}
+	if ok, err := c.Claim(ctx); err != nil || ok {
+		t.Fatalf("c claimed the assembling of a run assembled and forgotten: %v, %v", ok, err)
+	}
 	if _, started := mustJobs(t, srv.URL(), "d", time.Minute, files); !started {
 		t.Fatal("the same files after Forget did not start a new run")
 	}
