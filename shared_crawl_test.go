@@ -83,7 +83,7 @@ func startWorker(t *testing.T, name, data, sites, state, web string) *worker {
 // startChild runs the command line args in a child process (the test
 // binary running the CLI) whose log the worker follows; web is where its
 // crawls reach the generated web ("" for none).
-func startChild(t *testing.T, name, web string, args ...string) *worker {
+func startChild(t testing.TB, name, web string, args ...string) *worker {
 	t.Helper()
 	raw, _ := json.Marshal(args)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestSharedWorkerChild$", "-test.count=1")

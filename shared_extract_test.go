@@ -3,9 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -152,7 +156,7 @@ func ownersOf(t *testing.T, rdb *redis.Client) map[string]string {
 }
 
 // recordLines returns the data directory's records file, its lines sorted.
-func recordLines(t *testing.T, data string) []string {
+func recordLines(t testing.TB, data string) []string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(data, "records", "records.jsonl"))
 	if err != nil {
@@ -161,4 +165,93 @@ func recordLines(t *testing.T, data string) []string {
 	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
 	slices.Sort(lines)
 	return lines
+}
+
+// BenchmarkSharedExtract re-extracts a generated archive (a loopback site of
+// RANKFILE_BENCH_PAGES pages, default 2000, of about 6 KB of writing each,
+// in WARC files of 256 KiB) three ways, each in child processes: a
+// single-machine `rankfile extract` (the peer), then `extract --state` by 1
+// and by 2 worker processes (parts, assembling and index included). It
+// reports each one's seconds and checks the records are the single
+// machine's.
+//
+//	RANKFILE_BENCH_PAGES=2000 nice -n 10 go test -run '^$' -bench SharedExtract -benchtime 1x .
+func BenchmarkSharedExtract(b *testing.B) {
+	pages := 2000
+	if n, err := strconv.Atoi(os.Getenv("RANKFILE_BENCH_PAGES")); err == nil && n > 0 {
+		pages = n
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var i int
+		if _, err := fmt.Sscanf(r.URL.Path, "/p/%d", &i); err != nil && r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, "<!doctype html><html><head><title>Minutes %d</title></head><body><nav><a href=\"/\">Home</a></nav><article><h1>Minutes of meeting %d</h1>", i, i)
+		for j := range 30 {
+			fmt.Fprintf(w, "<p>Item %d of meeting %d: the caucus moved that motion %x on class size %d and pay %d be carried to the membership.</p>", j, i, (i+1)*(j+7)*2654435761, j*i%17, (i+j)%13)
+		}
+		fmt.Fprint(w, "</article><ul>")
+		if r.URL.Path == "/" {
+			for j := 1; j < pages; j++ {
+				fmt.Fprintf(w, `<li><a href="/p/%d">meeting %d</a>`, j, j)
+			}
+		}
+		fmt.Fprint(w, "</ul></body></html>")
+	}))
+	defer srv.Close()
+	src := b.TempDir()
+	sites := filepath.Join(b.TempDir(), "sites.yaml")
+	os.WriteFile(sites, []byte("defaults: {delay: 0s, parallelism: 8}\nsites:\n  - name: Minutes\n    kind: caucus\n    seeds: ["+srv.URL+"/]\n"), 0o644)
+	if _, errOut, code := rankfile(b, "--data", src, "crawl", "--no-index", "--sites", sites, "--warc-size", "256KiB"); code != 0 {
+		b.Fatalf("crawl: exit %d\n%s", code, errOut)
+	}
+	files, _ := filepath.Glob(filepath.Join(src, "archive", "*.warc.gz"))
+	srvR := redistest.Start(b)
+	copyData := func() string {
+		d := b.TempDir()
+		if err := os.CopyFS(filepath.Join(d, "archive"), os.DirFS(filepath.Join(src, "archive"))); err != nil {
+			b.Fatal(err)
+		}
+		return d
+	}
+	run := func(data string, workers int) time.Duration {
+		start := time.Now()
+		var ws []*worker
+		for i := range workers {
+			name := fmt.Sprintf("w%d", i)
+			args := []string{"--data", data, "--log-format", "json", "extract"}
+			if workers > 0 {
+				args = append(args, "--state", srvR.URL(), "--worker", name)
+			}
+			ws = append(ws, startChild(b, name, "", args...))
+		}
+		if workers == 0 {
+			ws = append(ws, startChild(b, "single", "", "--data", data, "--log-format", "json", "extract"))
+		}
+		for _, w := range ws {
+			if err := w.wait(30 * time.Minute); err != nil {
+				b.Fatalf("%s: %v\n%s", w.name, err, w.log())
+			}
+		}
+		return time.Since(start)
+	}
+	b.ResetTimer()
+	for range b.N {
+		single := copyData()
+		tSingle := run(single, 0)
+		want := recordLines(b, single)
+		b.Logf("%d pages in %d WARC files: single-machine extract %.2f s (%d records)", pages, len(files), tSingle.Seconds(), len(want))
+		for _, n := range []int{1, 2} {
+			data := copyData()
+			d := run(data, n)
+			if got := recordLines(b, data); !slices.Equal(got, want) {
+				b.Errorf("%d workers: %d records, not the single machine's %d", n, len(got), len(want))
+			}
+			b.Logf("extract --state, %d worker process(es): %.2f s (%.2fx the single machine)", n, d.Seconds(), d.Seconds()/tSingle.Seconds())
+			b.ReportMetric(d.Seconds(), fmt.Sprintf("s/%dworkers", n))
+		}
+		b.ReportMetric(tSingle.Seconds(), "s/single")
+	}
 }
