@@ -203,7 +203,7 @@ func BenchmarkSharedExtract(b *testing.B) {
 	defer srv.Close()
 	src := b.TempDir()
 	sites := filepath.Join(b.TempDir(), "sites.yaml")
-	os.WriteFile(sites, []byte("defaults: {delay: 0s, parallelism: 8}\nsites:\n  - name: Minutes\n    kind: caucus\n    seeds: ["+srv.URL+"/]\n"), 0o644)
+	os.WriteFile(sites, []byte("defaults: {delay: 0s, parallelism: 8, max_pages: 0}\nsites:\n  - name: Minutes\n    kind: caucus\n    seeds: ["+srv.URL+"/]\n"), 0o644)
 	if _, errOut, code := rankfile(b, "--data", src, "crawl", "--no-index", "--sites", sites, "--warc-size", "256KiB"); code != 0 {
 		b.Fatalf("crawl: exit %d\n%s", code, errOut)
 	}
