@@ -255,3 +255,21 @@ func BenchmarkSharedExtract(b *testing.B) {
 		b.ReportMetric(tSingle.Seconds(), "s/single")
 	}
 }
+
+// TestExtract_stateUsage: --state without --worker, --worker without
+// --state, --state with --html and a --state that is not a Redis URL are
+// usage errors, caught before any work.
+func TestExtract_stateUsage(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"--state", "redis://127.0.0.1:1/0"},
+		{"--worker", "w1"},
+		{"--state", "redis://127.0.0.1:1/0", "--worker", "w1", "--html", "-"},
+		{"--state", "http://127.0.0.1:1/", "--worker", "w1"},
+	} {
+		_, errOut, code := rankfile(t, append([]string{"--data", dir, "extract"}, args...)...)
+		if code != exitUsage {
+			t.Errorf("extract %v: exit %d %s; want %d", args, code, errOut, exitUsage)
+		}
+	}
+}
