@@ -50,7 +50,7 @@ func TestMain(m *testing.M) {
 var inProcess sync.Mutex
 
 // rankfile runs the command line in-process and returns its output and exit code.
-func rankfile(t *testing.T, args ...string) (string, string, int) {
+func rankfile(t testing.TB, args ...string) (string, string, int) {
 	t.Helper()
 	inProcess.Lock()
 	defer inProcess.Unlock()

@@ -76,10 +76,18 @@ type worker struct {
 
 func startWorker(t *testing.T, name, data, sites, state, web string) *worker {
 	t.Helper()
-	args, _ := json.Marshal([]string{"--data", data, "--log-format", "json", "--verbose", "crawl",
-		"--sites", sites, "--state", state, "--worker", name, "--lease", "3s", "--timeout", "20s"})
+	return startChild(t, name, web, "--data", data, "--log-format", "json", "--verbose", "crawl",
+		"--sites", sites, "--state", state, "--worker", name, "--lease", "3s", "--timeout", "20s")
+}
+
+// startChild runs the command line args in a child process (the test
+// binary running the CLI) whose log the worker follows; web is where its
+// crawls reach the generated web ("" for none).
+func startChild(t testing.TB, name, web string, args ...string) *worker {
+	t.Helper()
+	raw, _ := json.Marshal(args)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestSharedWorkerChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), sharedWorkerEnv+"="+string(args), sharedWebEnv+"="+web)
+	cmd.Env = append(os.Environ(), sharedWorkerEnv+"="+string(raw), sharedWebEnv+"="+web)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

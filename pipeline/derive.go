@@ -125,6 +125,17 @@ func (d *deriver) has(place string) (done bool, err error) {
 	return done, err
 }
 
+// addExtracted hands the committer a capture extracted elsewhere (by a
+// worker of a shared extraction), as if the deriver's workers had.
+func (d *deriver) addExtracted(e extracted) error {
+	select {
+	case d.results <- e:
+		return nil
+	case <-d.done:
+		return d.err
+	}
+}
+
 // addEntry hands the deriver a capture just archived, by its index entry.
 func (d *deriver) addEntry(e archive.Entry) {
 	select {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"rankfile/archive"
+	"rankfile/crawl"
 	"rankfile/extract"
 	"rankfile/record"
 	"rankfile/store"
@@ -23,6 +24,12 @@ import (
 // stays in the archive for a better extractor. A revisit adds no record:
 // its content is the capture it revisits.
 func (p *Pipeline) Extract(ctx context.Context) (int, error) {
+	return p.rebuildStore(ctx, p.extractAll)
+}
+
+// rebuildStore fills a new record store with fill, puts it in place of the
+// old one and writes the records file anew.
+func (p *Pipeline) rebuildStore(ctx context.Context, fill func(context.Context, *store.Store, *archive.Archive) (int, error)) (int, error) {
 	if _, err := os.Stat(p.path(archiveDir)); errors.Is(err, os.ErrNotExist) {
 		return 0, ErrNoArchive
 	}
@@ -39,7 +46,7 @@ func (p *Pipeline) Extract(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	n, err := p.extractAll(ctx, st, arc)
+	n, err := fill(ctx, st, arc)
 	if cerr := st.Close(); err == nil {
 		err = cerr
 	}
@@ -67,16 +74,23 @@ func (p *Pipeline) extractAll(ctx context.Context, st *store.Store, arc *archive
 	if err != nil {
 		return 0, err
 	}
-	d, err := p.newDeriver(ctx, st, arc, sites, "extract")
+	return p.deriveAll(ctx, st, arc, sites, "extract", func(d *deriver) error {
+		return arc.Captures(ctx, func(c record.Capture) error {
+			if c.Status != 200 || c.Revisit {
+				return nil
+			}
+			return d.add(c)
+		})
+	})
+}
+
+// deriveAll keeps in the empty store st what feed hands a new deriver.
+func (p *Pipeline) deriveAll(ctx context.Context, st *store.Store, arc *archive.Archive, sites *crawl.Sites, label string, feed func(*deriver) error) (int, error) {
+	d, err := p.newDeriver(ctx, st, arc, sites, label)
 	if err != nil {
 		return 0, err
 	}
-	scanErr := arc.Captures(ctx, func(c record.Capture) error {
-		if c.Status != 200 || c.Revisit {
-			return nil
-		}
-		return d.add(c)
-	})
+	scanErr := feed(d)
 	counts, err := d.finish()
 	if err = errors.Join(err, scanErr); err != nil {
 		return 0, err
