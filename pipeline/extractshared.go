@@ -16,7 +16,6 @@ import (
 	"rankfile/archive"
 	"rankfile/crawl"
 	"rankfile/extract"
-	"rankfile/internal/perm"
 	"rankfile/record"
 	"rankfile/store"
 )
@@ -183,36 +182,21 @@ func (p *Pipeline) extractPart(ctx context.Context, sites *crawl.Sites, file str
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	f, err := perm.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	w := bufio.NewWriter(f)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	for _, e := range outs {
-		l := part{Place: e.place, URL: e.url, Records: e.recs}
-		if e.err != nil {
-			l.Error = e.err.Error()
+	return writeAtomic(path, func(f io.Writer) error {
+		w := bufio.NewWriter(f)
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		for _, e := range outs {
+			l := part{Place: e.place, URL: e.url, Records: e.recs}
+			if e.err != nil {
+				l.Error = e.err.Error()
+			}
+			if err := enc.Encode(l); err != nil {
+				return err
+			}
 		}
-		if err := enc.Encode(l); err != nil {
-			f.Close()
-			return err
-		}
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+		return w.Flush()
+	})
 }
 
 // AssembleParts builds the record store anew from the parts files of
