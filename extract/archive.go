@@ -432,31 +432,22 @@ func assemblePart(seqs []uint64, recs map[uint64]record.Record, resolved []recor
 // fileKeys returns the keys an extracted record is filed under as
 // extracted: its page's (a non-teaser) or its target's (a teaser), and its
 // duplicates'.
-func fileKeys(r record.Record) []string {
-	var keys []string
-	if isTeaser(r) {
-		keys = append(keys, "t\x00"+urlKey(r.Link))
-	} else {
-		for _, k := range pageKeys(r) {
-			keys = append(keys, "p\x00"+k)
-		}
-	}
-	for _, k := range dedupeKeys(r) {
-		keys = append(keys, "d\x00"+k)
-	}
-	return keys
-}
+func fileKeys(r record.Record) []string { return assemblyKeys(r, "t\x00", "p\x00") }
 
 // partnerKeys returns the keys under which the records an extracted
 // record may be assembled with are filed: a teaser's target page's, a
 // page's teasers', and its duplicates'.
-func partnerKeys(r record.Record) []string {
+func partnerKeys(r record.Record) []string { return assemblyKeys(r, "p\x00", "t\x00") }
+
+// assemblyKeys returns a teaser's target under teaser, a page's URLs
+// under page, and the record's duplicate keys.
+func assemblyKeys(r record.Record, teaser, page string) []string {
 	var keys []string
 	if isTeaser(r) {
-		keys = append(keys, "p\x00"+urlKey(r.Link))
+		keys = append(keys, teaser+urlKey(r.Link))
 	} else {
 		for _, k := range pageKeys(r) {
-			keys = append(keys, "t\x00"+k)
+			keys = append(keys, page+k)
 		}
 	}
 	for _, k := range dedupeKeys(r) {
