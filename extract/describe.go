@@ -29,7 +29,7 @@ func (a *analysis) describe(r *record.Record, main bool) {
 			}
 			if r.Published == "" && wordCount(r.Text) >= widerDateWords && len(a.markup) <= helperMarkup {
 				if doc := a.freshTree(); fewerNodes(doc, widerDateNodes) {
-					r.Published = guessDate(doc, a.url, a.captured, true)
+					r.Published = guessDate(doc, a.url, a.captured, true, a.lang)
 				}
 			}
 		}

@@ -123,7 +123,7 @@ func (e *Extractor) extract(pageURL string, body []byte, header http.Header, cap
 	// a date the page's JSON-LD or meta tags declare is taken as it is;
 	// htmldate weighs the rest
 	if m.declaredDate == "" && len(markup) <= helperMarkup {
-		m.guessedDate = guessDate(doc, pageURL, captured, false)
+		m.guessedDate = guessDate(doc, pageURL, captured, false, "")
 	}
 	var pristine *html.Node
 	if len(markup) <= helperMarkup && fewerNodes(doc, maxDateNodes) {

@@ -40,6 +40,7 @@ func main() {
 		byLang    = flag.Bool("lang", true, "tables by language")
 		dump      = flag.String("dump", "", "write each extracted text of a tuning page as DIR/extractor/id.txt")
 		cpuProf   = flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
+		ids       = flag.String("ids", "", "run only these tuning pages (comma-separated IDs; checking pages are refused)")
 	)
 	flag.Parse()
 	if *cpuProf != "" {
@@ -53,11 +54,26 @@ func main() {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	only = idSet(*ids)
 	if err := run(*data, *splitFile, *write, *xs, *jobs, *details, *sets, *byLang, *dump); err != nil {
 		fmt.Fprintln(os.Stderr, "extractbench:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
+}
+
+// only holds the page IDs -ids asks for; nil runs every page.
+var only map[string]bool
+
+func idSet(s string) map[string]bool {
+	if s == "" {
+		return nil
+	}
+	m := map[string]bool{}
+	for _, id := range strings.Split(s, ",") {
+		m[strings.TrimSpace(id)] = true
+	}
+	return m
 }
 
 func run(data, splitFile string, write bool, xs string, jobs int, details, sets string, byLang bool, dump string) error {
@@ -88,6 +104,18 @@ func run(data, splitFile string, write bool, xs string, jobs int, details, sets 
 			if p.Part = parts[p.ID]; p.Part == "" {
 				return fmt.Errorf("page %s is not in %s", p.ID, splitFile)
 			}
+			if only != nil && only[p.ID] && p.Part != "tune" {
+				return fmt.Errorf("page %s is a checking page: -ids takes tuning pages only", p.ID)
+			}
+		}
+		if only != nil {
+			var kept []*page
+			for _, p := range wc {
+				if only[p.ID] {
+					kept = append(kept, p)
+				}
+			}
+			wc = kept
 		}
 		pages = append(pages, wc...)
 	}
