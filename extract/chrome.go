@@ -3,6 +3,7 @@ package extract
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -55,6 +56,38 @@ func wordSet(s string) map[string]bool {
 // nameWords splits a class or id name into lowercase words at dashes,
 // underscores, digits and lower-to-upper case changes.
 func nameWords(name string) []string {
+	for i := 0; i < len(name); i++ {
+		if name[i] >= utf8.RuneSelf {
+			return nameWordsRunes(name)
+		}
+	}
+	// ASCII, most names: words are substrings, lowered only when needed
+	var words []string
+	start, prevLower := -1, false
+	for i := 0; i <= len(name); i++ {
+		var c byte
+		if i < len(name) {
+			c = name[i]
+		}
+		lower, upper := 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z'
+		if (!lower && !upper) || (upper && prevLower) {
+			if start >= 0 {
+				words = append(words, strings.ToLower(name[start:i]))
+				start = -1
+			}
+		}
+		if lower || upper {
+			if start < 0 {
+				start = i
+			}
+		}
+		prevLower = lower
+	}
+	return words
+}
+
+// nameWordsRunes is nameWords for names beyond ASCII.
+func nameWordsRunes(name string) []string {
 	var words []string
 	var cur []rune
 	prevLower := false

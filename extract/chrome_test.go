@@ -57,11 +57,20 @@ func TestNameWords(t *testing.T) {
 		{"InterstitialModal", "interstitial modal"},
 		{"jp-relatedposts", "jp relatedposts"},
 		{"h2col", "h col"},
+		{"HTMLParser", "htmlparser"},
+		{"postAuthor__Name", "post author name"},
+		{"--", ""},
+		{"Entête-Article", "entête article"},
+		{"autorÜberschrift", "autor überschrift"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			if got := strings.Join(nameWords(tt.in), " "); got != tt.want {
 				t.Errorf("nameWords(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			// the ASCII fast path splits as the general one does
+			if a, b := strings.Join(nameWords(tt.in), " "), strings.Join(nameWordsRunes(tt.in), " "); a != b {
+				t.Errorf("nameWords(%q) = %q, nameWordsRunes %q", tt.in, a, b)
 			}
 		})
 	}

@@ -350,7 +350,12 @@ func namedAuthor(n *html.Node) string {
 		}
 	}
 	if !named {
-		for _, c := range strings.Fields(attr(n, "class")) {
+		class := attr(n, "class")
+		low := strings.ToLower(class)
+		if !strings.Contains(low, "author") && !strings.Contains(low, "username") {
+			class = "" // no class names the author: skip the word split
+		}
+		for _, c := range strings.Fields(class) {
 			if stateName(strings.ToLower(c)) || taxonomyName(strings.ToLower(c)) {
 				continue
 			}
