@@ -77,3 +77,32 @@ func TestExtractor_standfirst(t *testing.T) {
 		}
 	}
 }
+
+// TestExtractor_navigationTree: a documentation site's navigation tree,
+// nested lists of links holding more text than the page's own writing,
+// is left out; the writing is kept.
+func TestExtractor_navigationTree(t *testing.T) {
+	var nav strings.Builder
+	nav.WriteString(`<nav aria-label="Product"><ul>`)
+	for i := 0; i < 12; i++ {
+		fmt.Fprintf(&nav, `<li><button aria-expanded="false">Chapter %d of the handbook</button><ul>`, i+1)
+		for j := 0; j < 8; j++ {
+			fmt.Fprintf(&nav, `<li><a href="/handbook/%d/%d">Section %d.%d on organizing a building committee</a></li>`, i, j, i+1, j+1)
+		}
+		nav.WriteString(`</ul></li>`)
+	}
+	nav.WriteString(`</ul></nav>`)
+	page := `<html><head><title>Filing a grievance</title></head><body><div class="layout"><div class="sidebar">` + nav.String() +
+		`</div><div class="content"><h1>Filing a grievance</h1>` + strings.Repeat(`<p>`+para+`</p>`, 5) + `</div></div></body></html>`
+	recs, err := New(Options{}).ExtractHTML("https://docs.example/grievance", []byte(page), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := Text(recs)
+	if strings.Count(text, para) != 5 {
+		t.Errorf("%d of the 5 paragraphs kept: %.300q", strings.Count(text, para), text)
+	}
+	if strings.Contains(text, "Section ") || strings.Contains(text, "Chapter ") {
+		t.Errorf("the navigation tree is kept: %.500q", text)
+	}
+}

@@ -265,6 +265,11 @@ func (p *pruner) chrome(n *html.Node, inMain bool) bool {
 	}
 	big := float64(p.sizes[n].text) > guardShare*float64(p.total) ||
 		float64(p.sizes[n].prose) > guardShare*float64(p.proseAll)
+	if big && chromeTag(n) && p.proseAll >= 500 && float64(p.sizes[n].prose) <= guardShare*float64(p.proseAll) {
+		// a navigation tree longer than the page's writing: most of the
+		// text, little of the prose
+		big = false
+	}
 	if hidden(n) {
 		// Hidden prose is still the page's: accordion answers, tab panels,
 		// server-rendered chunks a script moves into place.
