@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 
+	"golang.org/x/net/html"
+
 	readability "codeberg.org/readeck/go-readability/v2"
 )
 
@@ -26,6 +28,7 @@ func (a *analysis) secondOpinion(blocks []block) []block {
 	if err != nil {
 		return blocks
 	}
+	scope := articleScope(doc) // read before readability rewrites the tree
 	parser := readability.NewParser()
 	art, err := parser.ParseAndMutate(doc, u)
 	if err != nil || art.Node == nil {
@@ -39,6 +42,7 @@ func (a *analysis) secondOpinion(blocks []block) []block {
 	theirWords := wordCount(theirs)
 	ours, agreed, prose := 0, 0, 0 // prose: our agreed words outside headings
 	first, last := -1, -1          // our first and last agreed prose blocks
+	firstLong, lastLong := -1, -1  // the same, of some length
 	keep := make([]bool, len(blocks))
 	for i, bl := range blocks {
 		w := bl.words()
@@ -48,7 +52,7 @@ func (a *analysis) secondOpinion(blocks []block) []block {
 			agreed += w
 			continue
 		}
-		if strings.Contains(theirs, normPhrase(bl.text)) {
+		if np := normPhrase(bl.text); strings.Contains(theirs, np) {
 			keep[i] = true
 			agreed += w
 			prose += w
@@ -56,6 +60,12 @@ func (a *analysis) secondOpinion(blocks []block) []block {
 				first = i
 			}
 			last = i
+			if len(np) >= minAgreed { // "Back", "Low": in any text
+				if firstLong < 0 {
+					firstLong = i
+				}
+				lastLong = i
+			}
 		}
 	}
 	switch {
@@ -78,6 +88,13 @@ func (a *analysis) secondOpinion(blocks []block) []block {
 		for i := range keep {
 			keep[i] = i >= first && i <= last
 		}
+	case firstLong >= 0 && prose*10 >= theirWords*8 && theirWords*10 >= ours &&
+		inScope(blocks[firstLong:lastLong+1], keep[firstLong:lastLong+1], scope):
+		// a much smaller part is taken only when the page's markup says
+		// so too: its one article element holds all of theirs
+		for i := range keep {
+			keep[i] = i >= firstLong && i <= lastLong
+		}
 	default:
 		return blocks
 	}
@@ -88,6 +105,58 @@ func (a *analysis) secondOpinion(blocks []block) []block {
 		}
 	}
 	return out
+}
+
+// minAgreed is how long a block must be for its standing in readability's
+// text to tell where that text begins and ends.
+const minAgreed = 20
+
+// articleScope returns the words of the element the page's markup names
+// as its article's body: its one itemprop=articleBody, else its one
+// element typed as an article in microdata (schema.org's Article,
+// NewsArticle, BlogPosting...), else its one <article>; "" when there is
+// none or more than one of the first kind found.
+func articleScope(doc *html.Node) string {
+	for _, match := range []func(*html.Node) bool{
+		func(n *html.Node) bool { return attr(n, "itemprop") == "articleBody" },
+		func(n *html.Node) bool { return articleType(attr(n, "itemtype")) },
+	} {
+		switch found := findAll(doc, match); len(found) {
+		case 0:
+			continue
+		case 1:
+			return normPhrase(textOf(found[0]))
+		default:
+			return ""
+		}
+	}
+	return ""
+}
+
+// articleType reports whether a microdata itemtype names an article:
+// schema.org's Article and its kinds (NewsArticle, ScholarlyArticle...)
+// and BlogPosting.
+func articleType(t string) bool {
+	t = strings.TrimRight(strings.TrimSpace(t), "/")
+	if i := strings.LastIndexByte(t, '/'); i >= 0 && strings.Contains(t[:i], "schema.org") {
+		name := t[i+1:]
+		return strings.HasSuffix(name, "Article") || name == "BlogPosting"
+	}
+	return false
+}
+
+// inScope reports whether the agreed prose blocks among bs all stand in
+// scope.
+func inScope(bs []block, agreed []bool, scope string) bool {
+	if scope == "" {
+		return false
+	}
+	for i, b := range bs {
+		if agreed[i] && b.kind != blockHeading && !strings.Contains(scope, normPhrase(b.text)) {
+			return false
+		}
+	}
+	return true
 }
 
 // helperMarkup bounds the pages the field's libraries are asked about

@@ -101,4 +101,35 @@ func TestSecondOpinion_blocks(t *testing.T) {
 			}
 		}
 	})
+
+	t.Run("a short article its markup types among long rails", func(t *testing.T) {
+		var player, more strings.Builder
+		player.WriteString("<ul class=\"q1\">")
+		for i := 0; i < 150; i++ {
+			fmt.Fprintf(&player, "<li>Option %d</li><li>Caucus</li>", i)
+		}
+		player.WriteString("</ul>")
+		more.WriteString("<div class=\"q2\">")
+		for i := 0; i < 14; i++ {
+			fmt.Fprintf(&more, `<p><a href="/other/%d">Summary %d: the district moved its budget hearing to the spring, and parents asked again why the school nurse was cut</a></p>`, i, i)
+		}
+		more.WriteString("</div>")
+		typed := `<div itemscope itemtype="https://schema.org/NewsArticle"><h1>The story of the strike</h1>`
+		for _, p := range paras[:4] {
+			typed += "<p>" + p + "</p>"
+		}
+		typed += "</div>"
+		page := "<html><body>" + player.String() + typed + more.String() + "</body></html>"
+		got := ask(page, blocksOf("<div>"+player.String()+typed+more.String()+"</div>"))
+		for _, p := range paras[:4] {
+			if !strings.Contains(got, p) {
+				t.Errorf("the article's %.14q is missing", p)
+			}
+		}
+		for _, chrome := range []string{"Option 7", "Caucus\n", "Summary 3:"} {
+			if strings.Contains(got, chrome) {
+				t.Errorf("%q kept beside the article", chrome)
+			}
+		}
+	})
 }
