@@ -106,3 +106,23 @@ func TestExtractor_navigationTree(t *testing.T) {
 		t.Errorf("the navigation tree is kept: %.500q", text)
 	}
 }
+
+// TestExtractor_linkInSentence: a link inside a sentence stays, whatever
+// its class says ("meta-loc" names chrome elsewhere); a sentence with a
+// word taken out is a misquotation.
+func TestExtractor_linkInSentence(t *testing.T) {
+	sentence := `LONDON — After nearly 20 years of hostile relations, the government plans to reverse its position on <a href="/topics/sudan" class="meta-loc">Sudan</a> and lift trade sanctions, officials said late Thursday.`
+	page := `<html><body><article><h1>Sanctions on Sudan to be lifted</h1><p>` + sentence + `</p>` + strings.Repeat("<p>"+para+"</p>", 6) +
+		`<div class="entry-meta"><a href="/category/world">World</a></div></article></body></html>`
+	recs, err := New(Options{}).ExtractHTML("https://news.example/2017/01/13/sudan.html", []byte(page), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := Text(recs)
+	if !strings.Contains(text, "its position on Sudan and lift trade sanctions") {
+		t.Errorf("the sentence lost its link's word: %.400q", text)
+	}
+	if strings.Contains(text, "World") {
+		t.Errorf("the post's meta line is kept: %.400q", text)
+	}
+}

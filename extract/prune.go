@@ -3,6 +3,7 @@ package extract
 import (
 	"iter"
 	"strings"
+	"unicode"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -278,6 +279,9 @@ func (p *pruner) chrome(n *html.Node, inMain bool) bool {
 	if n.DataAtom == atom.Form {
 		return chromeForm(n) && !p.holdMain[n] && !big
 	}
+	if inSentence(n) {
+		return false // a word of a sentence, whatever its class ("meta-loc")
+	}
 	level := p.chromeName(n)
 	if chromeTag(n) || level == strongName || (level == weakName && !inMain) {
 		if p.holdMain[n] {
@@ -295,6 +299,30 @@ func (p *pruner) chrome(n *html.Node, inMain bool) bool {
 	}
 	if p.sizes[n].text < chromeTextLen && !p.wrapper(n) {
 		if t := textOf(n); t != "" && isChromeText(t) && !(n.DataAtom == atom.A && isMoreLink(t)) {
+			return true
+		}
+	}
+	return false
+}
+
+// inSentence reports whether n is a link or phrase element standing
+// between the words of a sentence: text runs on both sides of it.
+func inSentence(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.A, atom.Span, atom.Em, atom.Strong, atom.B, atom.I, atom.Abbr, atom.Cite, atom.Q:
+	default:
+		return false
+	}
+	return wordsBeside(n.PrevSibling) && wordsBeside(n.NextSibling)
+}
+
+// wordsBeside reports whether s is a text node with a letter in it.
+func wordsBeside(s *html.Node) bool {
+	if s == nil || s.Type != html.TextNode {
+		return false
+	}
+	for _, r := range s.Data {
+		if unicode.IsLetter(r) {
 			return true
 		}
 	}
