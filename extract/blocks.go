@@ -3,6 +3,7 @@ package extract
 import (
 	"net/url"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -39,18 +40,35 @@ type block struct {
 // words counts the space-separated words of the block.
 func (b block) words() int { return wordCount(b.text) }
 
-// wordCount counts the space-separated words of s.
+// wordCount counts the space-separated words of s; in Chinese and
+// Japanese, written without spaces, two characters count as a word (about
+// the length of a word there), so that a page's length weighs alike in
+// every script.
 func wordCount(s string) int {
-	n := 0
+	n, ideo := 0, 0
 	in := false
-	for i := 0; i < len(s); i++ {
-		sp := s[i] == ' ' || s[i] == '\n' || s[i] == '\t'
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) {
+				ideo++
+			}
+			if !in {
+				n++
+			}
+			in = true
+			i += size
+			continue
+		}
+		sp := c == ' ' || c == '\n' || c == '\t'
 		if !sp && !in {
 			n++
 		}
 		in = !sp
+		i++
 	}
-	return n
+	return n + ideo/2
 }
 
 // linkDensity is the share of the block's characters inside links.

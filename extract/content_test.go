@@ -3,6 +3,8 @@ package extract
 import (
 	"fmt"
 	"strings"
+
+	"rankfile/record"
 	"testing"
 )
 
@@ -124,5 +126,41 @@ func TestExtractor_linkInSentence(t *testing.T) {
 	}
 	if strings.Contains(text, "World") {
 		t.Errorf("the post's meta line is kept: %.400q", text)
+	}
+}
+
+// TestExtractor_chineseArticle: a dated article written in Chinese, without
+// spaces between words, is as long as its English peer and is read as an
+// article (a post with its date), not as a page of undated writing.
+func TestExtractor_chineseArticle(t *testing.T) {
+	zh := "教师工会的基层成员周四开会，讨论春季争取小班教学、公平薪酬和学生应得的学校的行动计划。"
+	page := `<html><head><title>教师工会基层会议</title></head><body><div class="nav"><a href="/">首页</a>|<a href="/news">新闻</a></div>
+<div class="main"><h1>教师工会基层会议</h1><p>发稿时间：2017-03-10 08:42:00</p>` + strings.Repeat("<p>"+zh+zh+"</p>", 4) + `</div></body></html>`
+	recs, err := New(Options{}).ExtractHTML("https://news.example.cn/edu/content_123.htm", []byte(page), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) == 0 || recs[0].Kind != record.KindPost || recs[0].Published != "2017-03-10" {
+		for _, r := range recs {
+			t.Logf("%s %q %s", r.Kind, r.Title, r.Published)
+		}
+		t.Fatalf("not read as a post of 2017-03-10")
+	}
+}
+
+func TestWordCount(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int
+	}{
+		{"the strike vote", 3},
+		{"  spaced\tout\nwords ", 3},
+		{"教师工会", 1 + 2},     // one run, four characters
+		{"トレンドマイクロ", 1 + 4}, // katakana
+		{"파업 투표", 2},        // Korean is written with spaces
+	} {
+		if got := wordCount(c.in); got != c.want {
+			t.Errorf("wordCount(%q) = %d, want %d", c.in, got, c.want)
+		}
 	}
 }
