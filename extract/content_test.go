@@ -164,3 +164,24 @@ func TestWordCount(t *testing.T) {
 		}
 	}
 }
+
+// TestTitleDate: the date line shown beside the title, in a header apart
+// from the writing chosen, dates the page; a date far from the title (a
+// teaser's, a footer's) does not.
+func TestTitleDate(t *testing.T) {
+	render := func(markup string) []block {
+		return clean((&renderer{}).run(bodyOf(buildMarkup(markupOf(markup)))))
+	}
+	writing := strings.Repeat("<p>"+para+"</p>", 3)
+	for _, c := range []struct{ name, page, want string }{
+		{"under the title", `<div class="hero"><h1>What is a grievance?</h1><div><span>Posted on</span> <span>Nov 21, 2018</span></div></div>` + writing, "2018-11-21"},
+		{"over the title", `<p>21 November 2018</p><h1>What is a grievance?</h1>` + writing, "2018-11-21"},
+		{"far below", `<h1>What is a grievance?</h1>` + writing + writing + `<p>Nov 21, 2018</p>`, ""},
+		{"no title", `<h2>What is a grievance?</h2><p>Nov 21, 2018</p>` + writing, ""},
+	} {
+		a := &analysis{all: render("<html><body>" + c.page + "</body></html>")}
+		if got := a.titleDate(); got != c.want {
+			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
+		}
+	}
+}

@@ -158,7 +158,7 @@ func (e *Extractor) extract(pageURL string, body []byte, header http.Header, cap
 	if len(blocks) == 0 {
 		blocks = descriptionBlocks(base, m) // a page a script fills in: its own summary, not nothing
 	}
-	a := &analysis{url: pageURL, m: m, blocks: blocks, entries: entries, comments: comments, markup: markup, pristine: pristine, captured: captured,
+	a := &analysis{url: pageURL, m: m, blocks: blocks, all: all, entries: entries, comments: comments, markup: markup, pristine: pristine, captured: captured,
 		canonical: canonicalURL(m, pageURL), lang: pageLanguage(m.lang, writingSample(blocks)), tags: m.tags}
 	if len(entries) > 1 || listingBody(m.bodyClass) {
 		a.tags = firstNonEmpty(m.metaTags, m.ldTags) // the tag links are the entries'

@@ -29,6 +29,7 @@ type analysis struct {
 	markup    string           // the page's markup, decoded, as markupOf gives it
 	pristine  *html.Node       // a copy of the page's tree as built, for one library to read (freshTree)
 	captured  time.Time        // when the page was fetched, if known
+	all       []block          // every block of the page left after pruning, in page order
 }
 
 // part is a record with the index of its first block, for page order.
@@ -125,8 +126,39 @@ func (a *analysis) visibleDate() string {
 			}
 		}
 	}
+	return a.titleDate()
+}
+
+// titleDate returns a date line standing next to the page's title heading
+// (its first <h1>) outside the writing chosen: the date a reader sees
+// under or over the title, in a header the choice left out.
+func (a *analysis) titleDate() string {
+	for i, b := range a.all {
+		if b.kind != blockHeading || b.level != 1 {
+			continue
+		}
+		for j := max(0, i-titleDateBlocks); j <= min(len(a.all)-1, i+titleDateBlocks); j++ {
+			c := a.all[j]
+			if j == i || c.kind == blockHeading {
+				continue
+			}
+			if d, _ := leadingDate(c.text); d != "" {
+				return d
+			}
+			if c.words() <= 12 {
+				if d := parseDate(c.text); d != "" {
+					return d
+				}
+			}
+		}
+		break
+	}
 	return ""
 }
+
+// titleDateBlocks is how many blocks before and after the title a date
+// line may stand.
+const titleDateBlocks = 4
 
 // published returns the page's publication date from its metadata, its
 // URL or its visible text.
