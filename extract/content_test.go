@@ -185,3 +185,35 @@ func TestTitleDate(t *testing.T) {
 		}
 	}
 }
+
+// TestExtractor_articleWithTeasers: a long page that ends with a few dated
+// teasers of other posts keeps its own declared date: the teasers do not
+// make it a listing whose metadata may be theirs.
+func TestExtractor_articleWithTeasers(t *testing.T) {
+	var rail strings.Builder
+	rail.WriteString(`<h2>From the blog</h2>`)
+	for i := 1; i <= 3; i++ {
+		fmt.Fprintf(&rail, `<h3><a href="/blog/post-%d">Post %d from the blog</a></h3><p>March %d, 2024</p><p>A short teaser of post %d.</p>`, i, i, i, i)
+	}
+	page := `<html><head><title>A guide to organizing</title>
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"WebPage","datePublished":"2023-05-02T10:00:00+00:00"}</script></head>
+<body><div class="content"><h1>A guide to organizing</h1>` + strings.Repeat("<p>"+para+" "+para+"</p>", 10) + rail.String() + `</div></body></html>`
+	recs, err := New(Options{}).ExtractHTML("https://union.example/guide/", []byte(page), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	posts := 0
+	for _, r := range recs {
+		if r.Kind == record.KindPost {
+			posts++
+		}
+	}
+	if posts != 3 {
+		t.Errorf("%d teaser posts, want 3", posts)
+	}
+	for _, r := range recs {
+		if r.Kind == record.KindPage && r.Published != "2023-05-02" {
+			t.Errorf("the guide is dated %q, want its own 2023-05-02", r.Published)
+		}
+	}
+}

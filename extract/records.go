@@ -211,13 +211,14 @@ func (a *analysis) post() record.Record {
 // and a post record for each teaser, with the teaser's title, date, link
 // and summary.
 func (a *analysis) listing(ts []teaser) []record.Record {
-	a.isListing = true
 	used := make([]bool, len(a.blocks))
 	var parts []part
+	listed := 0 // the teasers' words
 	for _, t := range ts {
 		var body []block
 		for j := t.first; j <= t.last; j++ {
 			used[j] = true
+			listed += a.blocks[j].words()
 			if j != t.titleAt {
 				body = append(body, a.blocks[j])
 			}
@@ -231,9 +232,20 @@ func (a *analysis) listing(ts []teaser) []record.Record {
 			Text:      joinBlocks(body),
 		}})
 	}
+	// a page whose own writing dwarfs its teasers is an article with a
+	// rail of them: its metadata is its own
+	a.isListing = a.words()-listed < ownWriting*listed || a.words()-listed < ownWritingMin
 	parts = append(parts, a.rest(used)...)
 	return a.finish(parts)
 }
+
+// ownWriting and ownWritingMin are how many times the words of its teasers
+// and how many words a listing's own writing needs to make it an article
+// beside them.
+const (
+	ownWriting    = 4
+	ownWritingMin = 300
+)
 
 // entryListing returns a blog index's or archive's records: a post record
 // for each entry, with its title, link, date, authors and the text shown
