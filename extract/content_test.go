@@ -217,3 +217,26 @@ func TestExtractor_articleWithTeasers(t *testing.T) {
 		}
 	}
 }
+
+// TestExtractor_originalDate: the date shown beside the title is the
+// publication's when the metadata gives a later one (the page re-dated on
+// an update), not when it is the later one ("Updated ...").
+func TestExtractor_originalDate(t *testing.T) {
+	for _, c := range []struct{ declared, shown, want string }{
+		{"2025-06-01T09:00:00+00:00", "March 3, 2019", "2019-03-03"},
+		{"2018-04-03T16:50:31Z", "Updated Dec 19, 2025", "2018-04-03"},
+	} {
+		page := `<html><head><title>Class sizes</title><script type="application/ld+json">{"@context":"https://schema.org","@type":"Article","headline":"Class sizes","datePublished":"` + c.declared + `"}</script></head>
+<body><div class="hero"><h1>Class sizes</h1><p class="when">` + c.shown + `</p></div><div class="body">` + strings.Repeat("<p>"+para+" "+para+"</p>", 6) + `</div></body></html>`
+		recs, err := New(Options{}).ExtractHTML("https://union.example/news/class-sizes", []byte(page), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) == 0 || recs[0].Published != c.want {
+			for _, r := range recs {
+				t.Logf("%s %q %q", r.Kind, r.Title, r.Published)
+			}
+			t.Errorf("declared %s, shown %q: want %s", c.declared, c.shown, c.want)
+		}
+	}
+}

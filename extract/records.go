@@ -161,9 +161,15 @@ func (a *analysis) titleDate() string {
 const titleDateBlocks = 4
 
 // published returns the page's publication date from its metadata, its
-// URL or its visible text.
+// URL or its visible text. A date shown beside the title that is earlier
+// than the one these give is the original publication's: metadata
+// re-dated on an update or a republishing says when the page changed.
 func (a *analysis) published() string {
-	return firstString(a.m.guessedDate, a.m.published, urlDate(a.url), a.visibleDate())
+	d := firstString(a.m.guessedDate, a.m.published, urlDate(a.url), a.visibleDate())
+	if t := a.titleDate(); t != "" && t < d {
+		return t
+	}
+	return d
 }
 
 // authors returns the page's authors from its metadata or a byline near
