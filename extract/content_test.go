@@ -240,3 +240,22 @@ func TestExtractor_originalDate(t *testing.T) {
 		}
 	}
 }
+
+// TestExtractor_widerDate: an article by og:type whose only date is in its
+// text, far from its title, is still a dated post: htmldate's wider search
+// finds the date, and the page is not left an undated page.
+func TestExtractor_widerDate(t *testing.T) {
+	body := strings.Repeat("<p>"+para+" "+para+"</p>", 4) + `<p>This statement was adopted by the membership on 14 March 2017 after a month of debate.</p>` + strings.Repeat("<p>"+para+" "+para+"</p>", 4)
+	page := `<html><head><title>Our statement on testing</title><meta property="og:type" content="article"></head>
+<body><div class="content"><h1>Our statement on testing</h1>` + body + `</div></body></html>`
+	recs, err := New(Options{}).ExtractHTML("https://union.example/statement-on-testing", []byte(page), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) == 0 || recs[0].Kind != record.KindPost || recs[0].Published != "2017-03-14" {
+		for _, r := range recs {
+			t.Logf("%s %q %q", r.Kind, r.Title, r.Published)
+		}
+		t.Error("want one post dated 2017-03-14")
+	}
+}

@@ -27,10 +27,8 @@ func (a *analysis) describe(r *record.Record, main bool) {
 			if r.Published == "" {
 				r.Published = firstString(a.m.guessedDate, a.m.declaredDate, urlDate(a.url), a.m.pageDate, a.visibleDate())
 			}
-			if r.Published == "" && wordCount(r.Text) >= widerDateWords && len(a.markup) <= helperMarkup {
-				if doc := a.freshTree(); fewerNodes(doc, widerDateNodes) {
-					r.Published = guessDate(doc, a.url, a.captured, true, a.lang)
-				}
+			if r.Published == "" && wordCount(r.Text) >= widerDateWords {
+				r.Published = a.widerDate()
 			}
 		}
 		r.Modified = a.m.modified
@@ -44,6 +42,21 @@ func (a *analysis) describe(r *record.Record, main bool) {
 	if r.Summary == "" {
 		r.Summary = summarize(r.Text)
 	}
+}
+
+// widerDate returns the date htmldate's extensive search finds in the
+// page (every date in its text weighed), once asked; "" for a page of more
+// than helperMarkup bytes of markup or widerDateNodes nodes.
+func (a *analysis) widerDate() string {
+	if !a.widerAsked {
+		a.widerAsked = true
+		if len(a.markup) <= helperMarkup {
+			if doc := a.freshTree(); fewerNodes(doc, widerDateNodes) {
+				a.wider = guessDate(doc, a.url, a.captured, true, a.lang)
+			}
+		}
+	}
+	return a.wider
 }
 
 // widerDateWords is how many words of writing a page needs for

@@ -15,21 +15,23 @@ import (
 // analysis is a page's main-content blocks and what is known of the page,
 // from which its records are cut.
 type analysis struct {
-	url       string
-	m         *meta
-	blocks    []block
-	entries   []entry          // the page's <article> and .hentry elements
-	title     string           // the page's own title
-	site      string           // the site's name
-	lang      string           // the writing's language
-	canonical string           // the page's canonical URL
-	tags      []string         // the page's tags, for its main records
-	comments  []record.Comment // the page's reader comments
-	isListing bool             // the page lists posts: its metadata may be theirs
-	markup    string           // the page's markup, decoded, as markupOf gives it
-	pristine  *html.Node       // a copy of the page's tree as built, for one library to read (freshTree)
-	captured  time.Time        // when the page was fetched, if known
-	all       []block          // every block of the page left after pruning, in page order
+	url        string
+	m          *meta
+	blocks     []block
+	entries    []entry          // the page's <article> and .hentry elements
+	title      string           // the page's own title
+	site       string           // the site's name
+	lang       string           // the writing's language
+	canonical  string           // the page's canonical URL
+	tags       []string         // the page's tags, for its main records
+	comments   []record.Comment // the page's reader comments
+	isListing  bool             // the page lists posts: its metadata may be theirs
+	markup     string           // the page's markup, decoded, as markupOf gives it
+	pristine   *html.Node       // a copy of the page's tree as built, for one library to read (freshTree)
+	captured   time.Time        // when the page was fetched, if known
+	all        []block          // every block of the page left after pruning, in page order
+	wider      string           // widerDate's answer, once widerAsked
+	widerAsked bool
 }
 
 // part is a record with the index of its first block, for page order.
@@ -60,7 +62,7 @@ func (a *analysis) records() []record.Record {
 	if ts := findTeasers(a.blocks); ts != nil {
 		return a.listing(ts)
 	}
-	if weak && a.published() != "" {
+	if weak && (a.published() != "" || a.words() >= widerDateWords && a.widerDate() != "") {
 		a.blocks = a.secondOpinion(a.blocks)
 		return a.finish([]part{{rec: a.post(), main: true}})
 	}
@@ -202,12 +204,16 @@ func (a *analysis) post() record.Record {
 			break
 		}
 	}
+	published := firstString(a.published(), a.m.pageDate)
+	if published == "" && a.widerAsked {
+		published = a.wider // asked already: the page was taken for a post on it
+	}
 	return record.Record{
 		Kind:      record.KindPost,
 		URL:       a.url,
 		Title:     a.title,
 		Authors:   a.authors(),
-		Published: firstString(a.published(), a.m.pageDate),
+		Published: published,
 		Text:      joinBlocks(blocks),
 		Markdown:  joinMarkdown(blocks),
 	}
