@@ -93,24 +93,20 @@ func (x *Index) request(ctx context.Context, q Query) (*bleve.SearchRequest, que
 	if err != nil {
 		return nil, nil, err
 	}
-	var notLatest []query.Query
-	if !q.AllVersions {
-		// excluding the few old versions costs less than requiring the
-		// mark of every match
-		old := query.NewBoolFieldQuery(false)
-		old.SetField(fieldLatest)
-		notLatest = append(notLatest, old)
-	}
-	bq := query.NewBooleanQuery([]query.Query{main}, nil, notLatest)
 	f, err := q.filters(resolve)
 	if err != nil {
 		return nil, nil, err
 	}
+	matching := main
 	if len(f) > 0 {
+		bq := query.NewBooleanQuery([]query.Query{main}, nil, nil)
 		bq.AddFilter(query.NewConjunctionQuery(f))
+		matching = bq
 	}
+	// old versions are dropped, and facets counted, by the top searcher
+	top := &topQuery{Query: matching, allVersions: q.AllVersions, tables: &x.tables, counting: q.Facets}
 
-	req := bleve.NewSearchRequestOptions(bq, size, q.From, false)
+	req := bleve.NewSearchRequestOptions(top, size, q.From, false)
 	req.Fields = storedFields
 	order, err := q.sortOrder()
 	if err != nil {

@@ -91,11 +91,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		req.From, fetch = 0, 2*want+10
 	}
 	out := &Result{From: q.From}
-	var counted *facetQuery
-	if q.Facets {
-		counted = &facetQuery{Query: req.Query, tables: &x.tables}
-		req.Query = counted
-	}
+	top := req.Query.(*topQuery)
 	// the matches' stored fields are loaded afterwards, for the hits kept
 	// only: bleve's alias would load them for the best fetch hits of every
 	// shard, most of which the merge of the shards' hits drops
@@ -108,8 +104,9 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 			return nil, fmt.Errorf("search %q: %w", q.Text, err)
 		}
 		out.Total, out.Took = res.Total, out.Took+res.Took
-		if counted != nil { // counted once
-			out.Facets, req.Query, counted = counted.result(), counted.Query, nil
+		if q.Facets && out.Facets == nil { // counted once
+			out.Facets = top.result()
+			top.stopCounting()
 		}
 		hits = hits[:0]
 		breakTies(res.Hits)
