@@ -126,7 +126,7 @@ func (b builder) textLeaf(l *leaf, field string) (query.Query, error) {
 	var q query.FieldableQuery
 	switch l.kind {
 	case phraseLeaf:
-		q = query.NewMatchPhraseQuery(l.value)
+		q = newPhraseQuery(l.value)
 	case wildcardLeaf:
 		q = query.NewWildcardQuery(strings.ToLower(l.value)) // the analyser lowercases
 	case regexpLeaf:

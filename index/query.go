@@ -151,10 +151,10 @@ func (q Query) textQuery(resolve resolver) (query.Query, error) {
 	// match_phrase "should" clause of Elasticsearch-backed search UIs). The
 	// boost is large because bleve's length norm shrinks a phrase match in a
 	// long article below a single-word match in a short blurb.
-	inTitle := query.NewMatchPhraseQuery(words)
+	inTitle := newPhraseQuery(words)
 	inTitle.SetField(fieldTitle)
 	inTitle.SetBoost(phraseBoost * titleBoost)
-	inText := query.NewMatchPhraseQuery(words)
+	inText := newPhraseQuery(words)
 	inText.SetField(fieldText)
 	inText.SetBoost(phraseBoost)
 	return query.NewBooleanQuery([]query.Query{main}, []query.Query{inTitle, inText}, nil), nil
