@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	bdoc "github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -257,19 +258,32 @@ func (x *Index) highlight(ctx context.Context, main query.Query, r *Result) erro
 		for i, h := range r.Hits {
 			ids[i] = h.ID
 		}
+		// the matches' locations only: bleve's highlighting would load
+		// each hit's stored document again for its text, which the hit
+		// has
 		hits, took, err := x.searchIDs(ctx, ids, func(ids []string) *bleve.SearchRequest {
 			hq := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), main})
 			req := bleve.NewSearchRequestOptions(hq, len(ids), 0, false)
-			req.Highlight = bleve.NewHighlightWithStyle(html.Name)
-			req.Highlight.AddField(fieldText)
+			req.IncludeLocations = true
+			req.Score = bleve.ScoreNone
 			return req
 		})
 		r.Took += took
 		if err != nil {
 			return fmt.Errorf("highlight: %w", err)
 		}
+		hl, err := bleve.Config.Cache.HighlighterNamed(html.Name)
+		if err != nil {
+			return fmt.Errorf("highlight: %w", err)
+		}
+		texts := make(map[string]string, len(r.Hits))
+		for _, h := range r.Hits {
+			texts[h.ID] = h.rec.Text
+		}
 		for _, dm := range hits {
-			frags[dm.ID] = dm.Fragments[fieldText]
+			doc := bdoc.NewDocument(dm.ID)
+			doc.AddField(bdoc.NewTextField(fieldText, nil, []byte(texts[dm.ID])))
+			frags[dm.ID] = hl.BestFragmentsInField(dm, doc, fieldText, 1)
 		}
 	}
 	for i := range r.Hits {
