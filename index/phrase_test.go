@@ -78,3 +78,37 @@ func phraseHits(t *testing.T, x *Index, q query.Query) map[string]string {
 	}
 	return out
 }
+
+// TestBoostQuery_sameAsBleve: several plain words, ranked with their
+// phrase as a boost, find the same documents with the same scores and
+// locations as bleve's boolean query of the words and the phrase.
+func TestBoostQuery_sameAsBleve(t *testing.T) {
+	recs := []record.Record{
+		{ID: "phrase", Kind: record.KindPost, URL: "http://a.test/1", Title: "Union democracy",
+			Text: "Union democracy is built in every school; union democracy needs members."},
+		{ID: "apart", Kind: record.KindPost, URL: "http://a.test/2", Title: "Notes",
+			Text: "The union met. Democracy came up later."},
+		{ID: "one", Kind: record.KindPost, URL: "http://a.test/3", Title: "Union news",
+			Text: "The union voted on the contract."},
+		{ID: "none", Kind: record.KindPost, URL: "http://a.test/4", Title: "Picket lines",
+			Text: "Teachers walked the picket lines at dawn."},
+	}
+	x := mustOpen(t, recs)
+	for _, text := range []string{"union democracy", "democracy union", "picket lines", "picket lines dawn", "the union of members", "union zzzq"} {
+		t.Run(text, func(t *testing.T) {
+			main, err := Query{Text: text}.textQuery(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bq, ok := main.(boostQuery)
+			if !ok {
+				t.Fatalf("%q: got a %T, want the words boosted by their phrase", text, main)
+			}
+			theirs := query.NewBooleanQuery([]query.Query{bq.Query}, bq.boost.Disjuncts, nil)
+			want, got := phraseHits(t, x, theirs), phraseHits(t, x, bq)
+			if len(want) == 0 || !reflect.DeepEqual(got, want) {
+				t.Errorf("got  %v\nwant %v", got, want)
+			}
+		})
+	}
+}

@@ -157,7 +157,7 @@ func (q Query) textQuery(resolve resolver) (query.Query, error) {
 	inText := newPhraseQuery(words)
 	inText.SetField(fieldText)
 	inText.SetBoost(phraseBoost)
-	return query.NewBooleanQuery([]query.Query{main}, []query.Query{inTitle, inText}, nil), nil
+	return newBoostQuery(main, inTitle, inText), nil
 }
 
 // phraseBoost weighs a phrase match of a plain several-word query.
