@@ -142,3 +142,109 @@ func (s *boostSearcher) Close() error {
 	}
 	return err
 }
+
+// excludeQuery matches what its query matches but not what any of not
+// matches, with its query's scores: bleve's boolean query of one clause
+// (must or should) and must-not clauses, less the boolean and the
+// conjunction or disjunction of one it puts around the clause. The
+// exclusions are matched without scores or locations, which they do not
+// give.
+type excludeQuery struct {
+	query.Query
+	not []query.Query
+}
+
+// exclusion returns the boolean query of must, should and not as an
+// excludeQuery when it is one clause less exclusions, or nil.
+func exclusion(must, should, not []query.Query) query.Query {
+	switch {
+	case len(not) == 0:
+		return nil
+	case len(must) == 1 && len(should) == 0:
+		return excludeQuery{Query: must[0], not: not}
+	case len(must) == 0 && len(should) == 1:
+		return excludeQuery{Query: should[0], not: not}
+	}
+	return nil
+}
+
+// Searcher returns an excludeSearcher.
+func (q excludeQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
+	kept, err := q.Query.Searcher(ctx, r, m, o)
+	if err != nil {
+		return nil, err
+	}
+	var notQuery query.Query = query.NewDisjunctionQuery(q.not)
+	if len(q.not) == 1 {
+		notQuery = q.not[0]
+	}
+	not, err := notQuery.Searcher(ctx, r, m, search.SearcherOptions{Score: "none"})
+	if err != nil {
+		kept.Close()
+		return nil, err
+	}
+	kept.SetQueryNorm(1.0 / math.Sqrt(kept.Weight()))
+	return &excludeSearcher{kept: kept, not: not}, nil
+}
+
+// excludeSearcher yields the matches of kept that not does not match.
+type excludeSearcher struct {
+	kept, not search.Searcher
+
+	notStarted bool
+	currNot    *search.DocumentMatch
+}
+
+// Next returns kept's next match not excluded.
+func (s *excludeSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	dm, err := s.kept.Next(ctx)
+	return s.keep(ctx, dm, err)
+}
+
+// Advance returns kept's first match at or after id not excluded.
+func (s *excludeSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+	dm, err := s.kept.Advance(ctx, id)
+	return s.keep(ctx, dm, err)
+}
+
+// keep returns dm, or kept's next match after it, when dm is excluded.
+func (s *excludeSearcher) keep(ctx *search.SearchContext, dm *search.DocumentMatch, err error) (*search.DocumentMatch, error) {
+	for dm != nil && err == nil {
+		if !s.notStarted {
+			s.notStarted = true
+			if s.currNot, err = s.not.Next(ctx); err != nil {
+				return nil, err
+			}
+		}
+		if s.currNot != nil && s.currNot.IndexInternalID.Compare(dm.IndexInternalID) < 0 {
+			ctx.DocumentMatchPool.Put(s.currNot)
+			if s.currNot, err = s.not.Advance(ctx, dm.IndexInternalID); err != nil {
+				return nil, err
+			}
+		}
+		if s.currNot == nil || !s.currNot.IndexInternalID.Equals(dm.IndexInternalID) {
+			return dm, nil
+		}
+		ctx.DocumentMatchPool.Put(dm)
+		dm, err = s.kept.Next(ctx)
+	}
+	return dm, err
+}
+
+func (s *excludeSearcher) Weight() float64            { return s.kept.Weight() }
+func (s *excludeSearcher) SetQueryNorm(qnorm float64) { s.kept.SetQueryNorm(qnorm) }
+func (s *excludeSearcher) Count() uint64              { return s.kept.Count() }
+func (s *excludeSearcher) Min() int                   { return 0 }
+func (s *excludeSearcher) Size() int                  { return s.kept.Size() + s.not.Size() }
+
+func (s *excludeSearcher) DocumentMatchPoolSize() int {
+	return 2 + s.kept.DocumentMatchPoolSize() + s.not.DocumentMatchPoolSize()
+}
+
+func (s *excludeSearcher) Close() error {
+	err := s.kept.Close()
+	if nerr := s.not.Close(); err == nil {
+		err = nerr
+	}
+	return err
+}

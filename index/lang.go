@@ -57,6 +57,9 @@ func (b builder) build(n node) (query.Query, error) {
 			}
 			must = append(must, q)
 		}
+		if q := exclusion(must, nil, not); q != nil {
+			return q, nil
+		}
 		return query.NewBooleanQuery(must, nil, not), nil
 	case *seqNode:
 		var must, should, not []query.Query
@@ -73,6 +76,9 @@ func (b builder) build(n node) (query.Query, error) {
 			default:
 				should = append(should, q)
 			}
+		}
+		if q := exclusion(must, should, not); q != nil {
+			return q, nil
 		}
 		return query.NewBooleanQuery(must, should, not), nil
 	}

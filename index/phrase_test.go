@@ -112,3 +112,43 @@ func TestBoostQuery_sameAsBleve(t *testing.T) {
 		})
 	}
 }
+
+// TestExcludeQuery_sameAsBleve: a clause less exclusions finds the same
+// documents with the same scores and locations as bleve's boolean query.
+func TestExcludeQuery_sameAsBleve(t *testing.T) {
+	recs := []record.Record{
+		{ID: "phrase", Kind: record.KindPost, URL: "http://a.test/1", Title: "Union democracy",
+			Text: "Union democracy is built in every school; union democracy needs members."},
+		{ID: "apart", Kind: record.KindPost, URL: "http://a.test/2", Title: "Notes",
+			Text: "The union met. Democracy came up later."},
+		{ID: "one", Kind: record.KindPost, URL: "http://a.test/3", Title: "Union news",
+			Text: "The union voted on the contract."},
+		{ID: "none", Kind: record.KindPost, URL: "http://a.test/4", Title: "Picket lines",
+			Text: "Teachers walked the picket lines at dawn with the union."},
+	}
+	x := mustOpen(t, recs)
+	for _, tt := range []struct {
+		text string
+		want int // hits
+	}{
+		{"union -democracy", 2}, {"+union -democracy", 2}, {"union AND NOT contract", 3},
+		{`union -"union democracy"`, 3}, {"union -democracy -picket", 1}, {"(union OR picket) -contract", 3},
+		{"union -zzzq", 4}, {"zzzq -union", 0},
+	} {
+		t.Run(tt.text, func(t *testing.T) {
+			main, err := Query{Text: tt.text}.textQuery(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			eq, ok := main.(excludeQuery)
+			if !ok {
+				t.Fatalf("%q: got a %T, want a clause less exclusions", tt.text, main)
+			}
+			theirs := query.NewBooleanQuery([]query.Query{eq.Query}, nil, eq.not)
+			want, got := phraseHits(t, x, theirs), phraseHits(t, x, eq)
+			if len(want) != tt.want || !reflect.DeepEqual(got, want) {
+				t.Errorf("got  %v\nwant %d: %v", got, tt.want, want)
+			}
+		})
+	}
+}
