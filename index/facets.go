@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -20,7 +21,7 @@ import (
 // search's time when it matches thousands). Instead each shard's snapshot
 // gets a facet table, built once from the postings of the site, kind, year
 // and authors fields: every document's values as small codes, by internal
-// document number. The search's query is wrapped (facetQuery) so that its
+// document number. The search's query is wrapped (topQuery) so that its
 // searcher counts the values of every match it hands bleve's collector, at
 // the cost of a few array reads.
 
@@ -58,35 +59,70 @@ var multiFacets = []struct {
 	{FacetOrg, []string{fieldOrganization, fieldMentions}},
 }
 
-// facetTables caches the facet table of each shard snapshot searched.
-type facetTables struct {
+// snapshotTables caches what the searches read of each shard snapshot
+// searched: its old versions and, once a search counts facets, its facet
+// table.
+type snapshotTables struct {
 	mu     sync.Mutex
-	tables map[index.IndexReader]*facetTable
+	tables map[index.IndexReader]*snapshotTable
 	shards int // of the index
 }
 
-// maxFacetTables bounds the cached tables, per shard: a writable index
-// gets a new snapshot after each write and merge.
-const maxFacetTables = 4
+// snapshotTable is what a search reads of one shard snapshot, by document
+// number.
+type snapshotTable struct {
+	old    bitset      // versions that are not their record's latest
+	facets *facetTable // nil until a search counts facets
+}
 
-// table returns the facet table of the snapshot r, building it the first
-// time. It fails when r's document numbers are not what it knows (an index
-// other than scorch).
-func (c *facetTables) table(ctx context.Context, r index.IndexReader) (*facetTable, error) {
+// maxSnapshotTables bounds the cached tables, per shard: a writable index
+// gets a new snapshot after each write and merge.
+const maxSnapshotTables = 4
+
+// table returns the table of the snapshot r, building it (and its facet
+// table, when facets) the first time. It fails when r's document numbers
+// are not what it knows (an index other than scorch).
+func (c *snapshotTables) table(ctx context.Context, r index.IndexReader, facets bool) (*snapshotTable, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if t, ok := c.tables[r]; ok {
-		return t, nil
+	t, ok := c.tables[r]
+	if !ok {
+		t = &snapshotTable{}
+		err := eachPosting(ctx, r, fieldLatest, func(_ uint32, value string, doc uint64) {
+			if value == "F" { // bleve's term for false
+				t.old.set(doc)
+			}
+		})
+		if err != nil {
+			return nil, err
+		}
+		if c.tables == nil || len(c.tables) >= maxSnapshotTables*max(c.shards, 4) {
+			c.tables = map[index.IndexReader]*snapshotTable{}
+		}
+		c.tables[r] = t
 	}
-	t, err := buildFacetTable(ctx, r)
-	if err != nil {
-		return nil, err
+	if facets && t.facets == nil {
+		f, err := buildFacetTable(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		t.facets = f
 	}
-	if c.tables == nil || len(c.tables) >= maxFacetTables*max(c.shards, 4) {
-		c.tables = map[index.IndexReader]*facetTable{}
-	}
-	c.tables[r] = t
 	return t, nil
+}
+
+// bitset is a set of document numbers.
+type bitset []uint64
+
+func (b *bitset) set(doc uint64) {
+	for uint64(len(*b)) <= doc/64 {
+		*b = append(*b, 0)
+	}
+	(*b)[doc/64] |= 1 << (doc % 64)
+}
+
+func (b bitset) has(doc uint64) bool {
+	return doc/64 < uint64(len(b)) && b[doc/64]&(1<<(doc%64)) != 0
 }
 
 func buildFacetTable(ctx context.Context, r index.IndexReader) (*facetTable, error) {
@@ -213,19 +249,31 @@ func newFacetCounts() *facetCounts {
 	return c
 }
 
-// facetQuery is a query whose searchers count the facet values of every
-// match they yield into counts.
-type facetQuery struct {
+// topQuery is the query of a search: the text query and filters, run on
+// each shard snapshot by a topSearcher, which drops the versions that are
+// not their record's latest (unless allVersions) and counts the facet
+// values of the matches it yields (when counting). Both read the
+// snapshot's table (snapshotTables) instead of being bleve queries: a
+// boolean query excluding old versions would put two more searchers (a
+// boolean and a conjunction of one) between every match and the collector.
+type topQuery struct {
 	query.Query
-	tables *facetTables
+	allVersions bool
+	tables      *snapshotTables
 
-	mu     sync.Mutex
-	counts *facetCounts
+	mu       sync.Mutex
+	counting bool         // count facet values into counts
+	counts   *facetCounts // nil until a searcher closes
 }
 
-// Searcher returns the wrapped query's searcher, counting.
-func (q *facetQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
-	t, err := q.tables.table(ctx, r)
+// Searcher returns the wrapped query's searcher, filtered and counting.
+// It sets the query norm as a boolean query around the wrapped query
+// would, so that scores are the same as bleve's.
+func (q *topQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
+	q.mu.Lock()
+	counting := q.counting
+	q.mu.Unlock()
+	t, err := q.tables.table(ctx, r, counting)
 	if err != nil {
 		return nil, err
 	}
@@ -233,40 +281,76 @@ func (q *facetQuery) Searcher(ctx context.Context, r index.IndexReader, m mappin
 	if err != nil {
 		return nil, err
 	}
-	cs := &countingSearcher{Searcher: s, t: t, q: q}
-	for i := range cs.single {
-		cs.single[i] = make([]int, len(t.values[i])+1)
+	s.SetQueryNorm(1.0 / math.Sqrt(s.Weight()))
+	ts := &topSearcher{Searcher: s, q: q}
+	if !q.allVersions {
+		ts.old = t.old
 	}
-	for m := range cs.multi {
-		cs.multi[m] = make([]int, len(t.values[3+m])+1)
+	if counting {
+		ts.t = t.facets
+		for i := range ts.single {
+			ts.single[i] = make([]int, len(ts.t.values[i])+1)
+		}
+		for m := range ts.multi {
+			ts.multi[m] = make([]int, len(ts.t.values[3+m])+1)
+		}
 	}
-	return cs, nil
+	return ts, nil
 }
 
-// countingSearcher counts the facet codes of the matches its searcher
-// yields, by code, and adds them to its query's counts when closed.
-type countingSearcher struct {
+// stopCounting has the searchers made from now on count nothing (a search
+// that asks for more hits counts its matches once).
+func (q *topQuery) stopCounting() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.counting = false
+}
+
+// topSearcher yields its searcher's matches but those in old, counting the
+// facet codes of those it yields by code when t is not nil, and adds the
+// counts to its query's when closed.
+type topSearcher struct {
 	search.Searcher
+	q      *topQuery
+	old    bitset
 	t      *facetTable
-	q      *facetQuery
 	single [3][]int
 	multi  [2][]int
 }
 
 // Next returns the next match, counted.
-func (s *countingSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+func (s *topSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
 	dm, err := s.Searcher.Next(ctx)
-	if dm != nil {
-		s.count(dm.IndexInternalID)
+	return s.keep(ctx, dm, err)
+}
+
+// Advance returns the first match at or after id, counted.
+func (s *topSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+	dm, err := s.Searcher.Advance(ctx, id)
+	return s.keep(ctx, dm, err)
+}
+
+// keep returns dm, or the next match after it when dm is an old version;
+// it counts the match returned.
+func (s *topSearcher) keep(ctx *search.SearchContext, dm *search.DocumentMatch, err error) (*search.DocumentMatch, error) {
+	for dm != nil && err == nil {
+		doc, ok := docNumber(dm.IndexInternalID)
+		if !ok {
+			return nil, fmt.Errorf("search: unknown document number %x", []byte(dm.IndexInternalID))
+		}
+		if !s.old.has(doc) {
+			if s.t != nil {
+				s.count(doc)
+			}
+			return dm, nil
+		}
+		ctx.DocumentMatchPool.Put(dm)
+		dm, err = s.Searcher.Next(ctx)
 	}
 	return dm, err
 }
 
-func (s *countingSearcher) count(id index.IndexInternalID) {
-	doc, ok := docNumber(id)
-	if !ok {
-		return
-	}
+func (s *topSearcher) count(doc uint64) {
 	var single [3]uint32
 	if doc < uint64(len(s.t.single)) {
 		single = s.t.single[doc]
@@ -286,7 +370,10 @@ func (s *countingSearcher) count(id index.IndexInternalID) {
 }
 
 // Close closes the searcher and adds its counts to the query's.
-func (s *countingSearcher) Close() error {
+func (s *topSearcher) Close() error {
+	if s.t == nil {
+		return s.Searcher.Close()
+	}
 	s.q.mu.Lock()
 	defer s.q.mu.Unlock()
 	if s.q.counts == nil {
@@ -311,7 +398,7 @@ func (s *countingSearcher) Close() error {
 
 // result returns the facets counted, most frequent values first (years in
 // order), each cut to its size in facetSizes.
-func (q *facetQuery) result() map[string]Facet {
+func (q *topQuery) result() map[string]Facet {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	c := q.counts

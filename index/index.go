@@ -94,9 +94,9 @@ type Index struct {
 	shards   []bleve.Index
 	all      bleve.IndexAlias // searches every shard
 	readOnly bool
-	opened   os.FileInfo // dir as it was when opened, to tell when Build replaced it
-	tables   facetTables // of the shard snapshots searched with facets
-	vocabs   vocabCache  // the values of the snapshots last searched with filters
+	opened   os.FileInfo    // dir as it was when opened, to tell when Build replaced it
+	tables   snapshotTables // of the shard snapshots searched
+	vocabs   vocabCache     // the values of the snapshots last searched with filters
 
 	mu     sync.Mutex // serialises writers
 	closed bool

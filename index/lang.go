@@ -57,6 +57,9 @@ func (b builder) build(n node) (query.Query, error) {
 			}
 			must = append(must, q)
 		}
+		if q := exclusion(must, nil, not); q != nil {
+			return q, nil
+		}
 		return query.NewBooleanQuery(must, nil, not), nil
 	case *seqNode:
 		var must, should, not []query.Query
@@ -73,6 +76,9 @@ func (b builder) build(n node) (query.Query, error) {
 			default:
 				should = append(should, q)
 			}
+		}
+		if q := exclusion(must, should, not); q != nil {
+			return q, nil
 		}
 		return query.NewBooleanQuery(must, should, not), nil
 	}
@@ -126,7 +132,7 @@ func (b builder) textLeaf(l *leaf, field string) (query.Query, error) {
 	var q query.FieldableQuery
 	switch l.kind {
 	case phraseLeaf:
-		q = query.NewMatchPhraseQuery(l.value)
+		q = newPhraseQuery(l.value)
 	case wildcardLeaf:
 		q = query.NewWildcardQuery(strings.ToLower(l.value)) // the analyser lowercases
 	case regexpLeaf:

@@ -93,24 +93,20 @@ func (x *Index) request(ctx context.Context, q Query) (*bleve.SearchRequest, que
 	if err != nil {
 		return nil, nil, err
 	}
-	var notLatest []query.Query
-	if !q.AllVersions {
-		// excluding the few old versions costs less than requiring the
-		// mark of every match
-		old := query.NewBoolFieldQuery(false)
-		old.SetField(fieldLatest)
-		notLatest = append(notLatest, old)
-	}
-	bq := query.NewBooleanQuery([]query.Query{main}, nil, notLatest)
 	f, err := q.filters(resolve)
 	if err != nil {
 		return nil, nil, err
 	}
+	matching := main
 	if len(f) > 0 {
+		bq := query.NewBooleanQuery([]query.Query{main}, nil, nil)
 		bq.AddFilter(query.NewConjunctionQuery(f))
+		matching = bq
 	}
+	// old versions are dropped, and facets counted, by the top searcher
+	top := &topQuery{Query: matching, allVersions: q.AllVersions, tables: &x.tables, counting: q.Facets}
 
-	req := bleve.NewSearchRequestOptions(bq, size, q.From, false)
+	req := bleve.NewSearchRequestOptions(top, size, q.From, false)
 	req.Fields = storedFields
 	order, err := q.sortOrder()
 	if err != nil {
@@ -155,13 +151,13 @@ func (q Query) textQuery(resolve resolver) (query.Query, error) {
 	// match_phrase "should" clause of Elasticsearch-backed search UIs). The
 	// boost is large because bleve's length norm shrinks a phrase match in a
 	// long article below a single-word match in a short blurb.
-	inTitle := query.NewMatchPhraseQuery(words)
+	inTitle := newPhraseQuery(words)
 	inTitle.SetField(fieldTitle)
 	inTitle.SetBoost(phraseBoost * titleBoost)
-	inText := query.NewMatchPhraseQuery(words)
+	inText := newPhraseQuery(words)
 	inText.SetField(fieldText)
 	inText.SetBoost(phraseBoost)
-	return query.NewBooleanQuery([]query.Query{main}, []query.Query{inTitle, inText}, nil), nil
+	return newBoostQuery(main, inTitle, inText), nil
 }
 
 // phraseBoost weighs a phrase match of a plain several-word query.

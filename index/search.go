@@ -2,15 +2,19 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	stdhtml "html"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	bdoc "github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -91,11 +95,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		req.From, fetch = 0, 2*want+10
 	}
 	out := &Result{From: q.From}
-	var counted *facetQuery
-	if q.Facets {
-		counted = &facetQuery{Query: req.Query, tables: &x.tables}
-		req.Query = counted
-	}
+	top := req.Query.(*topQuery)
 	// the matches' stored fields are loaded afterwards, for the hits kept
 	// only: bleve's alias would load them for the best fetch hits of every
 	// shard, most of which the merge of the shards' hits drops
@@ -108,8 +108,9 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 			return nil, fmt.Errorf("search %q: %w", q.Text, err)
 		}
 		out.Total, out.Took = res.Total, out.Took+res.Took
-		if counted != nil { // counted once
-			out.Facets, req.Query, counted = counted.result(), counted.Query, nil
+		if q.Facets && out.Facets == nil { // counted once
+			out.Facets = top.result()
+			top.stopCounting()
 		}
 		hits = hits[:0]
 		breakTies(res.Hits)
@@ -168,18 +169,58 @@ func (x *Index) loadFields(ctx context.Context, dms search.DocumentMatchCollecti
 // storedDocs returns the stored fields (storedFields) of the documents ids,
 // by ID, and the time bleve took to find them.
 func (x *Index) storedDocs(ctx context.Context, ids []string) (map[string]map[string]any, time.Duration, error) {
-	req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
-	req.Fields = storedFields
-	req.Score = bleve.ScoreNone
-	res, err := x.all.SearchInContext(ctx, req)
+	hits, took, err := x.searchIDs(ctx, ids, func(ids []string) *bleve.SearchRequest {
+		req := bleve.NewSearchRequestOptions(query.NewDocIDQuery(ids), len(ids), 0, false)
+		req.Fields = storedFields
+		req.Score = bleve.ScoreNone
+		return req
+	})
 	if err != nil {
-		return nil, 0, fmt.Errorf("load records: %w", err)
+		return nil, took, fmt.Errorf("load records: %w", err)
 	}
-	out := make(map[string]map[string]any, len(res.Hits))
-	for _, dm := range res.Hits {
+	out := make(map[string]map[string]any, len(hits))
+	for _, dm := range hits {
 		out[dm.ID] = dm.Fields
 	}
-	return out, res.Took, nil
+	return out, took, nil
+}
+
+// searchIDs runs the search request(ids) for the documents ids on the
+// shards holding them (shardOf), each with its own, GOMAXPROCS shards at a
+// time, and returns the hits of all, in no order, and the time it took.
+// Searching every shard for them, as the index alias would, costs every
+// shard a search however few of them it holds.
+func (x *Index) searchIDs(ctx context.Context, ids []string, request func(ids []string) *bleve.SearchRequest) (search.DocumentMatchCollection, time.Duration, error) {
+	start := time.Now()
+	byShard := map[int][]string{}
+	for _, id := range ids {
+		s := shardOf(recordIDOf(id), len(x.shards))
+		byShard[s] = append(byShard[s], id)
+	}
+	var (
+		mu   sync.Mutex
+		hits search.DocumentMatchCollection
+		errs []error
+		wg   sync.WaitGroup
+		sem  = make(chan struct{}, runtime.GOMAXPROCS(0))
+	)
+	for s, ids := range byShard {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			res, err := x.shards[s].SearchInContext(ctx, request(ids))
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, err)
+				return
+			}
+			hits = append(hits, res.Hits...)
+		}()
+	}
+	wg.Wait()
+	return hits, time.Since(start), errors.Join(errs...)
 }
 
 // breakTies orders the runs of hits that tie, by score or by their sort
@@ -217,17 +258,32 @@ func (x *Index) highlight(ctx context.Context, main query.Query, r *Result) erro
 		for i, h := range r.Hits {
 			ids[i] = h.ID
 		}
-		hq := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), main})
-		req := bleve.NewSearchRequestOptions(hq, len(ids), 0, false)
-		req.Highlight = bleve.NewHighlightWithStyle(html.Name)
-		req.Highlight.AddField(fieldText)
-		res, err := x.all.SearchInContext(ctx, req)
+		// the matches' locations only: bleve's highlighting would load
+		// each hit's stored document again for its text, which the hit
+		// has
+		hits, took, err := x.searchIDs(ctx, ids, func(ids []string) *bleve.SearchRequest {
+			hq := query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), main})
+			req := bleve.NewSearchRequestOptions(hq, len(ids), 0, false)
+			req.IncludeLocations = true
+			req.Score = bleve.ScoreNone
+			return req
+		})
+		r.Took += took
 		if err != nil {
 			return fmt.Errorf("highlight: %w", err)
 		}
-		r.Took += res.Took
-		for _, dm := range res.Hits {
-			frags[dm.ID] = dm.Fragments[fieldText]
+		hl, err := bleve.Config.Cache.HighlighterNamed(html.Name)
+		if err != nil {
+			return fmt.Errorf("highlight: %w", err)
+		}
+		texts := make(map[string]string, len(r.Hits))
+		for _, h := range r.Hits {
+			texts[h.ID] = h.rec.Text
+		}
+		for _, dm := range hits {
+			doc := bdoc.NewDocument(dm.ID)
+			doc.AddField(bdoc.NewTextField(fieldText, nil, []byte(texts[dm.ID])))
+			frags[dm.ID] = hl.BestFragmentsInField(dm, doc, fieldText, 1)
 		}
 	}
 	for i := range r.Hits {

@@ -152,3 +152,44 @@ func TestDocID(t *testing.T) {
 		})
 	}
 }
+
+// TestIndex_Search_latestCounts: the total and the facets count the latest
+// versions only, with or without a filter and in date order too; with
+// AllVersions, every version. An old version re-marked by a later Add
+// counts no more.
+func TestIndex_Search_latestCounts(t *testing.T) {
+	x := mustOpen(t, []record.Record{v2023, v2024})
+	if err := x.Add([]record.Record{v2025}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		q    Query
+		want int
+	}{
+		{"text", Query{Text: "charter", Facets: true}, 1},
+		{"filtered", Query{Text: "charter", Site: "Turn Web", Facets: true}, 1},
+		{"by date", Query{Text: "charter", Sort: SortDate, Facets: true}, 1},
+		{"every record", Query{Facets: true}, 1},
+		{"old words", Query{Text: "sign-ups", Facets: true}, 0},
+		{"all versions", Query{Text: "charter", AllVersions: true, Facets: true}, 3},
+		{"all versions filtered", Query{Text: "charter", Site: "Turn Web", AllVersions: true, Facets: true}, 3},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res := mustSearch(t, x, tt.q)
+			if res.Total != uint64(tt.want) {
+				t.Errorf("total %d, want %d", res.Total, tt.want)
+			}
+			var site []FacetTerm
+			if tt.want > 0 {
+				site = []FacetTerm{{Term: "Turn Web", Count: tt.want}}
+			}
+			if got := res.Facets[FacetSite].Terms; !slices.Equal(got, site) {
+				t.Errorf("site facet %v, want %v", got, site)
+			}
+			if got := res.Facets[FacetYear].Total; got != tt.want {
+				t.Errorf("year facet counts %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
