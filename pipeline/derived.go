@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -144,8 +143,8 @@ func (p *Pipeline) updateRecordsFile(ctx context.Context, st *store.Store) error
 		if count, err = tx.Count(); err != nil {
 			return err
 		}
-		return tx.Dirty(func(doc string, r *record.Record) error {
-			if r != nil {
+		return tx.DirtyDocs(func(doc string, kept bool) error {
+			if kept {
 				puts++
 				return nil
 			}
@@ -165,22 +164,15 @@ func (p *Pipeline) updateRecordsFile(ctx context.Context, st *store.Store) error
 	}
 	var docs []string
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
 	flush := func() error { // whole lines in one write: a reader sees no half line
 		_, err := f.Write(buf.Bytes())
 		buf.Reset()
 		return err
 	}
 	err = st.View(ctx, func(tx *store.Tx) error {
-		return tx.Dirty(func(doc string, r *record.Record) error {
-			if r == nil {
-				return nil
-			}
+		return tx.DirtyJSON(func(doc string, line []byte) error {
 			docs = append(docs, doc)
-			if err := enc.Encode(r); err != nil {
-				return err
-			}
+			buf.Write(line)
 			if buf.Len() >= 8<<20 {
 				return flush()
 			}

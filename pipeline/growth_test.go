@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -225,6 +227,39 @@ type stageFigures struct {
 	// its segments: those pages count in the RSS but are the kernel's
 	// page cache, given back under pressure).
 	peakAnon int64
+	atPeak   memoryParts // what the anonymous RSS held at its peak
+}
+
+// memoryParts splits a sample of the process's memory: the Go heap's
+// objects (live, and dead ones not yet swept), the heap's free pages not
+// given back to the system, the rest the Go runtime maps (stacks, its own
+// structures), and the mapped files resident (bleve's segments, the
+// store's pages). The anonymous RSS less what Go keeps is memory allocated
+// outside Go's heap (the SQLite driver's page cache, which modernc.org's C
+// runtime allocates itself).
+type memoryParts struct {
+	heapObjects, heapFree, goOther, file int64
+}
+
+var memoryMetrics = []string{"/memory/classes/heap/objects:bytes", "/memory/classes/heap/free:bytes",
+	"/memory/classes/heap/unused:bytes", "/memory/classes/total:bytes", "/memory/classes/heap/released:bytes"}
+
+func sampleMemory() memoryParts {
+	s := make([]metrics.Sample, len(memoryMetrics))
+	for i, name := range memoryMetrics {
+		s[i].Name = name
+	}
+	metrics.Read(s)
+	v := func(i int) int64 { return int64(s[i].Value.Uint64()) }
+	objects, free, unused, total, released := v(0), v(1), v(2), v(3), v(4)
+	return memoryParts{heapObjects: objects, heapFree: free + unused,
+		goOther: total - released - objects - free - unused, file: statusKB("RssFile:") << 10}
+}
+
+func (m memoryParts) String() string {
+	mb := func(v int64) float64 { return float64(v) / (1 << 20) }
+	return fmt.Sprintf("heap objects %.0f MB, heap free %.0f MB, Go other %.0f MB, files %.0f MB",
+		mb(m.heapObjects), mb(m.heapFree), mb(m.goOther), mb(m.file))
 }
 
 // measureStage runs fn with the process's peak RSS reset first (after a
@@ -239,11 +274,23 @@ func measureStage(b *testing.B, name string, log *crawlEnd, fn func() error) sta
 	}
 	log.reset()
 	stop := make(chan struct{})
-	anon := make(chan int64)
+	type peakSample struct {
+		anon  int64
+		parts memoryParts
+	}
+	anon := make(chan peakSample)
+	profile := os.Getenv("RANKFILE_BENCH_HEAPPROFILE")
 	go func() {
-		var peak int64
+		var peak peakSample
+		var profiled int64
 		for {
-			peak = max(peak, statusKB("RssAnon:")<<10)
+			if a := statusKB("RssAnon:") << 10; a > peak.anon {
+				peak = peakSample{a, sampleMemory()}
+				if profile != "" && a > profiled+profiled/20 {
+					profiled = a
+					writeHeapProfile(b, fmt.Sprintf("%s-%s.pprof", profile, strings.NewReplacer(" ", "-", ",", "", "%", "pct", "+", "-").Replace(name)))
+				}
+			}
 			select {
 			case <-stop:
 				anon <- peak
@@ -259,14 +306,29 @@ func measureStage(b *testing.B, name string, log *crawlEnd, fn func() error) sta
 	}
 	f := stageFigures{name: name, wall: time.Since(start), cpu: cpuTime() - cpu0, peakRSS: statusKB("VmHWM:") << 10}
 	close(stop)
-	f.peakAnon = <-anon
+	peak := <-anon
+	f.peakAnon, f.atPeak = peak.anon, peak.parts
 	if end := log.at(); !end.IsZero() {
 		f.tail = time.Since(end)
 	}
 	// each stage as it ends, for a long run cut short
-	fmt.Fprintf(os.Stderr, "stage %q: wall %.1f s, CPU %.1f s, after crawl %.1f s, peak RSS %.0f MB, peak anon %.0f MB\n",
-		name, f.wall.Seconds(), f.cpu.Seconds(), f.tail.Seconds(), float64(f.peakRSS)/(1<<20), float64(f.peakAnon)/(1<<20))
+	fmt.Fprintf(os.Stderr, "stage %q: wall %.1f s, CPU %.1f s, after crawl %.1f s, peak RSS %.0f MB, peak anon %.0f MB (then: %v)\n",
+		name, f.wall.Seconds(), f.cpu.Seconds(), f.tail.Seconds(), float64(f.peakRSS)/(1<<20), float64(f.peakAnon)/(1<<20), f.atPeak)
 	return f
+}
+
+// writeHeapProfile writes the heap profile (the live objects as of the
+// last collection, where they were allocated) to path.
+func writeHeapProfile(b *testing.B, path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		b.Logf("heap profile: %v", err)
+		return
+	}
+	defer f.Close()
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		b.Logf("heap profile: %v", err)
+	}
 }
 
 // crawlEnd is a log handler noting when the crawl logged its end.
@@ -343,7 +405,10 @@ func growthSizes(b *testing.B) []int {
 // RSS) of each stage; and wget's crawl of the same site in the same run.
 // RANKFILE_BENCH_STAGES picks stages: crawl (the crawl alone and its
 // unchanged recrawl), full (the crawl with its derived work, the recrawls,
-// the re-extract) and wget.
+// the re-extract), first (of full, the crawl with its derived work only)
+// and wget. RANKFILE_BENCH_HEAPPROFILE=PREFIX writes, for each stage, the
+// heap profile at its peak anonymous RSS to PREFIX-STAGE.pprof; each stage
+// also prints what its memory held at that peak.
 //
 //	RANKFILE_BENCH_PAGES=2000,10000 nice -n 10 go test -run '^$' -bench Pipeline_Growth -benchtime 1x -timeout 2h ./pipeline/
 func BenchmarkPipeline_Growth(b *testing.B) {
@@ -374,15 +439,19 @@ func benchGrowth(b *testing.B, n int) {
 	alone := &Pipeline{Dir: b.TempDir(), Logger: slog.New(log)}
 	full := &Pipeline{Dir: b.TempDir(), Logger: slog.New(log)}
 	var figs []stageFigures
-	run := func(stage, name string, fn func() error) {
-		if want := os.Getenv("RANKFILE_BENCH_STAGES"); want == "" || slices.Contains(strings.Split(want, ","), stage) {
-			figs = append(figs, measureStage(b, name, log, fn))
+	run := func(stages, name string, fn func() error) {
+		want := os.Getenv("RANKFILE_BENCH_STAGES")
+		for _, stage := range strings.Split(stages, ",") {
+			if want == "" || slices.Contains(strings.Split(want, ","), stage) {
+				figs = append(figs, measureStage(b, name, log, fn))
+				return
+			}
 		}
 	}
 	run("crawl", "crawl alone", crawlInto(alone, true))
 	run("crawl", "unchanged recrawl alone", crawlInto(alone, true))
 	os.RemoveAll(alone.Dir)
-	run("full", "crawl+extract+index", crawlInto(full, false))
+	run("full,first", "crawl+extract+index", crawlInto(full, false))
 	run("full", "unchanged recrawl", crawlInto(full, false))
 	site.gen.Add(1)
 	run("full", "recrawl, 1% changed", crawlInto(full, false))

@@ -362,6 +362,36 @@ func (t *Tx) Coverage() ([]Coverage, error) {
 // that now has that document ID (the last one, if several), or nil when
 // none has: the index must put the record, or delete the document.
 func (t *Tx) Dirty(fn func(doc string, r *record.Record) error) error {
+	return t.dirtyBlobs(func(doc string, blob []byte) error {
+		if blob == nil {
+			return fn(doc, nil)
+		}
+		r, err := t.decode(blob)
+		if err != nil {
+			return err
+		}
+		return fn(doc, &r)
+	})
+}
+
+// DirtyJSON is Dirty for an export: it calls fn with each document marked
+// dirty that an assembled record has now and that record's JSON, one line
+// ending in a newline (valid until fn returns), without decoding it.
+func (t *Tx) DirtyJSON(fn func(doc string, line []byte) error) error {
+	var buf []byte
+	return t.dirtyBlobs(func(doc string, blob []byte) error {
+		if blob == nil {
+			return nil
+		}
+		var err error
+		if buf, err = t.s.dec.DecodeAll(blob, buf[:0]); err != nil {
+			return fmt.Errorf("store: record of %s: damaged: %w", doc, err)
+		}
+		return fn(doc, buf)
+	})
+}
+
+func (t *Tx) dirtyBlobs(fn func(doc string, blob []byte) error) error {
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT dirty.doc, (SELECT coalesce(records.rec, raw.rec) FROM records LEFT JOIN raw ON raw.seq = records.key
 		WHERE records.doc = dirty.doc ORDER BY records.key DESC LIMIT 1) FROM dirty`)
 	if err != nil {
@@ -374,15 +404,29 @@ func (t *Tx) Dirty(fn func(doc string, r *record.Record) error) error {
 		if err := rows.Scan(&doc, &blob); err != nil {
 			return err
 		}
-		var rp *record.Record
-		if blob != nil {
-			r, err := t.decode(blob)
-			if err != nil {
-				return err
-			}
-			rp = &r
+		if err := fn(doc, blob); err != nil {
+			return err
 		}
-		if err := fn(doc, rp); err != nil {
+	}
+	return rows.Err()
+}
+
+// DirtyDocs calls fn with each document marked dirty and whether an
+// assembled record has that document ID now (the index must put it) or
+// none has (the index must delete it), without reading the records.
+func (t *Tx) DirtyDocs(fn func(doc string, kept bool) error) error {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT doc, EXISTS(SELECT 1 FROM records WHERE records.doc = dirty.doc) FROM dirty`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var doc string
+		var kept bool
+		if err := rows.Scan(&doc, &kept); err != nil {
+			return err
+		}
+		if err := fn(doc, kept); err != nil {
 			return err
 		}
 	}

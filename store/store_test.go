@@ -1,7 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"path/filepath"
 	"slices"
@@ -112,18 +114,43 @@ func TestStore_Records(t *testing.T) {
 		dated.Published = "2024-01-02"
 		return tx.Put(seqs[1], "b@1", dated)
 	})
+	// dirty returns the dirty documents as Dirty gives them, and checks
+	// that DirtyDocs and DirtyJSON (an export's reads, which do not decode
+	// the records) tell the same
 	dirty := func() map[string]string {
-		got := map[string]string{}
+		t.Helper()
+		got, docs, lines := map[string]string{}, map[string]string{}, map[string]string{}
 		if err := s.View(ctx, func(tx *Tx) error {
-			return tx.Dirty(func(doc string, r *record.Record) error {
+			return errors.Join(tx.Dirty(func(doc string, r *record.Record) error {
 				got[doc] = "deleted"
 				if r != nil {
 					got[doc] = r.ID + " " + r.Published
 				}
 				return nil
-			})
+			}), tx.DirtyDocs(func(doc string, kept bool) error {
+				docs[doc] = map[bool]string{true: "kept", false: "deleted"}[kept]
+				return nil
+			}), tx.DirtyJSON(func(doc string, line []byte) error {
+				var r record.Record
+				if !bytes.HasSuffix(line, []byte("}\n")) || json.Unmarshal(line, &r) != nil {
+					t.Errorf("DirtyJSON gave %s the line %q", doc, line)
+				}
+				lines[doc] = r.ID + " " + r.Published
+				return nil
+			}))
 		}); err != nil {
 			t.Fatal(err)
+		}
+		for doc, v := range got {
+			if want := map[bool]string{true: "kept", false: "deleted"}[v != "deleted"]; docs[doc] != want {
+				t.Errorf("DirtyDocs: %s %q, want %q", doc, docs[doc], want)
+			}
+			if line, ok := lines[doc]; ok != (v != "deleted") || ok && line != v {
+				t.Errorf("DirtyJSON: %s %q (given: %v), want %q", doc, line, ok, v)
+			}
+		}
+		if len(docs) != len(got) {
+			t.Errorf("DirtyDocs gave %v, Dirty %v", docs, got)
 		}
 		return got
 	}
