@@ -259,3 +259,29 @@ func TestExtractor_widerDate(t *testing.T) {
 		t.Error("want one post dated 2017-03-14")
 	}
 }
+
+// TestExtractor_questionDate: a Q&A page (Stack Exchange's microdata) is
+// dated by its question's dateCreated, not by an answer's, a comment's or
+// the question's last edit.
+func TestExtractor_questionDate(t *testing.T) {
+	page := `<!DOCTYPE html><html itemscope itemtype="https://schema.org/QAPage" lang="en"><head><title>Can a caucus endorse candidates?</title></head><body>
+<div itemprop="mainEntity" itemscope itemtype="https://schema.org/Question">
+<h1 itemprop="name">Can a caucus endorse candidates?</h1>
+<div><span>Asked</span> <time itemprop="dateCreated" datetime="2014-03-28 10:01:21Z">11 years ago</time>
+<a href="/posts/964/revisions">edited <span title='2017-04-13 19:57:15Z' class='relativetime'>Apr 13, 2017 at 19:57</span></a></div>
+<div itemprop="text"><p>` + para + ` ` + para + `</p></div>
+<div itemprop="acceptedAnswer" itemscope itemtype="https://schema.org/Answer"><time itemprop="dateCreated" datetime="2014-03-29 08:00:00Z"></time>
+<div itemprop="text"><p>` + para + ` ` + para + ` ` + para + `</p></div>
+<ul><li itemprop="comment" itemscope itemtype="https://schema.org/Comment"><div itemprop="datePublished">2016-01-02 10:00:00 +00:00</div> Thanks.</li></ul></div>
+</div></body></html>`
+	recs, err := New(Options{}).ExtractHTML("https://union.stackexchange.example/questions/964/can-a-caucus-endorse", []byte(page), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) == 0 || recs[0].Published != "2014-03-28" {
+		for _, r := range recs {
+			t.Logf("%s %q %q", r.Kind, r.Title, r.Published)
+		}
+		t.Error("want the question's date, 2014-03-28")
+	}
+}

@@ -25,7 +25,7 @@ func (a *analysis) describe(r *record.Record, main bool) {
 				r.Authors = a.m.declaredAuthors
 			}
 			if r.Published == "" {
-				r.Published = firstString(a.m.guessedDate, a.m.declaredDate, urlDate(a.url), a.m.pageDate, a.visibleDate())
+				r.Published = firstString(a.m.threadDate, a.m.guessedDate, a.m.declaredDate, urlDate(a.url), a.m.pageDate, a.visibleDate())
 			}
 			if r.Published == "" && wordCount(r.Text) >= widerDateWords {
 				r.Published = a.widerDate()

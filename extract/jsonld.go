@@ -69,6 +69,9 @@ func (m *meta) jsonLD(src string) (authors []string, date string) {
 				if date == "" {
 					date = parseDate(firstString(ldString(x["datePublished"]), ldString(x["dateCreated"])))
 				}
+				if m.threadDate == "" {
+					m.threadDate = parseDate(firstString(ldString(x["datePublished"]), ldString(x["dateCreated"])))
+				}
 				if q, ok := x["mainEntity"]; ok {
 					visit(q, depth+1)
 				}

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"slices"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -17,7 +18,7 @@ type meta struct {
 	generator string   // <meta name="generator">
 	headline  string   // JSON-LD headline of the page's article
 	article   bool     // JSON-LD says the page is an article
-	thread    bool     // JSON-LD says the page is a forum thread or a question with its answers
+	thread    bool     // JSON-LD or microdata says the page is a forum thread or a question with its answers
 	authors   []string // from JSON-LD, meta author, rel=author and byline markup
 	published string   // YYYY-MM-DD from JSON-LD, meta tags or <time>
 	pageDate  string   // YYYY-MM-DD: a JSON-LD WebPage's datePublished, which SEO plugins give every page
@@ -25,10 +26,14 @@ type meta struct {
 	// JSON-LD say, not its markup (which may be a listed post's)
 	declaredDate    string
 	declaredAuthors []string
-	guessedDate     string            // YYYY-MM-DD that go-htmldate finds when the metadata gives none
-	ldIDs           map[string]string // names of the JSON-LD people and organizations, by @id
-	bodyClass       string            // the body's class attribute
-	description     string
+	// threadDate is the opening post's date, as a thread's JSON-LD or its
+	// microdata main entity gives it: the thread's, whatever else the page
+	// dates (its last edit, its newest reply)
+	threadDate  string
+	guessedDate string            // YYYY-MM-DD that go-htmldate finds when the metadata gives none
+	ldIDs       map[string]string // names of the JSON-LD people and organizations, by @id
+	bodyClass   string            // the body's class attribute
+	description string
 	// longestDescription is the longest of the description, og:description
 	// and twitter:description: one may be cut short ("…") where another
 	// is whole.
@@ -113,6 +118,10 @@ func readMeta(doc *html.Node) *meta {
 					m.h1s = append(m.h1s, t)
 				}
 			}
+			if m.threadDate == "" && threadItem(n) {
+				m.thread = true
+				m.threadDate = ownItemDate(n)
+			}
 			if attr(n, "id") == "SITE_CONTAINER" {
 				m.wixSite = true
 			}
@@ -179,6 +188,37 @@ func readMeta(doc *html.Node) *meta {
 	m.lang = firstString(m.htmlLang, m.metaLang, m.ldLang, m.locale)
 	m.canonical = firstString(m.linkCanonical, m.ogURL)
 	return m
+}
+
+// threadItem reports whether n is the page's microdata main entity and a
+// question or a forum post (Stack Exchange's, Discourse's): the thread.
+func threadItem(n *html.Node) bool {
+	if !hasAttr(n, "itemscope") || !slices.Contains(strings.Fields(attr(n, "itemprop")), "mainEntity") {
+		return false
+	}
+	t := attr(n, "itemtype")
+	t = t[strings.LastIndexByte(t, '/')+1:]
+	return t == "Question" || t == "DiscussionForumPosting"
+}
+
+// ownItemDate returns the dateCreated or datePublished of the microdata
+// item n itself, not of the items nested in it (its answers, comments).
+func ownItemDate(n *html.Node) string {
+	var date string
+	var walk func(*html.Node)
+	walk = func(e *html.Node) {
+		for c := e.FirstChild; c != nil && date == ""; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			date = elementDate(c, "dateCreated", "datePublished")
+			if !hasAttr(c, "itemscope") && date == "" {
+				walk(c)
+			}
+		}
+	}
+	walk(n)
+	return date
 }
 
 // elementDate returns the date an element whose itemprop (microdata) or

@@ -167,7 +167,7 @@ const titleDateBlocks = 4
 // than the one these give is the original publication's: metadata
 // re-dated on an update or a republishing says when the page changed.
 func (a *analysis) published() string {
-	d := firstString(a.m.guessedDate, a.m.published, urlDate(a.url), a.visibleDate())
+	d := firstString(a.m.threadDate, a.m.guessedDate, a.m.published, urlDate(a.url), a.visibleDate())
 	if t := a.titleDate(); t != "" && t < d {
 		return t
 	}
