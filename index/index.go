@@ -153,21 +153,31 @@ func open(dir string, readOnly bool) (*Index, error) {
 	return nil, fmt.Errorf("open index %s: replaced while opening %d times: %w", dir, openAttempts, err)
 }
 
-// openShards opens the shards metaFile lists.
-func openShards(dir string, readOnly bool) (*Index, error) {
+// readMeta reads the index's metaFile in dir: ErrNoIndex when there is
+// none, ErrOldIndex when it is another version's.
+func readMeta(dir string) (meta, error) {
+	var m meta
 	data, err := os.ReadFile(filepath.Join(dir, metaFile))
 	if errors.Is(err, os.ErrNotExist) {
 		if _, serr := os.Stat(filepath.Join(dir, "index_meta.json")); serr == nil {
-			return nil, fmt.Errorf("open index %s: %w", dir, ErrOldIndex) // a single bleve index
+			return m, fmt.Errorf("open index %s: %w", dir, ErrOldIndex) // a single bleve index
 		}
-		return nil, fmt.Errorf("open index %s: %w", dir, ErrNoIndex)
+		return m, fmt.Errorf("open index %s: %w", dir, ErrNoIndex)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open index %s: %w", dir, err)
+		return m, fmt.Errorf("open index %s: %w", dir, err)
 	}
-	var m meta
 	if err := json.Unmarshal(data, &m); err != nil || m.Version != mappingVersion || m.Shards < 1 {
-		return nil, fmt.Errorf("open index %s: %w", dir, ErrOldIndex)
+		return m, fmt.Errorf("open index %s: %w", dir, ErrOldIndex)
+	}
+	return m, nil
+}
+
+// openShards opens the shards metaFile lists.
+func openShards(dir string, readOnly bool) (*Index, error) {
+	m, err := readMeta(dir)
+	if err != nil {
+		return nil, err
 	}
 	cfg := map[string]any{"bolt_timeout": lockTimeout.String()}
 	if readOnly {

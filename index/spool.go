@@ -39,12 +39,15 @@ func bucketOf(recID string) int {
 // spool keeps the records of a build on disk, by bucket, each record as
 // its JSON compressed with S2 behind its length, in the order given, so
 // that the build reads the records' source once and then each shard's
-// records alone, with no more of them in memory than a shard's batch.
+// records alone, with no more of them in memory than a shard's batch. An
+// update spools its changes the same way, deletions of documents among
+// them, to apply them one shard at a time.
 type spool struct {
 	dir     string
 	files   [spoolBuckets]*os.File
 	writers [spoolBuckets]*bufio.Writer
 	count   [spoolBuckets]int   // records in each bucket
+	dels    [spoolBuckets]int   // deletions in each bucket
 	text    [spoolBuckets]int64 // bytes of their text
 	buf     []byte
 }
@@ -61,6 +64,35 @@ func (sp *spool) path(b int) string { return filepath.Join(sp.dir, "bucket-"+str
 // add appends r to its bucket.
 func (sp *spool) add(r record.Record) error {
 	b := bucketOf(r.ID)
+	js, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("spool record %s: %w", r.ID, err)
+	}
+	sp.buf = s2.Encode(sp.buf[:cap(sp.buf)], js)
+	if err := sp.write(b, sp.buf, false); err != nil {
+		return err
+	}
+	sp.count[b]++
+	sp.text[b] += int64(len(r.Text))
+	return nil
+}
+
+// addDelete appends to its record's bucket the deletion of the document
+// docID (UpdateFrom's changes: a bucket holds a shard's puts and deletions
+// in the order given).
+func (sp *spool) addDelete(docID string) error {
+	b := bucketOf(recordIDOf(docID))
+	if err := sp.write(b, []byte(docID), true); err != nil {
+		return err
+	}
+	sp.dels[b]++
+	return nil
+}
+
+// write appends a frame to bucket b: its length, doubled, plus one for a
+// deletion, then the data (a record's S2-compressed JSON, or a document
+// ID).
+func (sp *spool) write(b int, data []byte, del bool) error {
 	if sp.writers[b] == nil {
 		f, err := os.OpenFile(sp.path(b), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err != nil {
@@ -68,19 +100,16 @@ func (sp *spool) add(r record.Record) error {
 		}
 		sp.files[b], sp.writers[b] = f, bufio.NewWriterSize(f, spoolBufferSize)
 	}
-	js, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("spool record %s: %w", r.ID, err)
+	head := uint64(len(data)) << 1
+	if del {
+		head |= 1
 	}
-	sp.buf = s2.Encode(sp.buf[:cap(sp.buf)], js)
 	var n [binary.MaxVarintLen64]byte
 	w := sp.writers[b]
-	w.Write(n[:binary.PutUvarint(n[:], uint64(len(sp.buf)))])
-	if _, err := w.Write(sp.buf); err != nil {
+	w.Write(n[:binary.PutUvarint(n[:], head)])
+	if _, err := w.Write(data); err != nil {
 		return fmt.Errorf("spool records: %w", err)
 	}
-	sp.count[b]++
-	sp.text[b] += int64(len(r.Text))
 	return nil
 }
 
@@ -113,12 +142,24 @@ func (sp *spool) records() (n int, text int64) {
 // spoolBuckets): its buckets' records, bucket by bucket, each in the order
 // spooled.
 func (sp *spool) shard(s, shards int) Source {
+	changes := sp.shardChanges(s, shards)
 	return func(fn func(record.Record) error) error {
+		return changes(fn, func(docID string) error {
+			return fmt.Errorf("read spooled records: a deletion (of %s) among a build's records", docID)
+		})
+	}
+}
+
+// shardChanges is shard for the changes of an update: the puts and
+// deletions of shard s's buckets, bucket by bucket, each in the order
+// spooled.
+func (sp *spool) shardChanges(s, shards int) Changes {
+	return func(put func(record.Record) error, del func(string) error) error {
 		for b := s; b < spoolBuckets; b += shards {
-			if sp.count[b] == 0 {
+			if sp.count[b]+sp.dels[b] == 0 {
 				continue
 			}
-			if err := sp.read(b, fn); err != nil {
+			if err := sp.read(b, put, del); err != nil {
 				return err
 			}
 		}
@@ -126,8 +167,18 @@ func (sp *spool) shard(s, shards int) Source {
 	}
 }
 
-// read hands fn the records of bucket b.
-func (sp *spool) read(b int, fn func(record.Record) error) error {
+// holds reports whether shard s of shards has anything spooled.
+func (sp *spool) holds(s, shards int) bool {
+	for b := s; b < spoolBuckets; b += shards {
+		if sp.count[b]+sp.dels[b] > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// read hands put the records and del the deletions of bucket b.
+func (sp *spool) read(b int, put func(record.Record) error, del func(string) error) error {
 	f, err := os.Open(sp.path(b))
 	if err != nil {
 		return fmt.Errorf("read spooled records: %w", err)
@@ -136,19 +187,26 @@ func (sp *spool) read(b int, fn func(record.Record) error) error {
 	br := bufio.NewReaderSize(f, spoolBufferSize)
 	var frame, js []byte
 	for {
-		n, err := binary.ReadUvarint(br)
+		head, err := binary.ReadUvarint(br)
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("read spooled records: %w", err)
 		}
+		n := head >> 1
 		if uint64(cap(frame)) < n {
 			frame = make([]byte, n)
 		}
 		frame = frame[:n]
 		if _, err := io.ReadFull(br, frame); err != nil {
 			return fmt.Errorf("read spooled records: %w", err)
+		}
+		if head&1 == 1 {
+			if err := del(string(frame)); err != nil {
+				return err
+			}
+			continue
 		}
 		if js, err = s2.Decode(js[:cap(js)], frame); err != nil {
 			return fmt.Errorf("read spooled records: %w", err)
@@ -157,7 +215,7 @@ func (sp *spool) read(b int, fn func(record.Record) error) error {
 		if err := json.Unmarshal(js, &r); err != nil {
 			return fmt.Errorf("read spooled records: %w", err)
 		}
-		if err := fn(r); err != nil {
+		if err := put(r); err != nil {
 			return err
 		}
 	}

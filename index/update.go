@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/blevesearch/bleve/v2"
+
 	"rankfile/record"
 
 	"rankfile/internal/perm"
@@ -95,47 +97,87 @@ const (
 // UpdateFrom is Update for changes given as a stream, applied in batches
 // so that they are never all in memory: versions to put, and documents to
 // delete (a record assembling has removed). It fails as Update does.
+//
+// The changes are spooled to disk by shard first and then applied one
+// shard at a time, each shard opened alone and closed before the next:
+// bleve maps a shard's segment files, and every document the update reads
+// or replaces pulls the pages around it into memory (the kernel reads
+// ahead), so that a few changes in each of many shards open at once would
+// hold a share of the whole index in memory; one shard at a time holds one
+// shard's.
 func UpdateFrom(dir string, changes Changes) error {
-	return replace(dir, func(fresh, _ string) error {
+	return replace(dir, func(fresh, scratch string) error {
 		if err := cloneIndex(dir, fresh); err != nil {
 			return err
 		}
-		x, err := openShards(fresh, false)
+		m, err := readMeta(fresh)
 		if err != nil {
 			return err
 		}
-		var put []record.Record
-		var del []string
-		var text int
-		flush := func() error {
-			if len(put) == 0 && len(del) == 0 {
-				return nil
-			}
-			x.mu.Lock()
-			defer x.mu.Unlock()
-			err := x.apply(context.Background(), put, del)
-			put, del, text = put[:0], del[:0], 0
+		sp, err := newSpool(scratch)
+		if err != nil {
 			return err
 		}
-		err = changes(func(r record.Record) error {
-			put = append(put, r)
-			text += len(r.Text) + len(r.Markdown)
-			if len(put) >= updateBatch || text >= updateBatchBytes {
-				return flush()
-			}
-			return nil
-		}, func(id string) error {
-			del = append(del, id)
-			if len(del) >= updateBatch {
-				return flush()
-			}
-			return nil
-		})
-		if err == nil {
-			err = flush()
+		if err := changes(sp.add, sp.addDelete); err != nil {
+			return errors.Join(err, sp.finish())
 		}
-		return errors.Join(err, x.Close())
+		if err := sp.finish(); err != nil {
+			return err
+		}
+		for s := range m.Shards {
+			if !sp.holds(s, m.Shards) {
+				continue // left as it was: not even opened
+			}
+			if err := updateShard(filepath.Join(fresh, shardName(s)), sp.shardChanges(s, m.Shards)); err != nil {
+				return fmt.Errorf("shard %d: %w", s, err)
+			}
+		}
+		return nil
 	})
+}
+
+// updateShard applies changes, all of them the shard's own, to the shard
+// in dir, opened alone for it, in batches.
+func updateShard(dir string, changes Changes) error {
+	bi, err := bleve.OpenUsing(dir, map[string]any{"bolt_timeout": lockTimeout.String()})
+	if err != nil {
+		return openError(dir, err)
+	}
+	// all versions of a record are in its shard: the shard alone decides
+	// their latest marks
+	x := &Index{dir: dir, shards: []bleve.Index{bi}, all: bleve.NewIndexAlias(bi)}
+	x.tables.shards = 1
+	var put []record.Record
+	var del []string
+	var text int
+	flush := func() error {
+		if len(put) == 0 && len(del) == 0 {
+			return nil
+		}
+		x.mu.Lock()
+		defer x.mu.Unlock()
+		err := x.apply(context.Background(), put, del)
+		put, del, text = put[:0], del[:0], 0
+		return err
+	}
+	err = changes(func(r record.Record) error {
+		put = append(put, r)
+		text += len(r.Text) + len(r.Markdown)
+		if len(put) >= updateBatch || text >= updateBatchBytes {
+			return flush()
+		}
+		return nil
+	}, func(id string) error {
+		del = append(del, id)
+		if len(del) >= updateBatch {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	return errors.Join(err, x.Close())
 }
 
 // cloneIndex clones the index in dir into fresh, for Update and

@@ -1,7 +1,11 @@
 package index
 
 import (
+	"crypto/sha1"
 	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -72,4 +76,121 @@ func TestUpdate(t *testing.T) {
 			t.Errorf("got %v, want ErrLocked", err)
 		}
 	})
+}
+
+// TestUpdateFrom checks an update given as a stream against an index built
+// whole from the records it leaves: over three shards, with versions that
+// take the latest mark from an older one, a document deleted, a version put
+// twice (the last counts) and a record changed in place, the same records
+// are found, with the same latest marks, each shard holds what a build gives
+// it, and a shard no change falls in is left as it was.
+func TestUpdateFrom(t *testing.T) {
+	corpus := mustCorpus(t)
+	const shards = 3
+	dir := filepath.Join(t.TempDir(), "index")
+	if err := buildInto(dir, append(slices.Clone(corpus), v2023), shards); err != nil {
+		t.Fatal(err)
+	}
+	changed := corpus[1]
+	changed.Text = "Rewritten: the caucus endorsed the walkout."
+	stale := v2025
+	stale.Text = "A draft that a later put of the same version replaces."
+	// the changes, and the records an index built whole from them holds
+	puts := []record.Record{v2024, stale, changed, v2025}
+	gone := corpus[0]
+	want := slices.Concat(corpus[2:], []record.Record{v2023, v2024, changed, v2025})
+	untouched := map[int]bool{}
+	for s := range shards {
+		untouched[s] = true
+	}
+	for _, r := range append(slices.Clone(puts), gone) {
+		delete(untouched, shardOf(r.ID, shards))
+	}
+	before := shardFiles(t, dir, shards)
+
+	err := UpdateFrom(dir, func(put func(record.Record) error, del func(string) error) error {
+		if err := del(DocID(gone)); err != nil {
+			return err
+		}
+		for _, r := range puts {
+			if err := put(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := mustReopen(t, dir)()
+	whole := filepath.Join(t.TempDir(), "whole")
+	if err := buildInto(whole, want, shards); err != nil {
+		t.Fatal(err)
+	}
+	y := mustReopen(t, whole)()
+	for s := range shards {
+		got, err := x.shards[s].DocCount()
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := y.shards[s].DocCount()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != w {
+			t.Errorf("shard %d holds %d documents after the update, %d built whole", s, got, w)
+		}
+	}
+	for _, q := range []Query{{Text: "union"}, {Text: "walkout"}, {Text: "appealed"}, {Text: "draft"},
+		{Text: "charter", AllVersions: true, KeepDuplicates: true, Size: 100}, {Facets: true, Size: 100}} {
+		got, w := mustSearch(t, x, q), mustSearch(t, y, q)
+		if g, w := sorted(recordIDs(got)), sorted(recordIDs(w)); !slices.Equal(g, w) {
+			t.Errorf("%+v: the update finds %q, a whole build %q", q, g, w)
+		}
+		if g, w := fmt.Sprint(got.Facets), fmt.Sprint(w.Facets); g != w {
+			t.Errorf("%+v: the update counts\n%s\na whole build\n%s", q, g, w)
+		}
+	}
+	if got, w := versionMarks(t, x, "charter"), versionMarks(t, y, "charter"); fmt.Sprint(got) != fmt.Sprint(w) {
+		t.Errorf("latest marks after the update %v, built whole %v", got, w)
+	}
+	if res := mustSearch(t, x, Query{Text: "draft"}); len(res.Hits) != 0 {
+		t.Errorf("the version put twice kept its first text: %q", recordIDs(res))
+	}
+	after := shardFiles(t, dir, shards)
+	for s := range untouched {
+		if !maps.Equal(before[s], after[s]) {
+			t.Errorf("shard %d, which no change falls in, was rewritten: files %v, were %v", s, after[s], before[s])
+		}
+	}
+	if len(untouched) == 0 {
+		t.Log("every shard had a change: none checked for being left alone")
+	}
+}
+
+// shardFiles returns, for each shard of the index in dir, its files and
+// their contents' SHA-1.
+func shardFiles(t *testing.T, dir string, shards int) []map[string]string {
+	t.Helper()
+	out := make([]map[string]string, shards)
+	for s := range shards {
+		out[s] = map[string]string{}
+		root := filepath.Join(dir, shardName(s))
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(root, path)
+			out[s][rel] = fmt.Sprintf("%x", sha1.Sum(data))
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
 }
