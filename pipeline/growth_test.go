@@ -405,8 +405,8 @@ func growthSizes(b *testing.B) []int {
 // RSS) of each stage; and wget's crawl of the same site in the same run.
 // RANKFILE_BENCH_STAGES picks stages: crawl (the crawl alone and its
 // unchanged recrawl), full (the crawl with its derived work, the recrawls,
-// the re-extract), first (of full, the crawl with its derived work only)
-// and wget. RANKFILE_BENCH_HEAPPROFILE=PREFIX writes, for each stage, the
+// the re-extract), first (of full, the crawl with its derived work only),
+// recrawl (of full, all but the re-extract) and wget. RANKFILE_BENCH_HEAPPROFILE=PREFIX writes, for each stage, the
 // heap profile at its peak anonymous RSS to PREFIX-STAGE.pprof; each stage
 // also prints what its memory held at that peak.
 //
@@ -451,10 +451,10 @@ func benchGrowth(b *testing.B, n int) {
 	run("crawl", "crawl alone", crawlInto(alone, true))
 	run("crawl", "unchanged recrawl alone", crawlInto(alone, true))
 	os.RemoveAll(alone.Dir)
-	run("full,first", "crawl+extract+index", crawlInto(full, false))
-	run("full", "unchanged recrawl", crawlInto(full, false))
+	run("full,first,recrawl", "crawl+extract+index", crawlInto(full, false))
+	run("full,recrawl", "unchanged recrawl", crawlInto(full, false))
 	site.gen.Add(1)
-	run("full", "recrawl, 1% changed", crawlInto(full, false))
+	run("full,recrawl", "recrawl, 1% changed", crawlInto(full, false))
 	run("full", "whole re-extract+index", func() error {
 		if _, err := full.Extract(context.Background()); err != nil {
 			return err
