@@ -26,19 +26,13 @@ import (
 // ErrNoIndex when dir holds no index, ErrOldIndex when its layout is
 // another version's, and ErrLocked when a process has it open for writing.
 func Update(dir string, recs []record.Record) error {
-	return replace(dir, func(fresh, _ string) error {
-		if err := cloneIndex(dir, fresh); err != nil {
-			return err
+	return UpdateFrom(dir, func(put func(record.Record) error, _ func(string) error) error {
+		for _, r := range recs {
+			if err := put(r); err != nil {
+				return err
+			}
 		}
-		x, err := openShards(fresh, false)
-		if err != nil {
-			return err
-		}
-		if err := x.Add(recs); err != nil {
-			x.Close()
-			return err
-		}
-		return x.Close()
+		return nil
 	})
 }
 
