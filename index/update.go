@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 
 	"rankfile/record"
 
@@ -171,7 +173,41 @@ func updateShard(dir string, changes Changes) error {
 	if err == nil {
 		err = flush()
 	}
-	return errors.Join(err, x.Close())
+	if err := errors.Join(err, x.Close()); err != nil {
+		return err
+	}
+	return mergeShard(dir)
+}
+
+// mergeShard has the shard in dir merge its segments as bleve's merge
+// policy would in the background, and waits for it. bleve merges an
+// index's segments in the background while it is open, and closing it
+// cuts a merge short: a shard opened for one update and closed would keep
+// every update's segments, one more each time. The shard is opened again
+// for this, its update's segments written by then (bleve merges only
+// segments on disk), and closed once the merges are done; one shard merges
+// at a time, so that no more than one shard's merge is in memory.
+func mergeShard(dir string) error {
+	bi, err := bleve.OpenUsing(dir, map[string]any{"bolt_timeout": lockTimeout.String()})
+	if err != nil {
+		return openError(dir, err)
+	}
+	err = func() error {
+		adv, err := bi.Advanced()
+		if err != nil {
+			return err
+		}
+		s, ok := adv.(*scorch.Scorch)
+		if !ok {
+			return nil
+		}
+		policy := mergeplan.DefaultMergePlanOptions
+		return s.ForceMerge(context.Background(), &policy)
+	}()
+	if err != nil {
+		err = fmt.Errorf("merge segments: %w", err)
+	}
+	return errors.Join(err, bi.Close())
 }
 
 // cloneIndex clones the index in dir into fresh, for Update and

@@ -10,6 +10,9 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
 
 	"rankfile/record"
 )
@@ -193,4 +196,61 @@ func shardFiles(t *testing.T, dir string, shards int) []map[string]string {
 		}
 	}
 	return out
+}
+
+// TestUpdateFrom_mergesSegments updates a shard again and again, as
+// recrawls do: each update writes a segment, and the shard's segments are
+// merged as bleve's policy merges them, not left to pile up one more each
+// time (an update closes the shard, which cuts bleve's background merges
+// short: records long enough that merging them takes longer than an
+// update).
+func TestUpdateFrom_mergesSegments(t *testing.T) {
+	recs := genRecords(300, 3)
+	for i := range recs {
+		for len(recs[i].Text) < 20000 {
+			recs[i].Text += "\n\n" + recs[i].Text
+		}
+	}
+	dir := filepath.Join(t.TempDir(), "index")
+	if err := buildInto(dir, recs, 1); err != nil {
+		t.Fatal(err)
+	}
+	const updates, each = 8, 10
+	for i := range updates {
+		var batch []record.Record
+		for j := range each {
+			r := recs[(i*each+j)%len(recs)]
+			r.Captured = r.Captured.Add(time.Duration(i+1) * time.Hour)
+			batch = append(batch, r)
+		}
+		if err := Update(dir, batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x := mustReopen(t, dir)()
+	adv, err := x.shards[0].Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	snap, ok := rd.(*scorch.IndexSnapshot)
+	if !ok {
+		t.Fatalf("index reader %T, want scorch's", rd)
+	}
+	// bleve's policy leaves an index this small in one segment; the last
+	// update's may wait for the next
+	if n := len(snap.Segments()); n > 2 {
+		t.Errorf("%d segments after %d updates, want at most 2", n, updates)
+	}
+	n, err := x.Count()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := uint64(len(recs) + updates*each); n != want {
+		t.Errorf("%d documents after %d updates of new versions, want %d", n, updates, want)
+	}
 }
