@@ -95,12 +95,14 @@ const (
 // delete (a record assembling has removed). It fails as Update does.
 //
 // The changes are spooled to disk by shard first and then applied one
-// shard at a time, each shard opened alone and closed before the next:
-// bleve maps a shard's segment files, and every document the update reads
-// or replaces pulls the pages around it into memory (the kernel reads
-// ahead), so that a few changes in each of many shards open at once would
-// hold a share of the whole index in memory; one shard at a time holds one
-// shard's.
+// shard at a time, each shard opened alone, merged (see mergeShard) and
+// closed before the next; a shard no change falls in is not opened. With
+// every shard open at once, bleve merged the segments of all the shards
+// the update changed at the same time, in the background, each merge
+// holding its shard's segment files mapped and its postings in memory: the
+// update's memory grew with the index (the 1 % recrawl of 200,000 pages,
+// 40 shards, peaked at 750 MB, 558 MB of it mapped segment files); one
+// shard at a time holds one shard's.
 func UpdateFrom(dir string, changes Changes) error {
 	return replace(dir, func(fresh, scratch string) error {
 		if err := cloneIndex(dir, fresh); err != nil {
