@@ -181,6 +181,10 @@ func updateShard(dir string, changes Changes) error {
 	return mergeShard(dir)
 }
 
+// mergedKey is a key of the shards' own store that mergeShard writes to
+// have bleve write down its merges.
+var mergedKey = []byte("rankfile-merged")
+
 // mergeShard has the shard in dir merge its segments as bleve's merge
 // policy would in the background, and waits for it. bleve merges an
 // index's segments in the background while it is open, and closing it
@@ -204,7 +208,13 @@ func mergeShard(dir string) error {
 			return nil
 		}
 		policy := mergeplan.DefaultMergePlanOptions
-		return s.ForceMerge(context.Background(), &policy)
+		if err := s.ForceMerge(context.Background(), &policy); err != nil {
+			return err
+		}
+		// bleve notes a merge's segments on disk in its own time, which a
+		// close cuts short (the merge is then lost); a write waits for
+		// the note of everything before it
+		return bi.SetInternal(mergedKey, []byte{1})
 	}()
 	if err != nil {
 		err = fmt.Errorf("merge segments: %w", err)

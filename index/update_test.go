@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 
 	"rankfile/record"
 )
@@ -199,35 +200,45 @@ func shardFiles(t *testing.T, dir string, shards int) []map[string]string {
 }
 
 // TestUpdateFrom_mergesSegments updates a shard again and again, as
-// recrawls do: each update writes a segment, and the shard's segments are
-// merged as bleve's policy merges them, not left to pile up one more each
-// time (an update closes the shard, which cuts bleve's background merges
-// short: records long enough that merging them takes longer than an
-// update).
+// recrawls do: each update writes a segment, and after each the shard's
+// segments are as bleve's merge policy leaves them (nothing left for it to
+// merge), not one more each time. An update closes the shard it changed,
+// which cuts bleve's background merges short.
 func TestUpdateFrom_mergesSegments(t *testing.T) {
-	recs := genRecords(300, 3)
-	for i := range recs {
-		for len(recs[i].Text) < 20000 {
-			recs[i].Text += "\n\n" + recs[i].Text
-		}
-	}
+	corpus := mustCorpus(t)
 	dir := filepath.Join(t.TempDir(), "index")
-	if err := buildInto(dir, recs, 1); err != nil {
+	if err := buildInto(dir, corpus, 1); err != nil {
 		t.Fatal(err)
 	}
-	const updates, each = 8, 10
-	for i := range updates {
-		var batch []record.Record
-		for j := range each {
-			r := recs[(i*each+j)%len(recs)]
-			r.Captured = r.Captured.Add(time.Duration(i+1) * time.Hour)
-			batch = append(batch, r)
-		}
-		if err := Update(dir, batch); err != nil {
+	for i := range 4 {
+		r := corpus[i]
+		r.Captured = r.Captured.Add(time.Hour)
+		if err := Update(dir, []record.Record{r}); err != nil {
 			t.Fatal(err)
 		}
+		x, err := OpenReadOnly(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		segs, plan := mergePlan(t, x)
+		if plan != nil && len(plan.Tasks) > 0 {
+			t.Errorf("after update %d: %d segments, and bleve's policy would merge %d of them", i+1, segs, len(plan.Tasks[0].Segments))
+		}
+		n, err := x.Count()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := uint64(len(corpus) + i + 1); n != want {
+			t.Errorf("after update %d: %d documents, want %d", i+1, n, want)
+		}
+		x.Close()
 	}
-	x := mustReopen(t, dir)()
+}
+
+// mergePlan returns the number of segments of x's only shard and the
+// merges bleve's default policy plans for them.
+func mergePlan(t *testing.T, x *Index) (int, *mergeplan.MergePlan) {
+	t.Helper()
 	adv, err := x.shards[0].Advanced()
 	if err != nil {
 		t.Fatal(err)
@@ -241,16 +252,14 @@ func TestUpdateFrom_mergesSegments(t *testing.T) {
 	if !ok {
 		t.Fatalf("index reader %T, want scorch's", rd)
 	}
-	// bleve's policy leaves an index this small in one segment; the last
-	// update's may wait for the next
-	if n := len(snap.Segments()); n > 2 {
-		t.Errorf("%d segments after %d updates, want at most 2", n, updates)
+	var segs []mergeplan.Segment
+	for _, s := range snap.Segments() {
+		segs = append(segs, s)
 	}
-	n, err := x.Count()
+	policy := mergeplan.DefaultMergePlanOptions
+	plan, err := mergeplan.Plan(segs, &policy)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := uint64(len(recs) + updates*each); n != want {
-		t.Errorf("%d documents after %d updates of new versions, want %d", n, updates, want)
-	}
+	return len(segs), plan
 }
