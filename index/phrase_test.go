@@ -79,21 +79,25 @@ func phraseHits(t *testing.T, x *Index, q query.Query) map[string]string {
 	return out
 }
 
+// unionRecords hold "union democracy" as a phrase, as words apart, and
+// "union" alone in two ways, for the tests of the searchers that stand in for
+// bleve's boolean queries.
+var unionRecords = []record.Record{
+	{ID: "phrase", Kind: record.KindPost, URL: "http://a.test/1", Title: "Union democracy",
+		Text: "Union democracy is built in every school; union democracy needs members."},
+	{ID: "apart", Kind: record.KindPost, URL: "http://a.test/2", Title: "Notes",
+		Text: "The union met. Democracy came up later."},
+	{ID: "one", Kind: record.KindPost, URL: "http://a.test/3", Title: "Union news",
+		Text: "The union voted on the contract."},
+	{ID: "none", Kind: record.KindPost, URL: "http://a.test/4", Title: "Picket lines",
+		Text: "Teachers walked the picket lines at dawn with the union."},
+}
+
 // TestBoostQuery_sameAsBleve: several plain words, ranked with their
 // phrase as a boost, find the same documents with the same scores and
 // locations as bleve's boolean query of the words and the phrase.
 func TestBoostQuery_sameAsBleve(t *testing.T) {
-	recs := []record.Record{
-		{ID: "phrase", Kind: record.KindPost, URL: "http://a.test/1", Title: "Union democracy",
-			Text: "Union democracy is built in every school; union democracy needs members."},
-		{ID: "apart", Kind: record.KindPost, URL: "http://a.test/2", Title: "Notes",
-			Text: "The union met. Democracy came up later."},
-		{ID: "one", Kind: record.KindPost, URL: "http://a.test/3", Title: "Union news",
-			Text: "The union voted on the contract."},
-		{ID: "none", Kind: record.KindPost, URL: "http://a.test/4", Title: "Picket lines",
-			Text: "Teachers walked the picket lines at dawn."},
-	}
-	x := mustOpen(t, recs)
+	x := mustOpen(t, unionRecords)
 	for _, text := range []string{"union democracy", "democracy union", "picket lines", "picket lines dawn", "the union of members", "union zzzq"} {
 		t.Run(text, func(t *testing.T) {
 			main, err := Query{Text: text}.textQuery(nil)
@@ -116,17 +120,7 @@ func TestBoostQuery_sameAsBleve(t *testing.T) {
 // TestExcludeQuery_sameAsBleve: a clause less exclusions finds the same
 // documents with the same scores and locations as bleve's boolean query.
 func TestExcludeQuery_sameAsBleve(t *testing.T) {
-	recs := []record.Record{
-		{ID: "phrase", Kind: record.KindPost, URL: "http://a.test/1", Title: "Union democracy",
-			Text: "Union democracy is built in every school; union democracy needs members."},
-		{ID: "apart", Kind: record.KindPost, URL: "http://a.test/2", Title: "Notes",
-			Text: "The union met. Democracy came up later."},
-		{ID: "one", Kind: record.KindPost, URL: "http://a.test/3", Title: "Union news",
-			Text: "The union voted on the contract."},
-		{ID: "none", Kind: record.KindPost, URL: "http://a.test/4", Title: "Picket lines",
-			Text: "Teachers walked the picket lines at dawn with the union."},
-	}
-	x := mustOpen(t, recs)
+	x := mustOpen(t, unionRecords)
 	for _, tt := range []struct {
 		text string
 		want int // hits
