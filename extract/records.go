@@ -119,16 +119,23 @@ func (a *analysis) visibleDate() string {
 		if i >= topBlocks {
 			break
 		}
-		if d, _ := leadingDate(b.text); d != "" {
+		if d := lineDate(b); d != "" {
 			return d
-		}
-		if b.words() <= 12 {
-			if d := parseDate(b.text); d != "" {
-				return d
-			}
 		}
 	}
 	return a.titleDate()
+}
+
+// lineDate returns the date a block leads with, or the date of a short
+// block (a date line: "By Jane Doe | May 3, 2021"), or "".
+func lineDate(b block) string {
+	if d, _ := leadingDate(b.text); d != "" {
+		return d
+	}
+	if b.words() <= 12 {
+		return parseDate(b.text)
+	}
+	return ""
 }
 
 // titleDate returns a date line standing next to the page's title heading
@@ -144,13 +151,8 @@ func (a *analysis) titleDate() string {
 			if j == i || c.kind == blockHeading {
 				continue
 			}
-			if d, _ := leadingDate(c.text); d != "" {
+			if d := lineDate(c); d != "" {
 				return d
-			}
-			if c.words() <= 12 {
-				if d := parseDate(c.text); d != "" {
-					return d
-				}
 			}
 		}
 		break
