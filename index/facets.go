@@ -13,6 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -258,20 +259,25 @@ func newFacetCounts() *facetCounts {
 // boolean and a conjunction of one) between every match and the collector.
 type topQuery struct {
 	query.Query
+	boost       *query.DisjunctionQuery // added to the score of the matches it matches too, or nil
 	allVersions bool
 	tables      *snapshotTables
 
 	mu       sync.Mutex
+	window   int          // with boost, rescore only each shard's best window matches (0: boost every match)
 	counting bool         // count facet values into counts
 	counts   *facetCounts // nil until a searcher closes
+	matched  uint64       // matches yielded by the searchers closed since resetMatched
 }
 
-// Searcher returns the wrapped query's searcher, filtered and counting.
-// It sets the query norm as a boolean query around the wrapped query
-// would, so that scores are the same as bleve's.
+// Searcher returns the wrapped query's searcher, filtered and counting,
+// with the boost added to every match or, with a window, rescoring the
+// best matches (rescoreSearcher). It sets the query norm as a boolean
+// query around the wrapped query (and the boost) would, so that scores are
+// the same as bleve's.
 func (q *topQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, o search.SearcherOptions) (search.Searcher, error) {
 	q.mu.Lock()
-	counting := q.counting
+	counting, window := q.counting, q.window
 	q.mu.Unlock()
 	t, err := q.tables.table(ctx, r, counting)
 	if err != nil {
@@ -281,7 +287,33 @@ func (q *topQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.
 	if err != nil {
 		return nil, err
 	}
-	s.SetQueryNorm(1.0 / math.Sqrt(s.Weight()))
+	var boost search.Searcher
+	candidates := &candidateSet{}
+	if q.boost != nil {
+		bctx := ctx
+		if window > 0 {
+			bctx = context.WithValue(ctx, candidatesKey{}, candidates)
+		}
+		if boost, err = q.boost.Searcher(bctx, r, m, o); err != nil {
+			s.Close()
+			return nil, err
+		}
+		if _, none := boost.(*searcher.MatchNoneSearcher); none {
+			boost.Close()
+			boost = nil
+		}
+	}
+	if boost == nil {
+		s.SetQueryNorm(1.0 / math.Sqrt(s.Weight()))
+	} else {
+		// as bleve's boolean query of the matching query and the boost
+		norm := 1.0 / math.Sqrt(s.Weight()+boost.Weight())
+		s.SetQueryNorm(norm)
+		boost.SetQueryNorm(norm)
+		if window == 0 {
+			s = &boostSearcher{must: s, should: boost}
+		}
+	}
 	ts := &topSearcher{Searcher: s, q: q}
 	if !q.allVersions {
 		ts.old = t.old
@@ -295,7 +327,25 @@ func (q *topQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.
 			ts.multi[m] = make([]int, len(ts.t.values[3+m])+1)
 		}
 	}
+	if boost != nil && window > 0 {
+		return &rescoreSearcher{top: ts, boost: boost, window: window, candidates: candidates}, nil
+	}
 	return ts, nil
+}
+
+// setWindow sets the window of the searchers made from now on and
+// forgets the matches counted.
+func (q *topQuery) setWindow(window int) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.window, q.matched = window, 0
+}
+
+// matches returns the matches the searchers closed since setWindow yielded.
+func (q *topQuery) matches() uint64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.matched
 }
 
 // stopCounting has the searchers made from now on count nothing (a search
@@ -316,6 +366,7 @@ type topSearcher struct {
 	t      *facetTable
 	single [3][]int
 	multi  [2][]int
+	kept   uint64 // matches yielded
 }
 
 // Next returns the next match, counted.
@@ -339,6 +390,7 @@ func (s *topSearcher) keep(ctx *search.SearchContext, dm *search.DocumentMatch, 
 			return nil, fmt.Errorf("search: unknown document number %x", []byte(dm.IndexInternalID))
 		}
 		if !s.old.has(doc) {
+			s.kept++
 			if s.t != nil {
 				s.count(doc)
 			}
@@ -371,11 +423,12 @@ func (s *topSearcher) count(doc uint64) {
 
 // Close closes the searcher and adds its counts to the query's.
 func (s *topSearcher) Close() error {
+	s.q.mu.Lock()
+	defer s.q.mu.Unlock()
+	s.q.matched += s.kept
 	if s.t == nil {
 		return s.Searcher.Close()
 	}
-	s.q.mu.Lock()
-	defer s.q.mu.Unlock()
 	if s.q.counts == nil {
 		s.q.counts = newFacetCounts()
 	}

@@ -537,17 +537,37 @@ func unescape(s string) string {
 // modifier or operator: a search box's "union democracy", whose phrase
 // match ranks first.
 func plainWords(n node) (string, bool) {
-	s, ok := n.(*seqNode)
-	if !ok || len(s.items) < 2 {
+	words := wordsOf(n)
+	if len(words) < 2 {
 		return "", false
+	}
+	return strings.Join(words, " "), true
+}
+
+// wordsOf returns the words of a query of plain words (no field, operator,
+// fuzziness or boost), or nil.
+func wordsOf(n node) []string {
+	plain := func(n node, mod byte) (string, bool) {
+		l, ok := n.(*leaf)
+		if !ok || mod != modNone || l.field != "" || l.kind != wordLeaf || l.fuzzy > 0 || l.boost > 0 {
+			return "", false
+		}
+		return l.value, true
+	}
+	if w, ok := plain(n, modNone); ok {
+		return []string{w}
+	}
+	s, ok := n.(*seqNode)
+	if !ok {
+		return nil
 	}
 	var words []string
 	for i, it := range s.items {
-		l, ok := it.(*leaf)
-		if !ok || s.mods[i] != modNone || l.field != "" || l.kind != wordLeaf || l.fuzzy > 0 || l.boost > 0 {
-			return "", false
+		w, ok := plain(it, s.mods[i])
+		if !ok {
+			return nil
 		}
-		words = append(words, l.value)
+		words = append(words, w)
 	}
-	return strings.Join(words, " "), true
+	return words
 }

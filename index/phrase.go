@@ -89,6 +89,9 @@ func (q phraseQuery) Searcher(ctx context.Context, r index.IndexReader, m mappin
 		return nil, err
 	}
 	must.SetQueryNorm(1.0 / math.Sqrt(must.Weight()))
+	if only, ok := ctx.Value(candidatesKey{}).(*candidateSet); ok {
+		must = &candidateSearcher{Searcher: must, set: only}
+	}
 	return &phraseSearcher{must: must, field: field, words: words}, nil
 }
 

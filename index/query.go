@@ -97,23 +97,34 @@ func (x *Index) request(ctx context.Context, q Query) (*bleve.SearchRequest, que
 	if err != nil {
 		return nil, nil, err
 	}
-	matching := main
-	if len(f) > 0 {
-		bq := query.NewBooleanQuery([]query.Query{main}, nil, nil)
-		bq.AddFilter(query.NewConjunctionQuery(f))
-		matching = bq
-	}
-	// old versions are dropped, and facets counted, by the top searcher
-	top := &topQuery{Query: matching, allVersions: q.AllVersions, tables: &x.tables, counting: q.Facets}
-
-	req := bleve.NewSearchRequestOptions(top, size, q.From, false)
-	req.Fields = storedFields
 	order, err := q.sortOrder()
 	if err != nil {
 		return nil, nil, err
 	}
+	scoring := order[0].RequiresScoring()
+	// the phrase boost of several plain words is the top searcher's, which
+	// can then rescore the best matches only (Search); it means nothing
+	// when the hits are sorted by date
+	matching, boost := main, (*query.DisjunctionQuery)(nil)
+	if bq, ok := main.(boostQuery); ok {
+		matching = bq.Query
+		if scoring {
+			boost = bq.boost
+		}
+	}
+	if len(f) > 0 {
+		bq := query.NewBooleanQuery([]query.Query{matching}, nil, nil)
+		bq.AddFilter(query.NewConjunctionQuery(f))
+		matching = bq
+	}
+	// old versions are dropped, facets counted and the phrase boost added
+	// by the top searcher
+	top := &topQuery{Query: matching, boost: boost, allVersions: q.AllVersions, tables: &x.tables, counting: q.Facets}
+
+	req := bleve.NewSearchRequestOptions(top, size, q.From, false)
+	req.Fields = storedFields
 	req.SortByCustom(order)
-	if !order[0].RequiresScoring() {
+	if !scoring {
 		req.Score = bleve.ScoreNone // sorted by date: relevance is not computed
 	}
 	return req, main, nil
@@ -141,6 +152,9 @@ func (q Query) textQuery(resolve resolver) (query.Query, error) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("%w: %q: %w", ErrBadQuery, text, err)
+	}
+	if words := wordsOf(parsed); len(words) > 0 && len(words) <= maxWords {
+		main = wordsQuery{Query: main, words: words}
 	}
 	words, plain := plainWords(parsed)
 	if !plain {

@@ -103,11 +103,17 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	var hits []Hit
 	for {
 		req.Size = fetch
+		// each shard rescores its best (see rescore.go): at least all the
+		// hits of the page its shard could give
+		top.setWindow(max(rescoreWindow, 2*(req.From+req.Size)))
 		res, err := x.all.SearchInContext(ctx, req)
 		if err != nil {
 			return nil, fmt.Errorf("search %q: %w", q.Text, err)
 		}
 		out.Total, out.Took = res.Total, out.Took+res.Took
+		if top.boost != nil {
+			out.Total = top.matches() // bleve counted the windows
+		}
 		if q.Facets && out.Facets == nil { // counted once
 			out.Facets = top.result()
 			top.stopCounting()
