@@ -260,11 +260,12 @@ func newFacetCounts() *facetCounts {
 type topQuery struct {
 	query.Query
 	boost       *query.DisjunctionQuery // added to the score of the matches it matches too, or nil
+	scoring     bool                    // whether hits are ranked by score
 	allVersions bool
 	tables      *snapshotTables
 
 	mu       sync.Mutex
-	window   int          // with boost, rescore only each shard's best window matches (0: boost every match)
+	window   int          // when scoring, yield (and rescore) only each shard's window best matches (0: all)
 	counting bool         // count facet values into counts
 	counts   *facetCounts // nil until a searcher closes
 	matched  uint64       // matches yielded by the searchers closed since resetMatched
@@ -327,7 +328,7 @@ func (q *topQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.
 			ts.multi[m] = make([]int, len(ts.t.values[3+m])+1)
 		}
 	}
-	if boost != nil && window > 0 {
+	if window > 0 && q.scoring {
 		return &rescoreSearcher{top: ts, boost: boost, window: window, candidates: candidates}, nil
 	}
 	return ts, nil
@@ -389,17 +390,25 @@ func (s *topSearcher) keep(ctx *search.SearchContext, dm *search.DocumentMatch, 
 		if !ok {
 			return nil, fmt.Errorf("search: unknown document number %x", []byte(dm.IndexInternalID))
 		}
-		if !s.old.has(doc) {
-			s.kept++
-			if s.t != nil {
-				s.count(doc)
-			}
+		if s.keepDoc(doc) {
 			return dm, nil
 		}
 		ctx.DocumentMatchPool.Put(dm)
 		dm, err = s.Searcher.Next(ctx)
 	}
 	return dm, err
+}
+
+// keepDoc reports whether document doc is kept, and counts it if so.
+func (s *topSearcher) keepDoc(doc uint64) bool {
+	if s.old.has(doc) {
+		return false
+	}
+	s.kept++
+	if s.t != nil {
+		s.count(doc)
+	}
+	return true
 }
 
 func (s *topSearcher) count(doc uint64) {

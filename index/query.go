@@ -119,7 +119,7 @@ func (x *Index) request(ctx context.Context, q Query) (*bleve.SearchRequest, que
 	}
 	// old versions are dropped, facets counted and the phrase boost added
 	// by the top searcher
-	top := &topQuery{Query: matching, boost: boost, allVersions: q.AllVersions, tables: &x.tables, counting: q.Facets}
+	top := &topQuery{Query: matching, boost: boost, scoring: scoring, allVersions: q.AllVersions, tables: &x.tables, counting: q.Facets}
 
 	req := bleve.NewSearchRequestOptions(top, size, q.From, false)
 	req.Fields = storedFields

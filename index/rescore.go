@@ -3,23 +3,29 @@ package index
 import (
 	"bytes"
 	"container/heap"
+	"encoding/binary"
 	"slices"
 
 	"github.com/blevesearch/bleve/v2/search"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
-// Rescoring. Several plain words are ranked with their phrase as a boost
+// Windows and rescoring. A search ranked by score shows a page of hits,
+// but bleve's collector compares every match it is handed with the best
+// so far. Each shard's searcher (rescoreSearcher, under the top searcher
+// that counts every match for Total and the facets) instead keeps its
+// window best matches itself and hands the collector those only.
+//
+// Several plain words are ranked with their phrase as a boost
 // (textQuery). Finding the phrase costs as much again as finding the
-// words: a conjunction of the same postings, with their positions. Only
-// the best matches of a page need it, so, as Elasticsearch's rescore
-// does, each shard ranks all its matches by the words alone, keeps its
-// window best, and adds the phrase's score to those only. Every match is
-// still counted (Result.Total, facets). A match outside its shard's
-// window keeps its score without the boost: it ranks where it would
-// unless its phrase would lift it over the window's, which with a window
-// many times the page's size the words' score all but rules out (the
-// phrase's matches hold every word, so they already rank high).
+// words: a conjunction of the same postings, with their positions. So, as
+// Elasticsearch's rescore does, each shard ranks its matches by the words
+// alone, keeps its window best, and adds the phrase's score to those only.
+// A match outside its shard's window keeps its score without the boost:
+// it ranks where it would unless its phrase would lift it over the
+// window's, which with a window many times the page's size the words'
+// score all but rules out (the phrase's matches hold every word, so they
+// already rank high).
 
 // A boost searcher made for rescoring looks at the candidates only: its
 // phrase searchers (phraseQuery) find a context's candidateSet and check
@@ -76,7 +82,7 @@ var rescoreWindow = 100
 
 // rescoreSearcher yields the window best matches of top (by score, the
 // first in index order among equals), in index order, each with boost's
-// score added where boost matches it. It reads all of top's matches
+// score added where boost (if any) matches it. It reads all of top's matches
 // before yielding the first.
 type rescoreSearcher struct {
 	top    *topSearcher
@@ -118,26 +124,34 @@ func (c *candidates) Pop() any {
 // boost's scores to them.
 func (s *rescoreSearcher) rank(ctx *search.SearchContext) error {
 	s.done = true
-	for {
-		dm, err := s.top.Next(ctx)
+	if docs, ok := s.top.Searcher.(scoredDocs); ok {
+		var id [8]byte
+		err := docs.eachDoc(ctx, func(doc uint64, score float64) {
+			if s.top.keepDoc(doc) {
+				binary.BigEndian.PutUint64(id[:], doc)
+				s.offer(id[:], score)
+			}
+		})
 		if err != nil {
 			return err
 		}
-		if dm == nil {
-			break
+	} else {
+		for {
+			dm, err := s.top.Next(ctx)
+			if err != nil {
+				return err
+			}
+			if dm == nil {
+				break
+			}
+			s.offer(dm.IndexInternalID, dm.Score)
+			ctx.DocumentMatchPool.Put(dm)
 		}
-		c := candidate{score: dm.Score}
-		switch {
-		case len(s.best) < s.window:
-			c.id = slices.Clone(dm.IndexInternalID)
-			heap.Push(&s.best, c)
-		case better(c.score, dm.IndexInternalID, s.best[0]):
-			s.best[0] = candidate{id: append(s.best[0].id[:0], dm.IndexInternalID...), score: c.score}
-			heap.Fix(&s.best, 0)
-		}
-		ctx.DocumentMatchPool.Put(dm)
 	}
 	slices.SortFunc(s.best, func(a, b candidate) int { return bytes.Compare(a.id, b.id) })
+	if s.boost == nil {
+		return nil
+	}
 	for _, c := range s.best {
 		s.candidates.ids = append(s.candidates.ids, c.id)
 	}
@@ -168,6 +182,23 @@ func (s *rescoreSearcher) rank(ctx *search.SearchContext) error {
 		ctx.DocumentMatchPool.Put(cur)
 	}
 	return nil
+}
+
+// offer keeps the match id (copied) if it is among the window best so far.
+func (s *rescoreSearcher) offer(id index.IndexInternalID, score float64) {
+	switch {
+	case len(s.best) < s.window:
+		heap.Push(&s.best, candidate{id: slices.Clone(id), score: score})
+	case better(score, id, s.best[0]):
+		s.best[0] = candidate{id: append(s.best[0].id[:0], id...), score: score}
+		heap.Fix(&s.best, 0)
+	}
+}
+
+// scoredDocs is a searcher that can give its matches by document number,
+// without a DocumentMatch each (wordsSearcher).
+type scoredDocs interface {
+	eachDoc(ctx *search.SearchContext, fn func(doc uint64, score float64)) error
 }
 
 // better reports whether a match of score and id ranks above c.
@@ -206,26 +237,39 @@ func (s *rescoreSearcher) Advance(ctx *search.SearchContext, id index.IndexInter
 	return s.Next(ctx)
 }
 
-func (s *rescoreSearcher) Weight() float64 { return s.top.Weight() + s.boost.Weight() }
+func (s *rescoreSearcher) Weight() float64 {
+	if s.boost == nil {
+		return s.top.Weight()
+	}
+	return s.top.Weight() + s.boost.Weight()
+}
 
 func (s *rescoreSearcher) SetQueryNorm(qnorm float64) {
 	s.top.SetQueryNorm(qnorm)
-	s.boost.SetQueryNorm(qnorm)
+	if s.boost != nil {
+		s.boost.SetQueryNorm(qnorm)
+	}
 }
 
 // Count is top's estimate: the matches read, not the window yielded.
 func (s *rescoreSearcher) Count() uint64 { return s.top.Count() }
 func (s *rescoreSearcher) Min() int      { return 0 }
-func (s *rescoreSearcher) Size() int     { return s.top.Size() + s.boost.Size() + len(s.best)*48 }
+func (s *rescoreSearcher) Size() int     { return s.top.Size() + len(s.best)*48 }
 
 func (s *rescoreSearcher) DocumentMatchPoolSize() int {
-	return 2 + s.top.DocumentMatchPoolSize() + s.boost.DocumentMatchPoolSize()
+	n := 2 + s.top.DocumentMatchPoolSize()
+	if s.boost != nil {
+		n += s.boost.DocumentMatchPoolSize()
+	}
+	return n
 }
 
 func (s *rescoreSearcher) Close() error {
 	err := s.top.Close()
-	if berr := s.boost.Close(); err == nil {
-		err = berr
+	if s.boost != nil {
+		if berr := s.boost.Close(); err == nil {
+			err = berr
+		}
 	}
 	return err
 }

@@ -8,11 +8,11 @@ import (
 	"testing"
 )
 
-// TestSearch_rescore: a search for several plain words rescores only each
-// shard's best matches with the words' phrase (rescore.go), yet a page of
-// hits is the one ranking every match with its phrase gives (Records
-// does), with the same scores, and Total and the facets still count every
-// match.
+// TestSearch_rescore: a search ranked by score hands bleve's collector
+// each shard's window best matches only, and for several plain words
+// rescores only those with the words' phrase (rescore.go), yet a page of
+// hits is the one ranking every match gives (Records does), with the same
+// scores, and Total and the facets still count every match.
 func TestSearch_rescore(t *testing.T) {
 	recs := genRecords(3000, 7)
 	x := mustOpenShards(t, recs, 3)
@@ -25,6 +25,8 @@ func TestSearch_rescore(t *testing.T) {
 		{Query{Text: "picket solidarity walkout"}, false},
 		{Query{Text: "rank file", Size: 20, From: 40}, false},
 		{Query{Text: "strike contract", Site: "Turn Web"}, true},
+		{Query{Text: "strike", From: 10}, false},
+		{Query{Text: "+strike -contract"}, false},
 	} {
 		q := tt.q
 		t.Run(q.Text, func(t *testing.T) {

@@ -111,7 +111,7 @@ func (x *Index) Search(ctx context.Context, q Query) (*Result, error) {
 			return nil, fmt.Errorf("search %q: %w", q.Text, err)
 		}
 		out.Total, out.Took = res.Total, out.Took+res.Took
-		if top.boost != nil {
+		if top.scoring {
 			out.Total = top.matches() // bleve counted the windows
 		}
 		if q.Facets && out.Facets == nil { // counted once

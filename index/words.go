@@ -192,15 +192,39 @@ func (s *wordsSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, 
 			s.next = doc + 1
 			dm := ctx.DocumentMatchPool.Get()
 			dm.IndexInternalID = binary.BigEndian.AppendUint64(dm.IndexInternalID[:0], doc)
-			dm.Score = s.score[doc]
-			if s.words > 1 {
-				dm.Score *= float64(n) / float64(s.words)
-			}
+			dm.Score = s.docScore(doc, n)
 			return dm, nil
 		}
 	}
 	s.next = uint64(len(s.matched))
 	return nil, nil
+}
+
+// docScore is the score of document doc, which n words matched: the sum
+// of its words' scores times the share of words matched (none for one
+// word: bleve's query is then the word's disjunction alone).
+func (s *wordsSearcher) docScore(doc uint64, n uint8) float64 {
+	if s.words == 1 {
+		return s.score[doc]
+	}
+	return s.score[doc] * (float64(n) / float64(s.words))
+}
+
+// eachDoc calls fn with every document matched from the next on, and its
+// score, in index order.
+func (s *wordsSearcher) eachDoc(ctx *search.SearchContext, fn func(doc uint64, score float64)) error {
+	if !s.read {
+		if err := s.readAll(ctx); err != nil {
+			return err
+		}
+	}
+	for doc := s.next; doc < uint64(len(s.matched)); doc++ {
+		if n := s.matched[doc]; n > 0 {
+			fn(doc, s.docScore(doc, n))
+		}
+	}
+	s.next = uint64(len(s.matched))
+	return nil
 }
 
 // Advance returns the first document matched at or after id.
