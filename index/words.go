@@ -12,7 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
-	"github.com/blevesearch/bleve/v2/search/searcher"
+	"github.com/blevesearch/bleve/v2/search/scorer"
 	index "github.com/blevesearch/bleve_index_api"
 )
 
@@ -47,6 +47,9 @@ func (q wordsQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping
 	if o.Score == "none" || o.Explain || o.IncludeTermVectors || ctx.Value(search.FieldTermSynonymMapKey) != nil {
 		return q.Query.Searcher(ctx, r, m, o)
 	}
+	if model, ok := ctx.Value(search.GetScoringModelCallbackKey).(search.GetScoringModelCallbackFn); ok && model() == index.BM25Scoring {
+		return q.Query.Searcher(ctx, r, m, o) // wordTerm scores as tf-idf
+	}
 	// each word's terms, by field, as its match queries analyse it
 	terms := make([]string, 0, len(q.words)*len(wordFields))
 	for _, w := range q.words {
@@ -69,7 +72,7 @@ func (q wordsQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping
 	s := &wordsSearcher{words: len(q.words), docs: docs}
 	for i, t := range terms {
 		f := wordFields[i%len(wordFields)]
-		leaf, err := searcher.NewTermSearcher(ctx, r, t, f.field, f.boost, o)
+		leaf, err := newWordTerm(ctx, r, t, f.field, f.boost, docs)
 		if err != nil {
 			s.Close()
 			return nil, err
@@ -101,7 +104,7 @@ func (q wordsQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping
 // words' scores times the share of its words matched (bleve's coord), each
 // sum taken in the order bleve takes it.
 type wordsSearcher struct {
-	leaves []search.Searcher // word w's field f at w*len(wordFields)+f
+	leaves []*wordTerm // word w's field f at w*len(wordFields)+f
 	words  int
 	order  []int  // the words in the order bleve sums their scores
 	docs   uint64 // the snapshot's documents
@@ -135,18 +138,7 @@ func (s *wordsSearcher) readAll(ctx *search.SearchContext) error {
 	for _, w := range s.order {
 		s.touched = s.touched[:0]
 		for _, leaf := range s.leaves[w*perWord : (w+1)*perWord] {
-			for {
-				dm, err := leaf.Next(ctx)
-				if err != nil {
-					return err
-				}
-				if dm == nil {
-					break
-				}
-				doc, ok := docNumber(dm.IndexInternalID)
-				if !ok {
-					return fmt.Errorf("search: unknown document number %x", []byte(dm.IndexInternalID))
-				}
+			err := leaf.each(func(doc uint64, score float64) {
 				if doc >= uint64(len(s.fields)) {
 					s.grow(doc)
 				}
@@ -154,9 +146,11 @@ func (s *wordsSearcher) readAll(ctx *search.SearchContext) error {
 					s.touched = append(s.touched, doc)
 					s.field[doc] = 0
 				}
-				s.field[doc] += dm.Score
+				s.field[doc] += score
 				s.fields[doc]++
-				ctx.DocumentMatchPool.Put(dm)
+			})
+			if err != nil {
+				return err
 			}
 		}
 		for _, doc := range s.touched {
@@ -279,13 +273,7 @@ func (s *wordsSearcher) Size() int {
 	return n
 }
 
-func (s *wordsSearcher) DocumentMatchPoolSize() int {
-	n := 1
-	for _, leaf := range s.leaves {
-		n = max(n, leaf.DocumentMatchPoolSize())
-	}
-	return n + 1
-}
+func (s *wordsSearcher) DocumentMatchPoolSize() int { return 1 }
 
 func (s *wordsSearcher) Close() error {
 	if s.wordsArrays != nil {
@@ -302,3 +290,66 @@ func (s *wordsSearcher) Close() error {
 	}
 	return err
 }
+
+// wordTerm reads one term's postings in one field and scores them as
+// bleve's term searcher does with tf-idf (TermQueryScorer): the square root
+// of the term's frequency times the field's length norm times the term's
+// idf, times the query weight (boost, idf and query norm), each product
+// taken in bleve's order.
+type wordTerm struct {
+	reader      index.TermFieldReader
+	boost       float64
+	idf         float64
+	queryWeight float64
+}
+
+func newWordTerm(ctx context.Context, r index.IndexReader, term, field string, boost float64, docs uint64) (*wordTerm, error) {
+	reader, err := r.TermFieldReader(ctx, []byte(term), field, true, true, false)
+	if err != nil {
+		return nil, err
+	}
+	t := &wordTerm{reader: reader, boost: boost}
+	t.idf = 1.0 + math.Log(float64(docs)/float64(reader.Count()+1.0))
+	t.SetQueryNorm(1)
+	return t, nil
+}
+
+// each calls fn with every document the term is in, in index order, and
+// its score.
+func (t *wordTerm) each(fn func(doc uint64, score float64)) error {
+	tfd := &index.TermFieldDoc{}
+	for {
+		var err error
+		if tfd, err = t.reader.Next(tfd.Reset()); err != nil {
+			return err
+		}
+		if tfd == nil {
+			return nil
+		}
+		doc, ok := docNumber(tfd.ID)
+		if !ok {
+			return fmt.Errorf("search: unknown document number %x", []byte(tfd.ID))
+		}
+		var tf float64
+		if tfd.Freq < scorer.MaxSqrtCache {
+			tf = scorer.SqrtCache[int(tfd.Freq)]
+		} else {
+			tf = math.Sqrt(float64(tfd.Freq))
+		}
+		score := tf * tfd.Norm * t.idf
+		if t.queryWeight != 1.0 {
+			score = score * t.queryWeight
+		}
+		fn(doc, score)
+	}
+}
+
+func (t *wordTerm) Weight() float64 {
+	sum := t.boost * t.idf
+	return sum * sum
+}
+
+func (t *wordTerm) SetQueryNorm(qnorm float64) { t.queryWeight = t.boost * t.idf * qnorm }
+func (t *wordTerm) Count() uint64              { return t.reader.Count() }
+func (t *wordTerm) Size() int                  { return t.reader.Size() }
+func (t *wordTerm) Close() error               { return t.reader.Close() }
