@@ -128,6 +128,16 @@ func weekday(s string) bool {
 	return false
 }
 
+// datedSlug reports whether u's path has a slug after a date
+// (/2017/10/23/slug), as a post's does, not only the date (/2017/10/, a
+// date archive).
+func datedSlug(u string) bool {
+	u, _, _ = strings.Cut(u, "#")
+	u, _, _ = strings.Cut(u, "?")
+	loc := urlDateRE.FindStringIndex(u)
+	return loc != nil && strings.Trim(u[loc[1]:], "/") != ""
+}
+
 // urlDate returns the date of a dated URL path such as /2017/10/23/slug,
 // taking the first of the month when the path gives only year and month.
 func urlDate(u string) string {

@@ -75,6 +75,24 @@ func TestURLDate(t *testing.T) {
 	}
 }
 
+// TestDatedSlug: a post's dated URL has a slug after the date; a date
+// archive's has the date alone.
+func TestDatedSlug(t *testing.T) {
+	for in, want := range map[string]bool{
+		"http://albu-core.test/2017/10/23/ucore-report-back/":                     true,
+		"https://www.npr.org/sections/health/2022/11/09/1135211525/anxiety-study": true,
+		"http://example.test/2019/02/some-post":                                   true,
+		"http://albu-core.test/2017/10/":                                          false,
+		"http://albu-core.test/2017/10/23/":                                       false,
+		"http://albu-core.test/2017/10/?page=2":                                   false,
+		"http://example.test/posts/northeast-turn":                                false,
+	} {
+		if got := datedSlug(in); got != want {
+			t.Errorf("datedSlug(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
+
 func TestParseByline(t *testing.T) {
 	tests := []struct {
 		in   string

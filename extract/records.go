@@ -56,7 +56,11 @@ func (a *analysis) records() []record.Record {
 		a.blocks = a.secondOpinion(a.blocks)
 		return a.finish([]part{{rec: a.post(), main: true}})
 	}
-	if es := listedEntries(a.entries, a.blocks, a.m.bodyClass); es != nil {
+	// one entry on a page hinting it is an article is that article,
+	// whatever a body class borrowed from WordPress ("blog") says; a date
+	// archive's URL (/2017/10/) is no such hint
+	dateArchive := urlDate(a.url) != "" && !datedSlug(a.url)
+	if es := listedEntries(a.entries, a.blocks, a.m.bodyClass); es != nil && !(len(es) == 1 && weak && !dateArchive) {
 		return a.entryListing(es)
 	}
 	if ts := findTeasers(a.blocks); ts != nil {

@@ -44,6 +44,11 @@ func TestRecords(t *testing.T) {
 			`<body class="home blog"><main><article class="post hentry"><h2 class="entry-title"><a href="/2020/01/02/one/">One</a></h2><div class="entry-summary"><p>` + para + `</p></div>
 			<footer class="entry-footer"><time class="entry-date published" datetime="2020-01-02T10:00:00Z">January 2, 2020</time></footer></article></main></body>`,
 			[]shape{{kind: record.KindPost, title: "One", published: "2020-01-02", link: "http://blog.test/2020/01/02/one/", text: para}}},
+		{"one story in a body classed blog", "http://news.test/2022/11/09/1135/meditation-study",
+			`<head><meta property="og:type" content="article"><meta name="date" content="2022-11-09"></head>
+			<body class="news blog story-layout"><main><article class="story"><h3>Your Health</h3><h1>Meditation may work as well as a drug</h1>
+			<p>Updated November 11, 2022</p><p>` + long + `</p></article></main></body>`,
+			[]shape{{kind: record.KindPost, title: "Meditation may work as well as a drug", published: "2022-11-09"}}},
 		{"partners without acronyms", "http://caucus.test/partners",
 			`<main><h1>Our Partners</h1><h2>Teachers for Justice</h2><p>` + para + `</p><h2>Parents United</h2><p>` + para + `</p></main>`,
 			[]shape{{kind: record.KindPage, title: "Our Partners", text: "Our Partners"},
