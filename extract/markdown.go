@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -82,7 +83,7 @@ var destEscaper = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "
 // against the page's URL, or "" for links that lead nowhere (empty, "#"
 // anchors, javascript:).
 func (r *renderer) linkDest(href string) string {
-	href = strings.TrimSpace(href)
+	href = browserHref(href)
 	if href == "" || href[0] == '#' || strings.HasPrefix(strings.ToLower(href), "javascript:") {
 		return ""
 	}
@@ -92,6 +93,29 @@ func (r *renderer) linkDest(href string) string {
 		}
 	}
 	return destEscaper.Replace(href)
+}
+
+// browserHref reads an href as browsers do (the WHATWG URL standard):
+// leading and trailing spaces and control characters trimmed, tabs and
+// line breaks removed, other control characters percent-encoded.
+func browserHref(href string) string {
+	href = strings.TrimFunc(href, func(c rune) bool { return c <= ' ' || controlChar(c) })
+	if strings.IndexFunc(href, controlChar) < 0 {
+		return href
+	}
+	var b strings.Builder
+	for _, c := range href {
+		switch {
+		case c == '\t' || c == '\n' || c == '\r':
+		case controlChar(c):
+			for _, x := range []byte(string(c)) {
+				fmt.Fprintf(&b, "%%%02X", x)
+			}
+		default:
+			b.WriteRune(c)
+		}
+	}
+	return b.String()
 }
 
 // markdown returns the Markdown of a block of kind k whose Markdown text,

@@ -22,6 +22,9 @@ func TestRenderer_Markdown(t *testing.T) {
 		{"anchor link is text", `<p><a href="#top">top</a> x</p>`, "top x"},
 		{"javascript link is text", `<p><a href="javascript:void(0)">go</a> x</p>`, "go x"},
 		{"link destination escaped", `<p><a href="/a b(c)">x</a></p>`, "[x](http://site.test/a%20b%28c%29)"},
+		// as browsers read an href: tabs and line breaks dropped, other control characters percent-encoded
+		{"control characters in a link", "<p><a href=\"\x7f\">0</a> <a href=\"/a\tb\nc\x01d\u0085e\x7f\">x</a></p>",
+			"0 [x](http://site.test/abc%01d%C2%85e)"},
 		{"emphasis", "<p>a <strong>bold</strong> and <em>soft</em> word</p>", "a **bold** and *soft* word"},
 		{"nested bold once", "<p><b>a <strong>b</strong></b></p>", "**a b**"},
 		{"emphasis of space alone", "<p>a<b> </b>b</p>", "a b"},

@@ -367,6 +367,7 @@ func (a *analysis) freshTree() *html.Node {
 
 // resolve makes a link absolute against the page's URL.
 func (a *analysis) resolve(href string) string {
+	href = browserHref(href)
 	if href == "" || strings.HasPrefix(href, "#") || strings.HasPrefix(strings.ToLower(href), "javascript:") {
 		return ""
 	}
