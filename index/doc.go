@@ -62,7 +62,9 @@
 //   - AND, OR and NOT (upper case; && and || too) and parentheses:
 //     NOT binds tightest, then AND, then OR, and clauses side by side are
 //     alternatives, a hit needing one of them: union democracy finds
-//     either word, ranking records with the phrase first;
+//     either word, ranking records with the phrase first (the phrase is
+//     looked for in each shard's 100 best matches of the words, as
+//     Elasticsearch's rescore does: rescore.go);
 //   - +required and -excluded clauses, as in a search box;
 //   - field:value and field:"a value" on any field (title, text, site,
 //     kind, author or authors, org or organization, mentions, acronym,
