@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/RadhiFadlillah/whatlanggo"
@@ -36,6 +37,9 @@ type page struct {
 	Author   string
 	Date     string // YYYY-MM-DD
 	HasTruth bool   // main_content is not empty
+
+	shownOnce sync.Once
+	shownText string // shown's result
 }
 
 type groundTruth struct {

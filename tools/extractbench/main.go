@@ -220,7 +220,7 @@ func writeDetails(path string, pages []*page, exs []extractor, results [][]resul
 			r := results[i][j]
 			pr, rc, f1 := wordPRF(p.Main, r.Text)
 			enc.Encode(map[string]any{"id": p.ID, "url": p.URL, "type": p.Type, "lang": p.Lang, "wp": p.WP,
-				"x": x.name, "p": pr, "r": rc, "f1": f1, "chars": len(r.Text),
+				"x": x.name, "p": pr, "r": rc, "f1": f1, "chars": len(r.Text), "dirty": dirty(r.Text, p),
 				"with": found(r.Text, p.With), "nwith": len(p.With), "leaked": found(r.Text, p.Without), "nwithout": len(p.Without),
 				"title": r.Title, "gt_title": p.Title, "authors": r.Authors, "gt_author": p.Author, "date": r.Date, "gt_date": p.Date,
 				"ms": r.Dur.Seconds() * 1000})
@@ -248,7 +248,7 @@ func (s *stats) add(p *page, r result) {
 	if strings.TrimSpace(r.Text) == "" {
 		s.empty++
 	}
-	if dirty(r.Text, p.HTML) {
+	if dirty(r.Text, p) {
 		s.dirty++
 	}
 	if p.HasTruth {

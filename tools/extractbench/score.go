@@ -2,6 +2,9 @@ package main
 
 import (
 	"regexp"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 	"sort"
 	"strings"
 )
@@ -101,21 +104,61 @@ func sameAuthors(truth string, got []string) bool {
 }
 
 // dirty reports text an extractor should never return: control
-// characters (NUL included) or markup that the page does not show as text
-// (a tutorial on HTML writes "&lt;table&gt;": its "<table>" is writing).
-func dirty(s, page string) bool {
+// characters (NUL included) or markup that the page does not show as text.
+// A tutorial on HTML shows "<table>" as writing, often cut into
+// highlighted spans (<span>&lt;</span><span>table</span>): what counts is
+// the page's text as a reader sees it (shown), not its source, so markup
+// kept from a <noscript> or an attribute is dirty and a code sample is not.
+// Each piece of markup is looked for whole (a tag with its attributes).
+func dirty(s string, p *page) bool {
 	for _, r := range s {
 		if r < 0x20 && r != '\n' && r != '\t' && r != '\r' || r == 0x7f {
 			return true
 		}
 	}
-	for _, m := range markupRe.FindAllStringSubmatch(s, -1) {
-		tag := strings.TrimSuffix(strings.SplitN(strings.SplitN(m[1], " ", 2)[0], ">", 2)[0], "/")
-		if !strings.Contains(page, "&lt;"+tag) && !strings.Contains(page, "&#60;"+tag) && !strings.Contains(page, "&LT;"+tag) {
+	for _, m := range markupRe.FindAllString(s, -1) {
+		if !strings.Contains(p.shown(), squeeze(m)) {
 			return true
 		}
 	}
 	return false
+}
+
+// shown is the page's text as a browser shows it, squeezed: its text
+// nodes joined, without those of the head, scripts, styles, templates and
+// <noscript> (raw markup to a browser that runs scripts).
+func (p *page) shown() string {
+	p.shownOnce.Do(func() {
+		doc, err := html.Parse(strings.NewReader(p.HTML))
+		if err != nil {
+			return
+		}
+		var b strings.Builder
+		var walk func(n *html.Node)
+		walk = func(n *html.Node) {
+			if n.Type == html.ElementNode {
+				switch n.DataAtom {
+				case atom.Head, atom.Script, atom.Style, atom.Template, atom.Noscript:
+					return
+				}
+			}
+			if n.Type == html.TextNode {
+				b.WriteString(n.Data)
+			}
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				walk(c)
+			}
+		}
+		walk(doc)
+		p.shownText = squeeze(b.String())
+	})
+	return p.shownText
+}
+
+// squeeze lower-cases s and drops its white space, so that markup compares
+// with the page's text however an extractor laid out its lines.
+func squeeze(s string) string {
+	return strings.Join(strings.Fields(strings.ToLower(s)), "")
 }
 
 var markupRe = regexp.MustCompile(`(?i)<(/?(?:p|div|span|a|img|br|script|style|noscript|iframe|ul|li|table|td|tr|h[1-6])\b[^>]*>|!--)`)
