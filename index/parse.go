@@ -533,19 +533,9 @@ func unescape(s string) string {
 	return b.String()
 }
 
-// plainWords reports whether n is two or more bare words with no field,
-// modifier or operator: a search box's "union democracy", whose phrase
-// match ranks first.
-func plainWords(n node) (string, bool) {
-	words := wordsOf(n)
-	if len(words) < 2 {
-		return "", false
-	}
-	return strings.Join(words, " "), true
-}
-
-// wordsOf returns the words of a query of plain words (no field, operator,
-// fuzziness or boost), or nil.
+// wordsOf returns the words of a query of plain words (no field, modifier,
+// operator, fuzziness or boost), or nil: a search box's "union democracy",
+// whose phrase match ranks first.
 func wordsOf(n node) []string {
 	plain := func(n node, mod byte) (string, bool) {
 		l, ok := n.(*leaf)

@@ -153,11 +153,11 @@ func (q Query) textQuery(resolve resolver) (query.Query, error) {
 		}
 		return nil, fmt.Errorf("%w: %q: %w", ErrBadQuery, text, err)
 	}
-	if words := wordsOf(parsed); len(words) > 0 && len(words) <= maxWords {
+	words := wordsOf(parsed)
+	if len(words) > 0 && len(words) <= maxWords {
 		main = wordsQuery{Query: main, words: words}
 	}
-	words, plain := plainWords(parsed)
-	if !plain {
+	if len(words) < 2 {
 		return main, nil
 	}
 	// Several plain words: a record holding them as a phrase ranks above one
@@ -165,10 +165,11 @@ func (q Query) textQuery(resolve resolver) (query.Query, error) {
 	// match_phrase "should" clause of Elasticsearch-backed search UIs). The
 	// boost is large because bleve's length norm shrinks a phrase match in a
 	// long article below a single-word match in a short blurb.
-	inTitle := newPhraseQuery(words)
+	phrase := strings.Join(words, " ")
+	inTitle := newPhraseQuery(phrase)
 	inTitle.SetField(fieldTitle)
 	inTitle.SetBoost(phraseBoost * titleBoost)
-	inText := newPhraseQuery(words)
+	inText := newPhraseQuery(phrase)
 	inText.SetField(fieldText)
 	inText.SetBoost(phraseBoost)
 	return newBoostQuery(main, inTitle, inText), nil
